@@ -1,0 +1,157 @@
+"""Users (e-mail login), company accounts, memberships with roles, products (P-1)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+
+    def __str__(self) -> str:
+        return self.email
+
+    def companies(self) -> models.QuerySet[Company]:
+        return Company.objects.filter(memberships__user=self).order_by("name")
+
+
+cvr_validator = RegexValidator(r"^\d{8}$", _("A CVR number has 8 digits."))
+
+
+class Company(models.Model):
+    """A company account ("virksomhedskonto"): the tenant every other row belongs to."""
+
+    name = models.CharField(_("name"), max_length=200)
+    cvr = models.CharField(_("CVR number"), max_length=8, validators=[cvr_validator], blank=True)
+    base_currency = models.CharField(max_length=3, default="DKK")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "companies"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_product(self, code: str) -> bool:
+        return self.products.filter(code=code).exists()
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MEMBER = "member", _("Member")
+    ACCOUNTANT = "accountant", _("Accountant")
+
+
+MANAGING_ROLES = {Role.OWNER, Role.ADMIN}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="one_membership_per_company")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company} ({self.role})"
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role in MANAGING_ROLES
+
+
+class Product(models.TextChoices):
+    INTEGRATE = "integrate", _("Integrate")
+
+
+PRODUCT_DESCRIPTIONS = {
+    Product.INTEGRATE: _(
+        "Connect Dinero or e-conomic and post every bill and payment to the kassekladde "
+        "automatically."
+    ),
+}
+
+
+class CompanyProduct(models.Model):
+    """A product a company has added (P-1): Integrate unlocks the Integrations menu."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="products")
+    code = models.CharField(max_length=40, choices=Product.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="one_product_per_company")
+        ]
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenManager(models.Manager["ApiToken"]):
+    def issue(self, user: User, name: str = "") -> tuple[ApiToken, str]:
+        """Create a token; the raw value is returned once and only its hash is stored."""
+        raw = "bb_" + secrets.token_urlsafe(32)
+        token = self.create(user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:10])
+        return token, raw
+
+    def authenticate(self, raw: str) -> User | None:
+        token = (
+            self.select_related("user")
+            .filter(key_hash=_hash_token(raw), user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenManager()

@@ -1,0 +1,31 @@
+"""Categories and payment methods: created, renamed, archived (never deleted while in use)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from billbridge.accounts.models import Company
+from billbridge.bills.models import Category, PaymentMethod, PaymentMethodType
+
+
+def create_category(company: Company, name: str, account_number: str = "") -> Category:
+    if not name.strip():
+        raise ValidationError({"name": _("Give the category a name.")})
+    return Category.objects.create(
+        company=company, name=name.strip(), account_number=account_number.strip()
+    )
+
+
+def create_payment_method(
+    company: Company, name: str, type: str, account_number: str = ""
+) -> PaymentMethod:
+    if not name.strip():
+        raise ValidationError({"name": _("Give the payment method a name.")})
+    if type not in PaymentMethodType.values:
+        raise ValidationError(
+            {"type": _("Choose one of: %(types)s.") % {"types": ", ".join(PaymentMethodType.values)}}
+        )
+    return PaymentMethod.objects.create(
+        company=company, name=name.strip(), type=type, account_number=account_number.strip()
+    )

@@ -1,0 +1,197 @@
+"""Django settings, all from the environment, with defaults that run the demo on SQLite.
+
+Data (database, uploaded documents, queue, generated keys) lives under BILLBRIDGE_DATA_DIR,
+`./var/` by default, so a fresh clone needs nothing set up by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("BILLBRIDGE_DATA_DIR", Path.cwd() / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _persistent_secret(name: str, make) -> str:
+    """A secret from the environment, else one generated once and kept in the data dir."""
+    if value := os.environ.get(name):
+        return value
+    path = DATA_DIR / f".{name.lower()}"
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+SECRET_KEY = _persistent_secret("DJANGO_SECRET_KEY", lambda: secrets.token_urlsafe(50))
+# Comma-separated Fernet keys, newest first: MultiFernet encrypts with the first and decrypts
+# with any, so a key is rotated by putting a new one in front.
+FERNET_KEYS = [
+    k.strip() for k in _persistent_secret("BILLBRIDGE_FERNET_KEYS", _fernet_key).split(",") if k
+]
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "billbridge.accounts",
+    "billbridge.bills",
+    "billbridge.ingest",
+    "billbridge.integrations",
+    "billbridge.sync",
+    "billbridge.web",
+    "billbridge.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "billbridge.urls"
+WSGI_APPLICATION = "billbridge.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "billbridge.web.context.navigation",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'billbridge.sqlite3'}"),
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web server and the worker share one SQLite file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if os.environ.get("BILLBRIDGE_FAST_PASSWORD_HASHER") == "1":
+    PASSWORD_HASHERS.insert(0, "django.contrib.auth.hashers.MD5PasswordHasher")
+
+LANGUAGE_CODE = "da"
+LANGUAGES = [("da", "Dansk"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Copenhagen"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "media/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# The background queue: SQLite file by default; Redis or PostgreSQL by HUEY_STORAGE.
+HUEY_STORAGE = os.environ.get("HUEY_STORAGE", "sqlite")
+_huey_common = {
+    "name": os.environ.get("HUEY_NAME", "billbridge"),
+    "immediate": os.environ.get("HUEY_IMMEDIATE", "0") == "1",
+    "utc": True,
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "4")), "worker_type": "thread"},
+}
+if HUEY_STORAGE == "redis":
+    HUEY = {
+        **_huey_common,
+        "huey_class": "huey.RedisHuey",
+        "url": os.environ.get("HUEY_URL", "redis://127.0.0.1:6379/0"),
+    }
+elif HUEY_STORAGE == "postgres":
+    HUEY = {
+        **_huey_common,
+        "huey_class": "billbridge.queue.PostgresHuey",
+        "dsn": os.environ.get("HUEY_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+    }
+else:
+    HUEY = {
+        **_huey_common,
+        "huey_class": "huey.SqliteHuey",
+        "filename": os.environ.get("HUEY_FILE", str(DATA_DIR / "huey.sqlite3")),
+    }
+
+# External systems, reached only through these URLs (DESIGN.md).
+DINERO_API_URL = os.environ.get("DINERO_API_URL", "https://api.dinero.dk")
+DINERO_AUTH_URL = os.environ.get(
+    "DINERO_AUTH_URL", "https://authz.dinero.dk/dineroapi/oauth/token"
+)
+DINERO_CLIENT_ID = os.environ.get("DINERO_CLIENT_ID", "")
+DINERO_CLIENT_SECRET = os.environ.get("DINERO_CLIENT_SECRET", "")
+ECONOMIC_API_URL = os.environ.get("ECONOMIC_API_URL", "https://restapi.e-conomic.com")
+ECONOMIC_GRANT_URL = os.environ.get(
+    "ECONOMIC_GRANT_URL", "https://secure.e-conomic.com/secure/api1/requestaccess.aspx"
+)
+ECONOMIC_APP_SECRET_TOKEN = os.environ.get("ECONOMIC_APP_SECRET_TOKEN", "")
+ECONOMIC_APP_PUBLIC_TOKEN = os.environ.get("ECONOMIC_APP_PUBLIC_TOKEN", "")
+ACCOUNTING_HTTP_TIMEOUT = float(os.environ.get("ACCOUNTING_HTTP_TIMEOUT", "15"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+}

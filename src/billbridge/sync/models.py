@@ -1,0 +1,74 @@
+"""Sync records are the truth about what has reached an accounting system (R-3).
+
+The queue only wakes workers; a periodic sweep re-enqueues whatever is due.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from billbridge.accounts.models import Company
+from billbridge.bills.models import Bill
+
+
+class SyncKind(models.TextChoices):
+    INVOICE = "invoice", _("Supplier invoice")
+    PAYMENT = "payment", _("Supplier payment")
+
+
+class SyncState(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    POSTED = "posted", _("Posted")
+    FAILED = "failed", _("Failed")
+
+
+class SyncRecord(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="sync_records")
+    provider = models.CharField(max_length=30)
+    kind = models.CharField(max_length=20, choices=SyncKind.choices)
+    state = models.CharField(max_length=20, choices=SyncState.choices, default=SyncState.WAITING)
+    # Bumped by every bill change; `posted_version` says which version the remote row holds.
+    version = models.PositiveIntegerField(default=1)
+    posted_version = models.PositiveIntegerField(default=0)
+    # The remote voucher number shown to people, and provider data (ids, row versions).
+    remote_reference = models.CharField(max_length=100, blank=True)
+    remote_data = models.JSONField(default=dict, blank=True)
+    # Set before a call whose outcome may be unknown (timeout, dropped connection, crash):
+    # the next attempt looks the entry up in the accounting system before posting again.
+    in_doubt = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    error_code = models.CharField(max_length=60, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bill", "provider", "kind"], name="one_sync_record_per_bill_entry"
+            )
+        ]
+        indexes = [models.Index(fields=["provider", "state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.kind} bill {self.bill_id} {self.state}"
+
+
+class AuditEntry(models.Model):
+    """One call to an accounting system: never a secret, never a body."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    provider = models.CharField(max_length=30)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    status = models.PositiveIntegerField(null=True, blank=True)  # None: no answer
+    duration_ms = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

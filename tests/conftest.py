@@ -1,0 +1,47 @@
+"""Fixtures shared by all tests: a user who owns a company, and an outsider."""
+
+from __future__ import annotations
+
+import pytest
+
+from billbridge.accounts.models import ApiToken
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+
+PASSWORD = "secret-password"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(email="owner@example.com")
+
+
+@pytest.fixture
+def company(user):
+    company = CompanyFactory(name="Nordlys Design ApS", cvr="12345678")
+    MembershipFactory(user=user, company=company, role="owner")
+    return company
+
+
+@pytest.fixture
+def outsider(db):
+    """A user of another company, who must never see `company`."""
+    other = UserFactory(email="outsider@example.com")
+    MembershipFactory(user=other, company=CompanyFactory(name="Andet Firma ApS"), role="owner")
+    return other
+
+
+@pytest.fixture
+def logged_in_client(client, user, company):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api_token(user, company) -> str:
+    _, raw = ApiToken.objects.issue(user, "test")
+    return raw
+
+
+@pytest.fixture
+def api_headers(api_token) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_token}"}

@@ -1,0 +1,87 @@
+"""factory_boy factories for the domain; tests build their world from these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from billbridge.accounts.models import Company, Membership, User
+from billbridge.bills.models import Bill, BillStatus, Category, PaymentMethod, Supplier
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", "secret-password")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Firma {n} ApS")
+    cvr = factory.Sequence(lambda n: f"{10000000 + n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    role = "owner"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Kategori {n}")
+    account_number = factory.Sequence(lambda n: f"{2000 + n}")
+
+
+class PaymentMethodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaymentMethod
+
+    company = factory.SubFactory(CompanyFactory)
+    name = "Bankkonto"
+    type = "bank_account"
+    account_number = "5810"
+
+
+class SupplierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supplier
+
+    company = factory.SubFactory(CompanyFactory)
+    name = factory.Sequence(lambda n: f"Leverandør {n} A/S")
+    cvr = factory.Sequence(lambda n: f"{30000000 + n}")
+
+
+class BillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bill
+
+    company = factory.SubFactory(CompanyFactory)
+    supplier = factory.SubFactory(SupplierFactory, company=factory.SelfAttribute("..company"))
+    invoice_number = factory.Sequence(lambda n: f"F-{1000 + n}")
+    issue_date = dt.date(2026, 11, 1)
+    due_date = dt.date(2026, 11, 15)
+    currency = "DKK"
+    total = Decimal("1250.00")
+    vat_amount = Decimal("250.00")
+    text = "Kontorartikler"
+    status = BillStatus.UPCOMING
