@@ -12,6 +12,7 @@ Stable API (the e-conomic emulator imports these names): `Request`, `Response`,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -318,9 +319,9 @@ class Faults:
                     return plan
                 self._buckets[key] = (tokens - 1.0, now)
             # 4. applied, then the connection is dropped
-            if write and cfg["drop_after_write_rate"]:
-                if self._rng.random() < float(cfg["drop_after_write_rate"]):
-                    plan.after = "drop"
+            drop_rate = float(cfg["drop_after_write_rate"] or 0)
+            if write and drop_rate and self._rng.random() < drop_rate:
+                plan.after = "drop"
             return plan
 
 
@@ -440,14 +441,16 @@ class EmulatorApp:
 
     # ---- control endpoints, the same contract for every emulator
     def _add_control_routes(self) -> None:
-        add = self.router.add
-        add("GET", r"/_emulator/?", self.index_page, api=False)
-        add("GET", r"/_emulator/credentials", lambda r: json_response(200, self.credentials()), api=False)
-        add("POST", r"/_emulator/reset", self._control_reset, api=False)
-        add("GET", r"/_emulator/faults", lambda r: json_response(200, self.faults.snapshot()), api=False)
-        add("POST", r"/_emulator/faults", self._control_faults, api=False)
-        add("GET", r"/_emulator/stats", lambda r: json_response(200, self.stats.snapshot()), api=False)
-        add("POST", r"/_emulator/stats/reset", self._control_stats_reset, api=False)
+        for method, pattern, handler in (
+            ("GET", r"/_emulator/?", self.index_page),
+            ("GET", r"/_emulator/credentials", lambda r: json_response(200, self.credentials())),
+            ("POST", r"/_emulator/reset", self._control_reset),
+            ("GET", r"/_emulator/faults", lambda r: json_response(200, self.faults.snapshot())),
+            ("POST", r"/_emulator/faults", self._control_faults),
+            ("GET", r"/_emulator/stats", lambda r: json_response(200, self.stats.snapshot())),
+            ("POST", r"/_emulator/stats/reset", self._control_stats_reset),
+        ):
+            self.router.add(method, pattern, handler, api=False)
 
     def _control_reset(self, request: Request) -> Response:
         with self.lock:
@@ -501,6 +504,12 @@ def _make_handler(app: EmulatorApp) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "billbridge-emulator/1"
 
+        def setup(self) -> None:
+            super().setup()
+            # headers and body go out in separate writes: without NODELAY, Nagle + delayed
+            # ACK add ~40 ms to every answer
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             if os.environ.get("EMULATOR_LOG"):
                 super().log_message(format, *args)
@@ -524,10 +533,8 @@ def _make_handler(app: EmulatorApp) -> type[BaseHTTPRequestHandler]:
                 time.sleep(response.timeout_seconds)
             if response.after in ("drop", "timeout"):
                 self.close_connection = True
-                try:
+                with contextlib.suppress(OSError):
                     self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 return
             self.send_response(response.status)
             for key, value in response.headers.items():

@@ -19,7 +19,9 @@ ERROR_MESSAGES: dict[str, str] = {
         "in e-invoices and is refused for safety."
     ),
     "xml_not_invoice": "The XML file is not an OIOUBL or Peppol invoice or credit note.",
-    "xml_invalid_value": "The e-invoice contains a value that cannot be read (an amount or a date).",
+    "xml_invalid_value": (
+        "The e-invoice contains a value that cannot be read (an amount or a date)."
+    ),
     "xml_incomplete": "The e-invoice lacks a required element (invoice number, date or total).",
     "pdf_unreadable": "The PDF file is damaged or cannot be read.",
     "pdf_encrypted": "The PDF file is password protected and cannot be read.",

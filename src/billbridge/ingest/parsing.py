@@ -56,6 +56,9 @@ AMOUNT_RE = re.compile(
 )
 
 
+_GROUPED = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
+
+
 def parse_amount(text: str) -> Decimal | None:
     """A Danish or English amount string → Decimal, or None if it is not an amount.
 
@@ -80,16 +83,15 @@ def parse_amount(text: str) -> Decimal | None:
     else:
         decimal_mark = None
     if decimal_mark is None:
-        digits = s.replace(".", "").replace(",", "")
+        whole, frac = s, ""
     else:
-        thousands = "," if decimal_mark == "." else "."
         whole, _, frac = s.rpartition(decimal_mark)
-        if decimal_mark in whole:
+        if decimal_mark in whole or not frac.isdigit():
             return None
-        whole = whole.replace(thousands, "")
-        if not whole.isdigit() or not frac.isdigit():
-            return None
-        digits = f"{whole}.{frac}"
+    if not _GROUPED.fullmatch(whole):
+        return None
+    whole = whole.replace(".", "").replace(",", "")
+    digits = f"{whole}.{frac}" if frac else whole
     try:
         value = Decimal(digits)
     except InvalidOperation:
@@ -186,7 +188,7 @@ def iban_ok(iban: str) -> bool:
     return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
 
 
-VAT_NUMBER_RE = re.compile(r"^(?:[A-Z]{2})[0-9A-Z+*.]{2,13}$")
+VAT_NUMBER_RE = re.compile(r"^[A-Z]{2}(?=(?:.*\d){2})[0-9A-Z+*.]{2,13}$")
 
 
 def split_tax_id(value: str) -> tuple[str | None, str | None]:

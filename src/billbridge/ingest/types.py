@@ -126,9 +126,8 @@ class ExtractedBill:
         """Names of fields the user should check: found but unsure, or required and missing."""
         names = []
         for name, fld in self.scalar_fields().items():
-            if fld.found and fld.confidence < threshold:
-                names.append(name)
-            elif not fld.found and name in REQUIRED_FIELDS:
+            unsure = fld.found and fld.confidence < threshold
+            if unsure or (not fld.found and name in REQUIRED_FIELDS):
                 names.append(name)
         return names
 

@@ -1,9 +1,38 @@
-"""Template context shared by every page: the user's companies and the current one."""
+"""Template context shared by every page: the user's companies, the current one, the menu."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+from billbridge.accounts.models import Product
 
 
-def navigation(request: HttpRequest) -> dict:
-    return {}
+def url_exists(path: str) -> bool:
+    """Whether a path resolves: pages built by others appear in menus once they exist."""
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    company = getattr(request, "company", None)
+    context: dict[str, Any] = {"user_companies": list(user.companies())}
+    if company is not None:
+        membership = request.membership  # type: ignore[attr-defined]
+        audit = f"/c/{company.pk}/settings/audit/"
+        context.update(
+            current_company=company,
+            current_membership=membership,
+            can_manage=membership.can_manage,
+            has_integrate=company.has_product(Product.INTEGRATE),
+            audit_url=audit if url_exists(audit) else "",
+        )
+    return context

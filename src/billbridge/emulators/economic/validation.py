@@ -133,11 +133,12 @@ def nest_errors(pairs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> dict[str
     tree: dict[str, Any] = {}
     for path, leaf in pairs:
         if len(path) >= 3 and path[0] == "entries" and isinstance(path[2], int):
-            ent = tree.setdefault("entries", {"errors": [], "items": []})
-            item = next((it for it in ent["items"] if it["arrayIndex"] == path[2]), None)
+            ent = tree.setdefault("entries", {"errors": []})
+            items = ent.setdefault("items", [])
+            item = next((it for it in items if it["arrayIndex"] == path[2]), None)
             if item is None:
                 item = {"arrayIndex": path[2]}
-                ent["items"].append(item)
+                items.append(item)
             key = str(path[3]) if len(path) > 3 else str(path[1])
             item.setdefault(key, {"errors": []})["errors"].append(leaf)
         else:

@@ -1,0 +1,173 @@
+"""`python -m billbridge demo`: the emulated Dinero and e-conomic, the web server, the worker.
+
+Everything runs on this machine on SQLite under ./var/; Ctrl-C stops all of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{name} stopped at start (exit code {proc.returncode}); see above.")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{name} did not start listening on port {port} within {timeout:.0f} s.")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _credentials(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_emulator/credentials", timeout=5) as r:
+        return json.load(r)
+
+
+def _run(args: list[str], env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", "billbridge", *args], env=env, check=True)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m billbridge demo")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    args = parser.parse_args(argv)
+    dinero_port = int(os.environ.get("DINERO_EMULATOR_PORT", "8001"))
+    economic_port = int(os.environ.get("ECONOMIC_EMULATOR_PORT", "8002"))
+    data_dir = Path(os.environ.get("BILLBRIDGE_DATA_DIR", Path.cwd() / "var")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for name, port in (("web", args.port), ("Dinero", dinero_port), ("e-conomic", economic_port)):
+        if not _port_free(port):
+            raise SystemExit(
+                f"Port {port} (for {name}) is in use. Stop what uses it, or choose another with "
+                "PORT, DINERO_EMULATOR_PORT or ECONOMIC_EMULATOR_PORT."
+            )
+
+    env = dict(os.environ, BILLBRIDGE_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "billbridge.settings")
+    env.setdefault(
+        "CSRF_TRUSTED_ORIGINS", f"http://127.0.0.1:{args.port},http://localhost:{args.port}"
+    )
+    procs: list[tuple[str, subprocess.Popen]] = []
+
+    def start(name: str, cmd: list[str]) -> subprocess.Popen:
+        proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+        procs.append((name, proc))
+        return proc
+
+    def stop_all(*_: object) -> None:
+        for _name, proc in reversed(procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for _name, proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop_all(), sys.exit(0)))
+    try:
+        for system, port in (("dinero", dinero_port), ("economic", economic_port)):
+            proc = start(
+                f"{system} emulator",
+                [
+                    sys.executable,
+                    "-m",
+                    "billbridge",
+                    "emulate",
+                    system,
+                    "--port",
+                    str(port),
+                    "--state",
+                    str(data_dir / f"{system}-emulator.json"),
+                ],
+            )
+            _wait_for_port(port, proc, f"The {system} emulator")
+        dinero = _credentials(dinero_port)
+        economic = _credentials(economic_port)
+        env.update(
+            DINERO_API_URL=f"http://127.0.0.1:{dinero_port}",
+            DINERO_AUTH_URL=f"http://127.0.0.1:{dinero_port}/dineroapi/oauth/token",
+            DINERO_CLIENT_ID=dinero["client_id"],
+            DINERO_CLIENT_SECRET=dinero["client_secret"],
+            ECONOMIC_API_URL=f"http://127.0.0.1:{economic_port}",
+            ECONOMIC_GRANT_URL=(f"http://127.0.0.1:{economic_port}/secure/api1/requestaccess.aspx"),
+            ECONOMIC_APP_SECRET_TOKEN=economic["app_secret_token"],
+            ECONOMIC_APP_PUBLIC_TOKEN=economic["app_public_token"],
+        )
+        _run(["migrate", "--noinput", "-v", "0"], env)
+        _run(["seed_demo"], env)
+        start("worker", [sys.executable, "-m", "billbridge", "run_huey", "--quiet"])
+        web = start(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "billbridge.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{args.port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+        )
+        _wait_for_port(args.port, web, "The web server")
+        _print_banner(args.port, dinero_port, economic_port, dinero, economic)
+        while all(proc.poll() is None for _, proc in procs):
+            time.sleep(0.5)
+        for name, proc in procs:
+            if proc.poll() is not None:
+                print(f"\n{name} stopped (exit code {proc.returncode}); stopping the demo.")
+    except KeyboardInterrupt:
+        print("\nStopping the demo…")
+    finally:
+        stop_all()
+
+
+def _print_banner(
+    port: int, dinero_port: int, economic_port: int, dinero: dict, economic: dict
+) -> None:
+    lines = [
+        "",
+        "billbridge demo is running",
+        f"  Open       http://127.0.0.1:{port}/",
+        "  Log in     demo@example.com / demo",
+        "",
+        f"Emulated Dinero     http://127.0.0.1:{dinero_port}/_emulator/  (kassekladde)",
+    ]
+    for org in dinero.get("organizations", []):
+        lines.append(
+            f"  {org['name']}: Organization ID {org['organization_id']}, API key {org['api_key']}"
+        )
+    lines.append(f"Emulated e-conomic  http://127.0.0.1:{economic_port}/_emulator/  (kassekladder)")
+    for user in economic.get("users", []):
+        agreements = ", ".join(str(n) for n in user.get("agreement_numbers", []))
+        lines.append(f"  login {user['username']} / {user['password']} (agreements {agreements})")
+    lines += ["", "Press Ctrl-C to stop everything.", ""]
+    print("\n".join(lines), flush=True)

@@ -1,0 +1,160 @@
+"""Scans: pictures and PDFs without a text layer, read by tesseract (Danish + English).
+
+OCR text is less sure than a text layer, so every field's confidence is scaled by tesseract's
+own word confidences on the line it came from, and by ``OCR_FACTOR`` on top.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import IngestError
+from .fields import extract_fields
+from .types import ExtractedBill
+
+LANGUAGES = "dan+eng"
+#: Upper bound on the pages sent through OCR (the first pages hold a bill's fields).
+MAX_OCR_PAGES = 5
+#: Resolution pages are rendered at; 300 dpi is what tesseract is trained for.
+RENDER_DPI = 300
+#: Pictures above this many pixels are refused (a decompression bomb, or a poster).
+MAX_PIXELS = 60_000_000
+#: How much less sure an OCR'd value is than the same value from a text layer.
+OCR_FACTOR = 0.9
+OCR_TIMEOUT_SECONDS = 60
+
+
+def tesseract_available() -> bool:
+    """Whether the tesseract binary with the Danish and English models is installed."""
+    if shutil.which("tesseract") is None:
+        return False
+    try:
+        import pytesseract
+
+        langs = set(pytesseract.get_languages(config=""))
+    except Exception:  # noqa: BLE001 - any failure means "not usable"
+        return False
+    return {"dan", "eng"} <= langs
+
+
+def _require_tesseract() -> None:
+    if not tesseract_available():
+        raise IngestError(
+            "ocr_unavailable", "install tesseract-ocr, tesseract-ocr-dan and tesseract-ocr-eng"
+        )
+
+
+def _open_images(data: bytes):
+    """The frames of a picture file (a TIFF may hold several pages) as greyscale images."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if width * height > MAX_PIXELS or width < 10 or height < 10:
+            raise IngestError("image_unreadable", f"{width}x{height} pixels")
+        frames = []
+        for index, frame in enumerate(ImageSequence.Iterator(image)):
+            if index >= MAX_OCR_PAGES:
+                break
+            frames.append(frame.convert("L"))
+        return frames
+    except IngestError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Exception) as exc:  # noqa: BLE001
+        raise IngestError("image_unreadable", f"{type(exc).__name__}: {str(exc)[:160]}") from exc
+
+
+def render_pdf_pages(data: bytes, max_pages: int = MAX_OCR_PAGES, dpi: int = RENDER_DPI):
+    """Render the first pages of a PDF to greyscale images with poppler's ``pdftoppm``."""
+    from PIL import Image
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise IngestError("ocr_unavailable", "install poppler-utils (pdftoppm)")
+    with tempfile.TemporaryDirectory(prefix="billbridge-ocr-") as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [pdftoppm, "-r", str(dpi), "-gray", "-png", "-f", "1", "-l", str(max_pages),
+                 str(src), str(Path(tmp) / "page")],
+                check=True,
+                capture_output=True,
+                timeout=OCR_TIMEOUT_SECONDS,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired as exc:
+            raise IngestError("ocr_failed", "rendering the PDF took too long") from exc
+        except subprocess.CalledProcessError as exc:
+            raise IngestError("pdf_unreadable", exc.stderr.decode(errors="replace")[:160]) from exc
+        pages = []
+        for path in sorted(Path(tmp).glob("page*.png")):
+            with Image.open(path) as img:
+                pages.append(img.convert("L"))
+    if not pages:
+        raise IngestError("pdf_unreadable", "the PDF has no pages to render")
+    return pages
+
+
+def ocr_images(images) -> tuple[str, list[float]]:
+    """OCR the images: the text, one line per text line, and each line's confidence 0..1."""
+    _require_tesseract()
+    import pytesseract
+
+    lines: list[str] = []
+    confs: list[float] = []
+    for image in images:
+        try:
+            data = pytesseract.image_to_data(
+                image,
+                lang=LANGUAGES,
+                config="--psm 3",
+                output_type=pytesseract.Output.DICT,
+                timeout=OCR_TIMEOUT_SECONDS,
+            )
+        except RuntimeError as exc:  # pytesseract's timeout
+            raise IngestError("ocr_failed", str(exc)[:160]) from exc
+        except pytesseract.TesseractNotFoundError as exc:
+            raise IngestError("ocr_unavailable") from exc
+        except pytesseract.TesseractError as exc:
+            raise IngestError("ocr_failed", str(exc)[:160]) from exc
+        grouped: dict[tuple[int, int, int], list[tuple[str, float]]] = {}
+        for i, word in enumerate(data["text"]):
+            word = (word or "").strip()
+            conf = float(data["conf"][i])
+            if not word or conf < 0:
+                continue
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            grouped.setdefault(key, []).append((word, conf))
+        for key in sorted(grouped):
+            words = grouped[key]
+            lines.append(" ".join(w for w, _ in words))
+            confs.append(sum(c for _, c in words) / len(words) / 100.0)
+        lines.append("")
+        confs.append(1.0)
+    return "\n".join(lines), confs
+
+
+def extract_ocr(images) -> ExtractedBill:
+    """Read a bill from page images through OCR."""
+    text, confs = ocr_images(images)
+    if not text.strip():
+        raise IngestError("ocr_failed", "no text was recognised")
+    scaled = [c * OCR_FACTOR for c in confs]
+    return extract_fields(text, kind="ocr", line_confidence=scaled)
+
+
+def extract_image(data: bytes) -> ExtractedBill:
+    """Read a bill from a PNG, JPEG or TIFF scan."""
+    _require_tesseract()
+    return extract_ocr(_open_images(data))
+
+
+def extract_scanned_pdf(data: bytes) -> ExtractedBill:
+    """Read a bill from a PDF with no text layer, by rendering and OCR'ing its first pages."""
+    _require_tesseract()
+    return extract_ocr(render_pdf_pages(data))

@@ -1,0 +1,16 @@
+"""PDF bills: the text layer when there is one, else OCR of the rendered pages."""
+
+from __future__ import annotations
+
+from .fields import extract_fields
+from .ocr import extract_scanned_pdf
+from .pdftext import has_text, pdf_page_texts
+from .types import ExtractedBill
+
+
+def extract_pdf(data: bytes) -> ExtractedBill:
+    """Read a bill from a PDF; a scan saved as PDF (no text layer) goes through OCR."""
+    texts = pdf_page_texts(data)
+    if not has_text(texts):
+        return extract_scanned_pdf(data)
+    return extract_fields("\n".join(texts), kind="pdf_text")

@@ -1,0 +1,201 @@
+"""Web forms. They parse and show errors; the rules live in bills.services and catalog."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from billbridge.accounts.models import Company
+from billbridge.bills.models import BillStatus, Category, PaymentMethod, PaymentMethodType
+from billbridge.bills.services import to_money
+from billbridge.ingest import sniff
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"]
+_DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def parse_amount(raw: str) -> Decimal:
+    """Read `1.250,00`, `1250,5`, `1,250.00` or `1250.50`: the last separator is the decimal one.
+
+    A lone dot followed by exactly three digits in groups (`1.250`) is a Danish thousands
+    separator, because nobody types øre to three places.
+    """
+    text = raw.strip().replace(" ", "").replace("\xa0", "")
+    text = re.sub(r"(?i)(kr\.?|dkk)$", "", text).strip()
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
+    elif _DANISH_THOUSANDS.match(text):
+        text = text.replace(".", "")
+    return to_money(text, "amount")
+
+
+class AmountField(forms.CharField):
+    def to_python(self, value: Any) -> Decimal | None:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_amount(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["amount"]) from None
+
+
+def _date_field(label: str, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+
+class CompanyChoicesMixin:
+    """Category and payment-method choices limited to the company's live (unarchived) ones."""
+
+    def limit_choices(self, company: Company, keep: dict[str, Any] | None = None) -> None:
+        keep = keep or {}
+        fields = self.fields  # type: ignore[attr-defined]
+        for name, model in (("category", Category), ("payment_method", PaymentMethod)):
+            if name not in fields:
+                continue
+            live = Q(archived=False)
+            if (current := keep.get(name)) is not None:
+                live |= Q(pk=getattr(current, "pk", current))
+            fields[name].queryset = model.objects.filter(live, company=company)
+
+
+class BillForm(CompanyChoicesMixin, forms.Form):
+    """Upload a document and/or type the fields (B-6); the supplier is found or created."""
+
+    document = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("PDF, image or e-invoice XML."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.xml,image/*"}),
+    )
+    supplier_name = forms.CharField(label=_("Supplier"), max_length=200, required=False)
+    supplier_cvr = forms.CharField(label=_("Supplier's CVR number"), max_length=20, required=False)
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=100, required=False)
+    issue_date = _date_field(_("Bill date"))
+    due_date = _date_field(_("Due date"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="DKK")
+    total = AmountField(label=_("Total incl. VAT"), required=False)
+    vat_amount = AmountField(label=_("VAT"), required=False)
+    text = forms.CharField(label=_("Text"), max_length=500, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    payment_method = forms.ModelChoiceField(
+        label=_("Payment method"), queryset=PaymentMethod.objects.none(), required=False
+    )
+
+    def __init__(
+        self, *args: Any, company: Company, editing_status: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices(company, kwargs.get("initial"))
+        self.editing_status = editing_status
+        if editing_status is not None:
+            del self.fields["document"]
+            for name in ("supplier_name", "issue_date", "total"):
+                self.fields[name].required = True
+        self.fields["supplier_cvr"].widget.attrs["inputmode"] = "numeric"
+        self.fields["total"].widget.attrs["inputmode"] = "decimal"
+        self.fields["vat_amount"].widget.attrs["inputmode"] = "decimal"
+
+    def clean_supplier_cvr(self) -> str:
+        cvr = self.cleaned_data["supplier_cvr"].replace(" ", "")
+        if cvr.upper().startswith("DK"):
+            cvr = cvr[2:]
+        if cvr and not re.fullmatch(r"\d{8}", cvr):
+            raise ValidationError(_("A CVR number has 8 digits."))
+        return cvr
+
+    def clean_currency(self) -> str:
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise ValidationError(_("Use a three-letter currency code such as DKK or EUR."))
+        return currency
+
+    def clean_document(self) -> Any:
+        document = self.cleaned_data.get("document")
+        if not document:
+            return None
+        if document.size > settings.MAX_DOCUMENT_BYTES:
+            raise ValidationError(
+                _("The document is larger than %(mb)s MB.")
+                % {"mb": settings.MAX_DOCUMENT_BYTES // (1024 * 1024)}
+            )
+        head = document.read(2048)
+        document.seek(0)
+        if sniff(head, document.name or "", getattr(document, "content_type", "")) == "unknown":
+            raise ValidationError(_("Upload a PDF, an image or an e-invoice (XML)."))
+        return document
+
+    @property
+    def has_required_fields(self) -> bool:
+        data = self.cleaned_data
+        has_supplier = data.get("supplier_name") or data.get("supplier_cvr")
+        return bool(has_supplier and data.get("issue_date") and data.get("total") is not None)
+
+
+class PayForm(CompanyChoicesMixin, forms.Form):
+    """Pay a bill in full (B-2): date, amount (the total by default), payment method."""
+
+    date = _date_field(_("Payment date"), required=True)
+    amount = AmountField(label=_("Amount"))
+    payment_method = forms.ModelChoiceField(
+        label=_("Payment method"), queryset=PaymentMethod.objects.none()
+    )
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices(company)
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    account_number = forms.CharField(label=_("Account number"), max_length=20, required=False)
+
+
+class PaymentMethodForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    type = forms.ChoiceField(label=_("Type"), choices=PaymentMethodType.choices)
+    account_number = forms.CharField(label=_("Account number"), max_length=20, required=False)
+
+
+class BillFilterForm(forms.Form):
+    """The bill list's filters; invalid values are ignored rather than shown as errors."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *BillStatus.choices]
+    )
+    supplier = forms.TypedChoiceField(label=_("Supplier"), required=False, coerce=int)
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int)
+
+    def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        suppliers = company.suppliers.order_by("name").values_list("pk", "name")
+        self.fields["supplier"].choices = [("", _("All suppliers")), *suppliers]
+        categories = company.categories.order_by("name").values_list("pk", "name")
+        self.fields["category"].choices = [("", _("All categories")), *categories]
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Supplier, invoice number or text")}
+        )
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
