@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from billbridge.accounts.models import ApiToken
-from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+# Django-dependent imports live inside the fixtures: the emulator and parser tests run
+# without Django at all.
 
 PASSWORD = "secret-password"
 
 
 @pytest.fixture
 def user(db):
+    from tests.factories import UserFactory
+
     return UserFactory(email="owner@example.com")
 
 
 @pytest.fixture
 def company(user):
+    from tests.factories import CompanyFactory, MembershipFactory
+
     company = CompanyFactory(name="Nordlys Design ApS", cvr="12345678")
     MembershipFactory(user=user, company=company, role="owner")
     return company
@@ -25,6 +29,8 @@ def company(user):
 @pytest.fixture
 def outsider(db):
     """A user of another company, who must never see `company`."""
+    from tests.factories import CompanyFactory, MembershipFactory, UserFactory
+
     other = UserFactory(email="outsider@example.com")
     MembershipFactory(user=other, company=CompanyFactory(name="Andet Firma ApS"), role="owner")
     return other
@@ -38,6 +44,8 @@ def logged_in_client(client, user, company):
 
 @pytest.fixture
 def api_token(user, company) -> str:
+    from billbridge.accounts.models import ApiToken
+
     _, raw = ApiToken.objects.issue(user, "test")
     return raw
 

@@ -19,7 +19,9 @@ def test_entry_accounts_have_five_digit_numbers(dinero_api):
 
 
 def test_standard_chart_has_bank_55000_and_suspense_99999(dinero_api):
-    numbers = {a["AccountNumber"] for a in dinero_api.request("GET", "/v1/{org}/accounts/entry").json()}
+    numbers = {
+        a["AccountNumber"] for a in dinero_api.request("GET", "/v1/{org}/accounts/entry").json()
+    }
     assert {55000, 99999} <= numbers
 
 
@@ -36,7 +38,9 @@ def test_standard_chart_has_exactly_one_default_sales_account(dinero_api):
 
 
 def test_fields_query_selects_fields(dinero_api):
-    r = dinero_api.request("GET", "/v1/{org}/accounts/entry", params={"fields": "Name,AccountNumber"})
+    r = dinero_api.request(
+        "GET", "/v1/{org}/accounts/entry", params={"fields": "Name,AccountNumber"}
+    )
     assert r.status_code == 200
     assert all(set(a) == {"Name", "AccountNumber"} for a in r.json())
 
@@ -74,7 +78,9 @@ def test_deleted_account_disappears_from_the_chart(dinero_api):
     dinero = dinero_api.emulator
     r = dinero.client.delete("/_emulator/organizations/112233/accounts/34000")
     assert r.status_code == 200
-    numbers = {a["AccountNumber"] for a in dinero_api.request("GET", "/v1/{org}/accounts/entry").json()}
+    numbers = {
+        a["AccountNumber"] for a in dinero_api.request("GET", "/v1/{org}/accounts/entry").json()
+    }
     assert 34000 not in numbers
 
 

@@ -30,7 +30,9 @@ def test_credentials_lists_the_seeded_client_and_organisations(dinero):
 
 def test_token_with_basic_client_auth_and_api_key_returns_bearer_token(dinero):
     creds, key = _creds(dinero)
-    r = dinero.client.post(TOKEN, auth=(creds["client_id"], creds["client_secret"]), data=_form(key))
+    r = dinero.client.post(
+        TOKEN, auth=(creds["client_id"], creds["client_secret"]), data=_form(key)
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["token_type"] == "Bearer"
@@ -89,7 +91,9 @@ def test_refresh_token_grant_issues_a_working_token(dinero):
     auth = (creds["client_id"], creds["client_secret"])
     first = dinero.client.post(TOKEN, auth=auth, data=_form(key)).json()
     r = dinero.client.post(
-        TOKEN, auth=auth, data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+        TOKEN,
+        auth=auth,
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
     )
     assert r.status_code == 200
     token = r.json()["access_token"]
@@ -116,9 +120,7 @@ def test_api_without_bearer_token_is_401_with_json_body(dinero):
 
 
 def test_api_with_unknown_token_is_401(dinero):
-    r = dinero.client.get(
-        "/v1/112233/accounts/entry", headers={"Authorization": "Bearer nonsense"}
-    )
+    r = dinero.client.get("/v1/112233/accounts/entry", headers={"Authorization": "Bearer nonsense"})
     assert r.status_code == 401
     assert r.json()["message"] == "Invalid token"
 

@@ -105,6 +105,9 @@ COUNTRY_WORDS = {
     "sweden": "SE", "norge": "NO", "norway": "NO", "united kingdom": "GB",
 }  # fmt: skip
 TOLERANCE = Decimal("0.02")
+MAX_CANDIDATES = 12
+#: Text beyond this is not searched (a bill's fields are on its first pages).
+MAX_TEXT_CHARS = 200_000
 
 
 @dataclass(slots=True)
@@ -227,7 +230,9 @@ def _pick_totals(doc: _Doc, bill: ExtractedBill) -> None:
     for hits in cands.values():
         for h in hits:
             h.value = abs(h.value)
-    totals, excls, vats = cands["total"], cands["excl"], cands["vat"]
+    # Only the last few candidates of each: totals sit at the end, and this bounds the search.
+    totals, excls, vats = cands["total"][-MAX_CANDIDATES:], cands["excl"], cands["vat"]
+    excls, vats = excls[-MAX_CANDIDATES:], vats[-MAX_CANDIDATES:]
 
     for t in reversed(totals):
         for e in reversed(excls):
@@ -466,6 +471,7 @@ def extract_fields(
     ``line_confidence`` (one value 0..1 per line of ``text``) scales each field by how well
     its line was read, as OCR reports it; a text layer is read perfectly.
     """
+    text = text[:MAX_TEXT_CHARS]
     doc = _Doc(text, line_confidence)
     bill = ExtractedBill(kind=kind, text=text)
 

@@ -1,9 +1,51 @@
+"""The web UI's URLs. Everything company-scoped lives under /c/<company_id>/ (see decorators)."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from billbridge.web.views import bills, home, integrations, settings
 
 app_name = "web"
+
+company_patterns = [
+    path("bills/", bills.bill_list, name="bill_list"),
+    path("bills/new/", bills.bill_new, name="bill_new"),
+    path("bills/<int:bill_id>/", bills.bill_detail, name="bill_detail"),
+    path("bills/<int:bill_id>/document/", bills.bill_document, name="bill_document"),
+    path("bills/<int:bill_id>/edit/", bills.bill_edit, name="bill_edit"),
+    path("bills/<int:bill_id>/pay/", bills.bill_pay, name="bill_pay"),
+    path(
+        "bills/<int:bill_id>/not-a-duplicate/",
+        bills.bill_not_duplicate,
+        name="bill_not_duplicate",
+    ),
+    path("settings/products/", settings.products, name="products"),
+    path("settings/categories/", settings.categories, name="categories"),
+    path(
+        "settings/categories/<int:category_id>/",
+        settings.category_update,
+        name="category_update",
+    ),
+    path("settings/payment-methods/", settings.payment_methods, name="payment_methods"),
+    path(
+        "settings/payment-methods/<int:payment_method_id>/",
+        settings.payment_method_update,
+        name="payment_method_update",
+    ),
+    path("integrations/", integrations.integration_list, name="integrations"),
+]
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("", RedirectView.as_view(url="/login/"), name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", set_language, name="set_language"),
+    path("", home.home, name="home"),
+    path("c/<int:company_id>/", include(company_patterns)),
 ]

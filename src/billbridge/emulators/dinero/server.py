@@ -18,6 +18,12 @@ Sources used:
        items in the ledger is 1000", PUT requires Id and Version, booking is asynchronous.
   RB   a Ruby client: GET v1/{org}/ledgeritems and GET v1/{org}/ledgeritems/ledgers.
   MOCK a third-party PHP mock: GET …/ledgeritems/ledgers = the unbooked rows.
+  DOCS Dinero's own pages: developer.dinero.dk/documentation/error-and-status (400 for missing
+       fields or a stale timestamp, 401 bad/expired token, 403 no access to the resource,
+       413 file over 6 MB, 429 over 100 requests/minute per organisation, error codes 40 Not
+       found, 41 Unauthorized, 42 Validation Error, 43 Limit Exceeded), …/best-practices
+       (429 body "API calls quota exceeded! (...)", file upload as multipart with
+       `?fileName=`), api.dinero.dk/docs (token endpoint and form, one token per organisation).
 """
 
 from __future__ import annotations
@@ -45,16 +51,20 @@ from billbridge.emulators.dinero import seed
 
 TOKEN_LIFETIME_SECONDS = 3600  # [src: TS "Tokenet gælder 1 time"; dinero.md "about an hour"]
 MAX_UNBOOKED_ITEMS = 1000  # [src: PHP doc string "maximum number of ledger items … is 1000"]
-MAX_FILE_BYTES = 10 * 1024 * 1024  # [GUESS] Dinero's real limit is not published in our sources
+MAX_FILE_BYTES = 6 * 1024 * 1024  # [src: DOCS "Files cannot exceed 6MB" → 413]
 ORG = r"(?P<org>[^/]+)"
 
-# Error codes in Dinero's error body. Only 58/63/72 appear in a source (TS); the rest are GUESSES.
-CODE_VALIDATION = 1  # [GUESS]
-CODE_UNAUTHORIZED = 401  # [GUESS]
-CODE_FORBIDDEN = 403  # [GUESS]
-CODE_NOT_FOUND = 63  # [src: TS "kode 63 … no results found"]
+# Error codes in Dinero's error body (`code`).
+CODE_NOT_FOUND = 40  # [src: DOCS "40 Not found"]
+CODE_UNAUTHORIZED = 41  # [src: DOCS "41 Unauthorized" (insufficient permissions)]
+CODE_FORBIDDEN = 41  # same code on 403; on 401 the body is a GUESS
+CODE_VALIDATION = 42  # [src: DOCS "42 Validation Error"]
+CODE_LIMIT = 43  # [src: DOCS "43 Limit Exceeded"]
 CODE_OUTDATED = 58  # [src: TS "timestamp outdated (kode 58)"]; used here for a stale Version
-CODE_DUPLICATE = 72  # [src: TS treats 409 or code 72 as "already exists"]
+CODE_DUPLICATE = 72  # [src: TS treats 409 or code 72 as "already exists"; code GUESS]
+RATE_LIMIT_TEXT = "API calls quota exceeded! maximum admitted 100 per 1m."
+# [src: DOCS best-practices quotes "API calls quota exceeded! (...)"; the rest of the sentence
+#  is GUESSED from the Ocelot gateway's default message, which that text matches; plain text]
 
 
 def dinero_error(
@@ -204,12 +214,20 @@ class DineroEmulator(EmulatorApp):
             }
 
     def fault_response(self, status: int, retry_after: int | None) -> Response:
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-        message = "Too many requests" if status == 429 else f"Service error (HTTP {status})"
-        return dinero_error(status, status, message, headers=headers)  # body shape: [GUESS]
+        if status == 429:
+            # plain-text body [src: DOCS]; Retry-After header [GUESS: Ocelot sends one]
+            return Response(
+                status=429,
+                body=RATE_LIMIT_TEXT.encode(),
+                headers={
+                    "Content-Type": "text/plain; charset=utf-8",
+                    "Retry-After": str(retry_after if retry_after is not None else 60),
+                },
+            )
+        return dinero_error(status, status, f"Service error (HTTP {status})")  # body: [GUESS]
 
     def not_found_response(self, request: Request) -> Response:
-        return dinero_error(404, 404, f"No resource at {request.path}")  # [GUESS]
+        return dinero_error(404, CODE_NOT_FOUND, f"No resource at {request.path}")  # [src: DOCS]
 
     def _new_version(self) -> str:
         """Versions look like SQL Server rowversions, base64 of 8 bytes [GUESS at the format]."""
@@ -302,8 +320,9 @@ class DineroEmulator(EmulatorApp):
 
         401 for a missing/unknown/expired token or a revoked key [src: dinero.md "401 for a
         missing/expired token"; body shape GUESS]. A good token for an organisation the key
-        does not belong to → 403 [GUESS: dinero.md leaves 403 vs 404 open; 403 chosen, and
-        the same answer for a non-existent organisation, so ids can't be probed].
+        does not belong to → 403 [src: DOCS "403 Forbidden: You do not have access to the
+        requested resource"]; the same for a non-existent organisation, so ids can't be probed
+        [GUESS].
         """
 
         def wrapped(request: Request) -> Response:
@@ -562,9 +581,7 @@ class DineroEmulator(EmulatorApp):
                 continue
             found.append(item)
         if errors:
-            raise ValidationFailed(errors, "Validation failed", 400, CODE_NOT_FOUND
-                                   if all(v == "ledgerItemNotFound" for v in errors.values())
-                                   else CODE_VALIDATION)  # fmt: skip
+            raise ValidationFailed(errors)
         if stale:
             # [GUESS] 400 with code 58 (TS knows 58 as "timestamp outdated"); not 409
             raise ValidationFailed(stale, "The ledger item has been changed", 400, CODE_OUTDATED)
@@ -683,14 +700,19 @@ class DineroEmulator(EmulatorApp):
 
     # ------------------------------------------------------------------ files
     def upload_file(self, request: Request, org: dict[str, Any]) -> Response:
-        """multipart/form-data, part "file" [src: TS] → `{"FileGuid"}` [src: TS].
-        PDF, PNG, JPEG recognised by their magic bytes; at most 10 MB [GUESS both]."""
+        """multipart/form-data; the first part with a filename is taken, whatever its name
+        (DOCS' example names it "image", TS "file"); `?fileName=` names it [src: DOCS]
+        → `{"FileGuid"}` [src: TS]. Over 6 MB → 413 [src: DOCS]. Only PDF, PNG and JPEG,
+        recognised by their magic bytes [GUESS: the real accepted list is not published]."""
         parts = [p for p in request.multipart_files() if p[1] or p[0] == "file"]
         if not parts:
             raise ValidationFailed({"file": "Expected a multipart/form-data body with a file"})
         _name, filename, _ctype, data = parts[0]
+        filename = request.query_value("fileName") or filename
         if len(data) > MAX_FILE_BYTES:
-            raise ValidationFailed({"file": f"File is larger than {MAX_FILE_BYTES} bytes"})
+            raise ValidationFailed(
+                {"file": "Files cannot exceed 6MB"}, "Request Entity Too Large", 413, CODE_LIMIT
+            )
         kind = (
             "application/pdf"
             if data.startswith(b"%PDF")

@@ -17,8 +17,16 @@ from ..common import Request, Response, json_response
 from . import render
 from .errors import ApiError, leaf_error
 from .query import paginate
-from .seed import APP_NAME, APP_NUMBER, APP_PUBLIC_TOKEN, APP_ROLE, CURRENCIES, EXCHANGE_RATES
-from .seed import PAYMENT_TERMS, VAT_ZONES
+from .seed import (
+    APP_NAME,
+    APP_NUMBER,
+    APP_PUBLIC_TOKEN,
+    APP_ROLE,
+    CURRENCIES,
+    EXCHANGE_RATES,
+    PAYMENT_TERMS,
+    VAT_ZONES,
+)
 from .validation import nest_errors, query_capabilities, schema_errors
 
 MAX_FILE_BYTES = 9 * 1024 * 1024  # "Maximum file size is 9.0 MB per request." (restdocs)
@@ -178,7 +186,9 @@ def list_vat_accounts(ctx: Ctx, request: Request) -> Response:
 
 def get_vat_account(ctx: Ctx, request: Request) -> Response:
     code = render.decode_id(request.params["code"])
-    va = next((v for k, v in ctx.agreement["vatAccounts"].items() if k.lower() == code.lower()), None)
+    va = next(
+        (v for k, v in ctx.agreement["vatAccounts"].items() if k.lower() == code.lower()), None
+    )
     if not va:
         raise _not_found()
     return json_response(200, render.vat_account(ctx.base, va))
@@ -205,7 +215,11 @@ def post_supplier(ctx: Ctx, request: Request) -> Response:
     a = ctx.agreement
     if not pairs:
         checks = [
-            ("paymentTerms", "paymentTermsNumber", {t["paymentTermsNumber"] for t in PAYMENT_TERMS}),
+            (
+                "paymentTerms",
+                "paymentTermsNumber",
+                {t["paymentTermsNumber"] for t in PAYMENT_TERMS},
+            ),
             (
                 "supplierGroup",
                 "supplierGroupNumber",
@@ -259,7 +273,9 @@ def post_supplier(ctx: Ctx, request: Request) -> Response:
     if body.get("barred"):
         record["barred"] = True
     record["currency"] = body["currency"].upper()
-    record["paymentTerms"] = {"paymentTermsNumber": ref_value(body["paymentTerms"], "paymentTermsNumber")}
+    record["paymentTerms"] = {
+        "paymentTermsNumber": ref_value(body["paymentTerms"], "paymentTermsNumber")
+    }
     record["supplierGroup"] = {
         "supplierGroupNumber": ref_value(body["supplierGroup"], "supplierGroupNumber")
     }
@@ -889,7 +905,12 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ("GET", r"/journals/?", list_journals, "GET /journals"),
     ("GET", r"/journals/(?P<j>\d+)/?", get_journal, "GET /journals/{n}"),
     ("GET", r"/journals/(?P<j>\d+)/entries/?", list_entries, "GET /journals/{n}/entries"),
-    ("GET", r"/journals/(?P<j>\d+)/entries/(?P<e>\d+)/?", get_entry, "GET /journals/{n}/entries/{e}"),
+    (
+        "GET",
+        r"/journals/(?P<j>\d+)/entries/(?P<e>\d+)/?",
+        get_entry,
+        "GET /journals/{n}/entries/{e}",
+    ),
     (
         "DELETE",
         r"/journals/(?P<j>\d+)/entries/(?P<e>\d+)/?",

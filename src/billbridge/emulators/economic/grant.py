@@ -49,7 +49,9 @@ def _page(title: str, body: str, status: int = 200) -> Response:
 
 
 def _error_page(message: str) -> Response:
-    return _page("Fejl", f"<h1>Der opstod en fejl</h1><p class='error'>{html.escape(message)}</p>", 400)
+    return _page(
+        "Fejl", f"<h1>Der opstod en fejl</h1><p class='error'>{html.escape(message)}</p>", 400
+    )
 
 
 def _action(request: Request) -> str:
@@ -95,7 +97,8 @@ def _add_app_page(request: Request, agreement: dict[str, Any]) -> Response:
 <dt>Rolle</dt><dd>{html.escape(APP_ROLE["name"])}</dd></dl>
 <form method="post" action="{_action(request)}">
 <input type="hidden" name="agreement" value="{n}">
-<div class="row"><button class="primary" type="submit" name="action" value="approve">Tilføj app</button>
+<div class="row">
+<button class="primary" type="submit" name="action" value="approve">Tilføj app</button>
 <button class="secondary" type="submit" name="action" value="cancel">Annuller</button></div>
 </form>"""
     return _page("Tilføj app", body)
@@ -163,9 +166,7 @@ def request_access(app: Any, request: Request) -> Response:
         ]
         chosen = None
         if form.get("agreement"):
-            chosen = next(
-                (a for a in mine if str(a["agreementNumber"]) == form["agreement"]), None
-            )
+            chosen = next((a for a in mine if str(a["agreementNumber"]) == form["agreement"]), None)
             if chosen is None:
                 return _error_page("Du har ikke adgang til den valgte aftale.")
         if action == "cancel":

@@ -73,7 +73,9 @@ def vat_account(base: str, va: dict[str, Any]) -> dict[str, Any]:
 
 def journal(base: str, j: dict[str, Any]) -> dict[str, Any]:
     n = j["journalNumber"]
-    settings: dict[str, Any] = {"voucherNumbers": {"minimumVoucherNumber": j["minimumVoucherNumber"]}}
+    settings: dict[str, Any] = {
+        "voucherNumbers": {"minimumVoucherNumber": j["minimumVoucherNumber"]}
+    }
     if j.get("entryTypeRestrictedTo"):
         settings["entryTypeRestrictedTo"] = j["entryTypeRestrictedTo"]
     if j.get("contraAccounts"):

@@ -119,7 +119,12 @@ VAT_TYPES = {1: "Købsmoms", 2: "Salgsmoms"}
 
 PAYMENT_TERMS: list[dict[str, Any]] = [
     {"paymentTermsNumber": 1, "name": "Netto 8 dage", "daysOfCredit": 8, "paymentTermsType": "net"},
-    {"paymentTermsNumber": 2, "name": "Netto 14 dage", "daysOfCredit": 14, "paymentTermsType": "net"},
+    {
+        "paymentTermsNumber": 2,
+        "name": "Netto 14 dage",
+        "daysOfCredit": 14,
+        "paymentTermsType": "net",
+    },
     {
         "paymentTermsNumber": 3,
         "name": "Til omgående betaling",
@@ -132,11 +137,21 @@ PAYMENT_TERMS: list[dict[str, Any]] = [
         "daysOfCredit": 30,
         "paymentTermsType": "invoiceMonth",
     },
-    {"paymentTermsNumber": 5, "name": "Netto 30 dage", "daysOfCredit": 30, "paymentTermsType": "net"},
+    {
+        "paymentTermsNumber": 5,
+        "name": "Netto 30 dage",
+        "daysOfCredit": 30,
+        "paymentTermsType": "net",
+    },
 ]
 
 VAT_ZONES: list[dict[str, Any]] = [
-    {"vatZoneNumber": 1, "name": "Domestic", "enabledForCustomer": True, "enabledForSupplier": True},
+    {
+        "vatZoneNumber": 1,
+        "name": "Domestic",
+        "enabledForCustomer": True,
+        "enabledForSupplier": True,
+    },
     {"vatZoneNumber": 2, "name": "EU", "enabledForCustomer": True, "enabledForSupplier": True},
     {"vatZoneNumber": 3, "name": "Abroad", "enabledForCustomer": True, "enabledForSupplier": True},
     {"vatZoneNumber": 4, "name": "Domestic exempt VAT", "enabledForCustomer": True},
@@ -309,12 +324,18 @@ def _agreement(
 def seed_state() -> dict[str, Any]:
     """The full initial state; plain JSON so it can be persisted as is."""
     agreements = [
-        _agreement(701001, "Nordlys Design ApS", "41234567", "Nørrebrogade 12", "2200", "København N"),
+        _agreement(
+            701001, "Nordlys Design ApS", "41234567", "Nørrebrogade 12", "2200", "København N"
+        ),
         _agreement(
             701002, "Havnens Café ApS", "42345678", "Havnegade 3", "5000", "Odense C", kind="cafe"
         ),
-        _agreement(701003, "Bogholderiet Revision ApS", "43456789", "Vestergade 40", "8000", "Aarhus C"),
-        _agreement(701004, "Benchmark ApS", "44567890", "Testvej 1", "2100", "København Ø", kind="bench"),
+        _agreement(
+            701003, "Bogholderiet Revision ApS", "43456789", "Vestergade 40", "8000", "Aarhus C"
+        ),
+        _agreement(
+            701004, "Benchmark ApS", "44567890", "Testvej 1", "2100", "København Ø", kind="bench"
+        ),
     ]
     return {
         "app": {

@@ -135,9 +135,14 @@ def nest_errors(pairs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> dict[str
         if len(path) >= 3 and path[0] == "entries" and isinstance(path[2], int):
             ent = tree.setdefault("entries", {"errors": []})
             items = ent.setdefault("items", [])
-            item = next((it for it in items if it["arrayIndex"] == path[2]), None)
+            item = next(
+                (it for it in items if (it["arrayName"], it["arrayIndex"]) == (path[1], path[2])),
+                None,
+            )
             if item is None:
-                item = {"arrayIndex": path[2]}
+                # "arrayName" (which entry array) is this emulator's addition: the observed
+                # body only had one entry type, so its items were not ambiguous.
+                item = {"arrayIndex": path[2], "arrayName": path[1]}
                 items.append(item)
             key = str(path[3]) if len(path) > 3 else str(path[1])
             item.setdefault(key, {"errors": []})["errors"].append(leaf)

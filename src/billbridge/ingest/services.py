@@ -1,0 +1,86 @@
+"""A document arrives (web upload, API, e-invoice): a bill in ANALYSING, read in the background.
+
+The bill exists from the first moment, so nothing is lost if reading fails: the person then
+types what could not be read (SPEC B-6, §7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from billbridge.accounts.models import Company, User
+from billbridge.bills.models import Bill, BillStatus
+from billbridge.bills.services import BillInput, add_bill
+from billbridge.ingest.types import ExtractedBill
+
+
+def receive_document(company: Company, document: UploadedFile, *, user: User | None) -> Bill:
+    """Keep the document as a bill in ANALYSING and queue the reading of its fields."""
+    if document.size and document.size > settings.MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            {
+                "document": _("The document is larger than %(mb)d MB.")
+                % {"mb": settings.MAX_DOCUMENT_BYTES // (1024 * 1024)}
+            }
+        )
+    if not document.size:
+        raise ValidationError({"document": _("The document is empty.")})
+    bill = add_bill(company, BillInput(), user=user, document=document, status=BillStatus.ANALYSING)
+    transaction.on_commit(lambda: _enqueue(bill.pk))
+    return bill
+
+
+def _enqueue(bill_id: int) -> None:
+    from billbridge.ingest.tasks import analyse_document
+
+    analyse_document(bill_id)
+
+
+def bill_input_from(extracted: ExtractedBill) -> BillInput:
+    """What was read, as the bills service takes it; credit notes get a negative total."""
+    return BillInput(
+        supplier_name=extracted.supplier_name.value or "",
+        supplier_cvr=extracted.supplier_cvr.value or "",
+        supplier_vat_number=extracted.supplier_vat_number.value or "",
+        supplier_address=extracted.supplier_address.value or "",
+        supplier_country=extracted.supplier_country.value or "",
+        invoice_number=extracted.invoice_number.value or "",
+        issue_date=extracted.issue_date.value,
+        due_date=extracted.due_date.value,
+        currency=extracted.currency.value or "",
+        total=extracted.signed_total(),
+        vat_amount=extracted.signed_vat_amount(),
+    )
+
+
+def extraction_record(extracted: ExtractedBill) -> dict[str, Any]:
+    """JSON kept on the bill: each field's value and confidence, and which to check."""
+    fields = {
+        name: {
+            "value": None if f.value is None else str(f.value),
+            "confidence": round(f.confidence, 2),
+        }
+        for name, f in extracted.scalar_fields().items()
+    }
+    return {
+        "kind": extracted.kind,
+        "fields": fields,
+        "low_confidence": extracted.low_confidence_fields(),
+        "payment_means": [
+            {k: v for k, v in vars_of(pm).items() if v not in (None, "")}
+            for pm in extracted.payment_means
+        ],
+        "warnings": list(extracted.warnings),
+    }
+
+
+def vars_of(obj: Any) -> dict[str, Any]:
+    import dataclasses
+
+    return {k: (str(v) if v is not None else None) for k, v in dataclasses.asdict(obj).items()}

@@ -1,0 +1,157 @@
+"""One form per Dinero set-up step (S-d3…S-d7). Errors are keys; their words are translated."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from billbridge.accounts.models import Company
+from billbridge.integrations.base import Account, AccountingError
+
+# Error key → words. A key the set-up may raise that is not here falls back to "unknown".
+CREDENTIAL_ERRORS: dict[str, Any] = {
+    "invalid_api_key": _(
+        "Dinero does not recognise this API key. Copy it again from Dinero → Indstillinger → "
+        "API, or create a new key there."
+    ),
+    "revoked_api_key": _(
+        "This API key has been deleted in Dinero. Create a new key under Dinero → "
+        "Indstillinger → API."
+    ),
+    "unknown_organization": _(
+        "The API key does not give access to a company with this Organization ID. Check the "
+        "number at the bottom of any page in Dinero."
+    ),
+    "invalid_organization_id": _("An Organization ID is a number, e.g. 112233."),
+    "no_api_access": _(
+        "This Dinero company has no API access. API keys need a Dinero subscription on Pro or "
+        "Total."
+    ),
+    "unavailable": _("Dinero did not answer just now. Please try again in a minute."),
+    "timeout": _("Dinero took too long to answer. Please try again in a minute."),
+    "rate_limited": _("Dinero asks us to slow down. Please try again in a minute."),
+    "not_configured": _(
+        "billbridge has no Dinero client ID and secret set up. Ask whoever runs billbridge."
+    ),
+    "unknown": _("Dinero refused the key for a reason we do not know. Please try again."),
+}
+# Which field an error key belongs to; others are shown above the form.
+CREDENTIAL_ERROR_FIELDS = {
+    "invalid_api_key": "api_key",
+    "revoked_api_key": "api_key",
+    "unknown_organization": "organization_id",
+    "invalid_organization_id": "organization_id",
+}
+
+
+class ConsentForm(forms.Form):
+    """S-d3: "Yes, Allow" — the form has no fields; posting it is the consent."""
+
+
+class CompanyChoiceForm(forms.Form):
+    """S-d4: one of the companies the user manages."""
+
+    company = forms.ModelChoiceField(
+        queryset=Company.objects.none(),
+        label=_("Company account"),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Pick one of your company accounts.")},
+    )
+
+    def __init__(self, *args: Any, companies: Iterable[Company], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = companies
+
+
+class CredentialsForm(forms.Form):
+    """S-d5: API key and Organization ID ("Firma ID"), checked against Dinero at once."""
+
+    api_key = forms.CharField(
+        label=_("API key"),
+        max_length=200,
+        help_text=_(
+            "In Dinero: Indstillinger → API. Create a new API key for billbridge with "
+            "“+ Ny API-nøgle”."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    organization_id = forms.CharField(
+        label=_("Organization ID"),
+        max_length=20,
+        help_text=_(
+            "Dinero calls it Firma ID. It is shown at the bottom of every page in Dinero, and is "
+            "the first number in the browser's address bar when you are logged in to Dinero."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_api_key(self) -> str:
+        return "".join(self.cleaned_data["api_key"].split())
+
+    def clean_organization_id(self) -> str:
+        value = "".join(self.cleaned_data["organization_id"].split())
+        if not re.fullmatch(r"\d{1,12}", value):
+            raise ValidationError(
+                CREDENTIAL_ERRORS["invalid_organization_id"], code="invalid_organization_id"
+            )
+        return value
+
+    def add_accounting_error(self, error: AccountingError) -> None:
+        """Show a failure of `validate_credentials` by its key, on the field it concerns."""
+        code = error.code if error.code in CREDENTIAL_ERRORS else "unknown"
+        field = CREDENTIAL_ERROR_FIELDS.get(code)
+        if field is None and error.field in self.fields:
+            field = error.field
+        self.add_error(field, ValidationError(CREDENTIAL_ERRORS[code], code=code))
+
+
+def _choices(accounts: Iterable[Account]) -> list[tuple[str, str]]:
+    return [(a.number, f"{a.number} {a.name}") for a in accounts]
+
+
+class AccountsForm(forms.Form):
+    """S-d6: the fallback account and the counter account for payments."""
+
+    fallback_account = forms.ChoiceField(
+        label=_("Fallback account"),
+        help_text=_(
+            "Used for the kassekladde row of a bill that has no category yet. In Dinero this is "
+            "usually 99999."
+        ),
+    )
+    payment_account = forms.ChoiceField(
+        label=_("Counter account for payments"),
+        help_text=_(
+            "Used as the balancing account when a bill is paid with no payment method of its "
+            "own. In Dinero this is usually 55000 (the bank)."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, entry: Iterable[Account], deposit: Iterable[Account], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fallback_account"].choices = _choices(entry)
+        self.fields["payment_account"].choices = _choices(deposit)
+
+
+class ImportForm(forms.Form):
+    """S-d7: import the chart of accounts as categories, or not."""
+
+    import_chart = forms.TypedChoiceField(
+        label=_("Import your chart of accounts from Dinero?"),
+        choices=[("yes", _("Yes, import the chart of accounts")), ("no", _("No, do not import"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+
+
+class DisconnectForm(forms.Form):
+    """Posting it disconnects; the page asks first."""

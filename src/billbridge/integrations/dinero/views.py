@@ -1,0 +1,415 @@
+"""The Dinero set-up flow, one view per step of the seed guide (S-d1…S-d11).
+
+page → connect → consent → company → credentials → accounts → import (Save) → done.
+
+The flow's state lives in the server-side session under `FLOW_KEY`: the company being set
+up, the validated credentials (encrypted, never in a form field or a page), the accounts
+fetched and the accounts chosen. A step whose earlier steps are missing from the session
+goes back to the company step, so reloading a page mid-flow resumes there (S-d10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from billbridge.accounts.models import MANAGING_ROLES, Company
+from billbridge.bills.models import Bill, BillStatus
+from billbridge.crypto import decrypt_json, encrypt_json
+from billbridge.integrations.base import Account, AccountingError
+try:  # TEMP while setup.py is being written in parallel
+    from billbridge.integrations.dinero import setup
+except ModuleNotFoundError:  # pragma: no cover
+    setup = None  # type: ignore[assignment]
+from billbridge.integrations.dinero.forms import (
+    AccountsForm,
+    CompanyChoiceForm,
+    ConsentForm,
+    CredentialsForm,
+    DisconnectForm,
+    ImportForm,
+)
+from billbridge.integrations.models import Consent, Integration
+from billbridge.web.decorators import company_view, manager_required
+
+PROVIDER = "dinero"
+FLOW_KEY = "dinero_setup"
+SAVED_KEY = "dinero_setup_saved"
+AUTH_TIME_KEY = "billbridge_auth_time"
+# S-d3: "you may be asked to log in again": a login older than this is asked for again.
+FRESH_LOGIN = dt.timedelta(minutes=getattr(settings, "CONNECT_FRESH_LOGIN_MINUTES", 30))
+DEFAULT_FALLBACK = "99999"
+DEFAULT_PAYMENT = "55000"
+
+
+@receiver(user_logged_in, dispatch_uid="billbridge.dinero.record_auth_time")
+def _record_auth_time(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Remember when this session logged in, for the fresh-login check before consent."""
+    if request is not None and hasattr(request, "session"):
+        request.session[AUTH_TIME_KEY] = timezone.now().isoformat()
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _url(name: str, company: Company | int) -> str:
+    company_id = company if isinstance(company, int) else company.pk
+    return reverse(f"dinero:{name}", kwargs={"company_id": company_id})
+
+
+def _login_is_fresh(request: HttpRequest) -> bool:
+    """Whether this session logged in recently (else `last_login`, for older sessions)."""
+    raw = request.session.get(AUTH_TIME_KEY)
+    logged_in = dt.datetime.fromisoformat(raw) if raw else request.user.last_login
+    return logged_in is not None and timezone.now() - logged_in <= FRESH_LOGIN
+
+
+def _log_in_again(request: HttpRequest) -> HttpResponse:
+    """S-d3 "you may be asked to log in again": end the stale session, come back here after."""
+    next_url = request.get_full_path()
+    logout(request)
+    return redirect_to_login(next_url)
+
+
+def _has_consent(request: HttpRequest, company: Company) -> bool:
+    return Consent.objects.filter(user=request.user, company=company, provider=PROVIDER).exists()
+
+
+def _flow(request: HttpRequest, company: Company) -> dict[str, Any] | None:
+    """The flow state if it is for this company, else None."""
+    state = request.session.get(FLOW_KEY)
+    if isinstance(state, dict) and state.get("company_id") == company.pk:
+        return state
+    return None
+
+
+def _save_flow(request: HttpRequest, state: dict[str, Any]) -> None:
+    request.session[FLOW_KEY] = state
+
+
+def _accounts(state: dict[str, Any]) -> list[Account]:
+    return [Account(**row) for row in state.get("accounts", [])]
+
+
+def _integration(company: Company) -> Integration | None:
+    return Integration.objects.filter(company=company, provider=PROVIDER).first()
+
+
+def _back_to_company_step(request: HttpRequest) -> HttpResponse:
+    """S-d10: a step reached without the steps before it starts again at the company step."""
+    return redirect(_url("company", request.company))
+
+
+def _managed_companies(request: HttpRequest) -> Any:
+    return Company.objects.filter(
+        memberships__user=request.user, memberships__role__in=MANAGING_ROLES
+    ).order_by("name")
+
+
+def _unsent_bills(company: Company) -> int:
+    """Bills that have no Dinero sync record yet: the backfill offer (R-4)."""
+    return (
+        Bill.objects.filter(company=company, status__in=[BillStatus.UPCOMING, BillStatus.PAID])
+        .exclude(sync_records__provider=PROVIDER)
+        .count()
+    )
+
+
+def _optional_url(name: str, **kwargs: Any) -> str:
+    """A URL of a page built elsewhere, or "" while it does not exist."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return ""
+
+
+def _attention_text(integration: Integration) -> str:
+    if integration.attention_message:
+        return integration.attention_message
+    try:
+        from billbridge.integrations import messages as words
+    except ImportError:
+        return integration.attention_code
+    describe = getattr(words, "describe", None) or getattr(words, "message_for", None)
+    return str(describe(integration.attention_code)) if describe else integration.attention_code
+
+
+# ------------------------------------------------------------------------------ S-d1 page
+
+
+@require_GET
+@company_view
+def page(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d1: what the integration does, what it needs, its state, and the buttons."""
+    company = request.company
+    integration = _integration(company)
+    active = integration is not None and integration.is_active
+    unsent = _unsent_bills(company) if active else 0
+    return render(
+        request,
+        "dinero/page.html",
+        {
+            "integration": integration,
+            "active": active,
+            "settings": integration.settings if integration else {},
+            "attention_text": _attention_text(integration) if integration else "",
+            "unsent": unsent,
+            "backfill_url": f"/c/{company.pk}/sync/backfill/{PROVIDER}/",
+            "progress_url": f"/c/{company.pk}/sync/backfill/{PROVIDER}/progress/",
+            "integrations_url": _optional_url("web:integrations", company_id=company.pk),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------ S-d2 start
+
+
+@require_GET
+@manager_required
+def connect(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d2 CONNECT DINERO: a fresh flow; consent first if not given, else the company step."""
+    request.session.pop(FLOW_KEY, None)
+    if not _login_is_fresh(request):
+        return _log_in_again(request)
+    if not _has_consent(request, request.company):
+        return redirect(_url("consent", request.company))
+    return redirect(_url("company", request.company))
+
+
+# ------------------------------------------------------------------------------ S-d3 consent
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def consent(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d3: "Allow billbridge to connect to your Dinero account?" — Yes, Allow."""
+    company = request.company
+    if not _login_is_fresh(request):
+        return _log_in_again(request)
+    picked = _flow(request, company) is not None  # came here from the company step
+    next_url = _url("credentials" if picked else "company", company)
+    if request.method == "POST" and ConsentForm(request.POST).is_valid():
+        Consent.objects.get_or_create(user=request.user, company=company, provider=PROVIDER)
+        return redirect(next_url)
+    if _has_consent(request, company):
+        return redirect(next_url)
+    return render(request, "dinero/consent.html", {"form": ConsentForm()})
+
+
+# ------------------------------------------------------------------------------ S-d4 company
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def company(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d4: pick one of the user's own company accounts; the flow continues in that one."""
+    companies = _managed_companies(request)
+    form = CompanyChoiceForm(
+        request.POST or None,
+        companies=companies,
+        initial={"company": request.company.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        picked: Company = form.cleaned_data["company"]
+        request.session.pop(SAVED_KEY, None)
+        _save_flow(request, {"company_id": picked.pk})
+        if not _has_consent(request, picked):
+            return redirect(_url("consent", picked))
+        return redirect(_url("credentials", picked))
+    return render(
+        request,
+        "dinero/company.html",
+        {"form": form, "logout_url": _optional_url("web:logout")},
+    )
+
+
+# ------------------------------------------------------------------------------ S-d5 credentials
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def credentials(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d5: API key and Organization ID, checked against Dinero before going on."""
+    company = request.company
+    state = _flow(request, company)
+    if state is None:
+        return _back_to_company_step(request)
+    if not _has_consent(request, company):
+        return redirect(_url("consent", company))
+    integration = _integration(company)
+    initial = {"organization_id": (integration.settings if integration else {}).get(
+        "organization_id", "")}  # fmt: skip
+    form = CredentialsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        api_key = form.cleaned_data["api_key"]
+        organization_id = form.cleaned_data["organization_id"]
+        try:
+            accounts = setup.validate_credentials(api_key, organization_id)
+        except AccountingError as error:
+            form.add_accounting_error(error)
+        else:
+            secret = {"api_key": api_key, "organization_id": organization_id}
+            state = {
+                "company_id": company.pk,
+                "credentials": encrypt_json(secret),
+                "organization_id": organization_id,
+                "accounts": [asdict(a) for a in accounts],
+            }
+            _save_flow(request, state)
+            return redirect(_url("accounts", company))
+    return render(request, "dinero/credentials.html", {"form": form})
+
+
+# ------------------------------------------------------------------------------ S-d6 accounts
+
+
+def _account_defaults(
+    integration: Integration | None, accounts: list[Account]
+) -> tuple[str, str]:
+    """The accounts chosen last time, else the service's defaults, else 99999 and 55000."""
+    fallback, payment = DEFAULT_FALLBACK, DEFAULT_PAYMENT
+    defaults = getattr(setup, "default_accounts", None)
+    if defaults is not None:
+        found = defaults(accounts)
+        if isinstance(found, dict):
+            fallback = found.get("fallback_account") or fallback
+            payment = found.get("payment_account") or payment
+        elif isinstance(found, tuple | list) and len(found) == 2:
+            fallback, payment = (getattr(x, "number", x) or d for x, d in zip(
+                found, (fallback, payment), strict=True))  # fmt: skip
+    chosen = integration.settings if integration and integration.is_active else {}
+    return (
+        str(chosen.get("fallback_account") or fallback),
+        str(chosen.get("payment_account") or payment),
+    )
+
+
+def _split_accounts(accounts: list[Account]) -> tuple[list[Account], list[Account]]:
+    """Entry accounts (for the fallback) and deposit accounts (for payments)."""
+    visible = [a for a in accounts if not a.hidden and a.kind != "heading"]
+    deposit = [a for a in visible if a.kind == "deposit"]
+    return visible, deposit or visible
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def accounts(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d6: the fallback account and the counter account for payments."""
+    company = request.company
+    state = _flow(request, company)
+    if state is None or "credentials" not in state:
+        return _back_to_company_step(request)
+    fetched = _accounts(state)
+    entry, deposit = _split_accounts(fetched)
+    fallback, payment = _account_defaults(_integration(company), fetched)
+    form = AccountsForm(
+        request.POST or None,
+        entry=entry,
+        deposit=deposit,
+        initial={"fallback_account": fallback, "payment_account": payment},
+    )
+    if request.method == "POST" and form.is_valid():
+        state.update(form.cleaned_data)
+        _save_flow(request, state)
+        return redirect(_url("import", company))
+    return render(
+        request,
+        "dinero/accounts.html",
+        {"form": form, "organization_id": state.get("organization_id", "")},
+    )
+
+
+# ------------------------------------------------------------------------------ S-d7/8 import
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d7 import the chart or not (warning when categories are in use); S-d8 Save."""
+    company = request.company
+    state = _flow(request, company)
+    if state is None or "payment_account" not in state:
+        return _back_to_company_step(request)
+    form = ImportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        secret = decrypt_json(state["credentials"])
+        setup.connect(
+            company,
+            request.user,
+            api_key=secret["api_key"],
+            organization_id=secret["organization_id"],
+            fallback_account=state["fallback_account"],
+            payment_account=state["payment_account"],
+            import_chart_of_accounts=form.cleaned_data["import_chart"],
+            accounts=_accounts(state),
+        )
+        request.session.pop(FLOW_KEY, None)
+        request.session[SAVED_KEY] = company.pk
+        return redirect(_url("done", company))
+    return render(
+        request,
+        "dinero/import.html",
+        {
+            "form": form,
+            "overwritten": setup.categories_that_would_be_overwritten(company),
+            "chart_size": len(_accounts(state)),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------ S-d9 done
+
+
+@require_GET
+@manager_required
+def done(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d9/S-d11: the integration is saved, and what happens now. Reloaded: S-d10."""
+    if request.session.pop(SAVED_KEY, None) != request.company.pk:
+        return _back_to_company_step(request)
+    integration = _integration(request.company)
+    return render(
+        request,
+        "dinero/done.html",
+        {
+            "integration": integration,
+            "settings": integration.settings if integration else {},
+            "unsent": _unsent_bills(request.company),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------ disconnect
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def disconnect(request: HttpRequest, company_id: int) -> HttpResponse:
+    """Ask, then disconnect: bills are no longer sent; what was sent stays in Dinero."""
+    company = request.company
+    integration = _integration(company)
+    if integration is None or not integration.is_active:
+        return redirect(_url("page", company))
+    if request.method == "POST" and DisconnectForm(request.POST).is_valid():
+        setup.disconnect(company)
+        request.session.pop(FLOW_KEY, None)
+        messages.success(request, _("Dinero is disconnected. No more bills are sent to Dinero."))
+        return redirect(_url("page", company))
+    return render(
+        request,
+        "dinero/disconnect.html",
+        {"form": DisconnectForm(), "settings": integration.settings},
+    )

@@ -1,0 +1,301 @@
+"""e-conomic REST client (restapi.e-conomic.com): HTTP only, no Django.
+
+Facts it rests on are in /work/shared/api/economic.md (§ numbers below). Every failure becomes an
+`AccountingError` whose kind tells the sync engine how to react:
+
+- 401 (revoked or wrong grant) → CREDENTIALS; 403 (role/agreement) → CREDENTIALS;
+- 429 → RATE_LIMITED with the `Retry-After` seconds (§5.1);
+- 5xx, or a connection that failed before the request was sent → UNAVAILABLE;
+- a timeout or dropped connection after a write was sent → UNCERTAIN (the write may exist);
+- 400/404/409/415 on a write → REJECTED with e-conomic's own words in `detail`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from billbridge.integrations.base import AccountingError, ErrorKind
+
+DEFAULT_API_URL = "https://restapi.e-conomic.com"
+MAX_PAGE_SIZE = 1000  # §3.3
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def filter_value(value: str) -> str:
+    """Escape a value for e-conomic's `filter=` grammar (§3.4)."""
+    out = value.replace("$", "$$")
+    for ch in "()*,[]":
+        out = out.replace(ch, "$" + ch)
+    return out
+
+
+def url_id(value: str) -> str:
+    """e-conomic's self-link encoding of an id in a URL (§5.7), e.g. 2025/2026 → 2025_6_2026."""
+    table = {
+        "_": "_8_", "<": "_0_", ">": "_1_", "*": "_2_", "%": "_3_", ":": "_4_", "&": "_5_",
+        "/": "_6_", "\\": "_7_", " ": "_9_", "?": "_10_", ".": "_11_", "#": "_12_", "+": "_13_",
+    }  # fmt: skip
+    return "".join(table.get(ch, ch) for ch in value)
+
+
+def error_detail(response: httpx.Response) -> str:
+    """e-conomic's message plus the leaf validation messages, for logs and the UI."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if not isinstance(body, dict):
+        return str(body)[:300]
+    parts = [str(body.get("message") or "")]
+    parts += [leaf.get("errorMessage") or leaf.get("message") or "" for leaf in _leaves(body)]
+    return " ".join(p for p in dict.fromkeys(parts) if p)[:500]
+
+
+def _leaves(node: Any) -> Iterator[dict[str, Any]]:
+    """All leaf errors of an e-conomic error body, old and 2026 shapes (§5.2)."""
+    if isinstance(node, dict):
+        if "errorCode" in node and ("errorMessage" in node or "propertyName" in node):
+            yield node
+        for key, value in node.items():
+            if key not in ("message", "developerHint"):
+                yield from _leaves(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _leaves(item)
+
+
+def rejected_indexes(response: httpx.Response) -> dict[int, str]:
+    """For a refused bulk POST: array index → that voucher's error words (§5.2 b)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    errors = body.get("errors") if isinstance(body, dict) else None
+    out: dict[int, str] = {}
+    if isinstance(errors, list):
+        for item in errors:
+            if isinstance(item, dict) and isinstance(item.get("arrayIndex"), int):
+                words = [
+                    leaf.get("errorMessage") or leaf.get("message") or "" for leaf in _leaves(item)
+                ]
+                out[item["arrayIndex"]] = " ".join(w for w in dict.fromkeys(words) if w)
+    return out
+
+
+def _code_for(status: int, body: Any) -> str:
+    if status == 401:
+        return "invalid_grant"
+    if status == 403:
+        return "forbidden"
+    if status == 404:
+        return "not_found"
+    code = body.get("errorCode") if isinstance(body, dict) else None
+    return "validation" if code == "E04300" or status == 400 else f"http_{status}"
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return 1.0
+
+
+class EconomicClient:
+    """One agreement, reached with the app's secret token and the agreement's grant token.
+
+    `http` lets the caller supply an audited/shared `httpx.Client` (its base_url is ignored:
+    paths are joined to `base_url` here).
+    """
+
+    def __init__(
+        self,
+        app_secret_token: str,
+        agreement_grant_token: str,
+        *,
+        base_url: str = DEFAULT_API_URL,
+        http: httpx.Client | None = None,
+        timeout: float = 15.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._headers = {
+            "X-AppSecretToken": app_secret_token,
+            "X-AgreementGrantToken": agreement_grant_token,
+            "Accept": "application/json",
+        }
+        self._own_http = http is None
+        self.http = http or httpx.Client(timeout=timeout)
+
+    def close(self) -> None:
+        if self._own_http:
+            self.http.close()
+
+    def __enter__(self) -> EconomicClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transport
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        files: Any = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        """One call; any failure raised as AccountingError (see module doc)."""
+        headers = dict(self._headers)
+        if idempotency_key and method in WRITE_METHODS:
+            headers["Idempotency-Key"] = idempotency_key  # §5.3: replayed for one hour
+        content = None
+        if json_body is not None:
+            headers["Content-Type"] = "application/json"
+            content = json.dumps(json_body, separators=(",", ":")).encode()
+        url = path if path.startswith("http") else f"{self.base_url}{path}"
+        write = method in WRITE_METHODS
+        try:
+            response = self.http.request(
+                method, url, params=params, content=content, files=files, headers=headers
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise AccountingError(ErrorKind.UNAVAILABLE, "unreachable", repr(exc)) from exc
+        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            if write:
+                raise AccountingError(ErrorKind.UNCERTAIN, "no_answer", repr(exc)) from exc
+            raise AccountingError(ErrorKind.UNAVAILABLE, "no_answer", repr(exc)) from exc
+        except httpx.HTTPError as exc:
+            kind = ErrorKind.UNCERTAIN if write else ErrorKind.UNAVAILABLE
+            raise AccountingError(kind, "http_error", repr(exc)) from exc
+        if response.status_code < 400:
+            return response
+        self._raise(response)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _raise(response: httpx.Response) -> None:
+        status = response.status_code
+        detail = error_detail(response)
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        if status in (401, 403):
+            raise AccountingError(
+                ErrorKind.CREDENTIALS, _code_for(status, body), detail, status=status
+            )
+        if status == 429:
+            raise AccountingError(
+                ErrorKind.RATE_LIMITED,
+                "rate_limited",
+                detail,
+                retry_after=_retry_after(response),
+                status=status,
+            )
+        if status >= 500:
+            raise AccountingError(ErrorKind.UNAVAILABLE, f"http_{status}", detail, status=status)
+        raise AccountingError(ErrorKind.REJECTED, _code_for(status, body), detail, status=status)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.request("GET", path, params=params or None).json()
+
+    def collection(
+        self, path: str, *, filter: str | None = None, sort: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every item of a collection, at the largest page size (1,000 accounts = 1 request)."""
+        params: dict[str, Any] = {"pagesize": MAX_PAGE_SIZE, "skippages": 0}
+        if filter:
+            params["filter"] = filter
+        if sort:
+            params["sort"] = sort
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self.request("GET", path, params=params).json()
+            items.extend(page.get("collection") or [])
+            if not (page.get("pagination") or {}).get("nextPage"):
+                return items
+            params["skippages"] += 1
+
+    # ------------------------------------------------------------------ reads
+
+    def self_info(self) -> dict[str, Any]:
+        """`GET /self`: the agreement behind the grant (§1.5); 200 means the grant works."""
+        return dict(self.get("/self"))
+
+    def journals(self) -> list[dict[str, Any]]:
+        return self.collection("/journals")
+
+    def accounts(self) -> list[dict[str, Any]]:
+        return self.collection("/accounts")
+
+    def vat_accounts(self) -> list[dict[str, Any]]:
+        return self.collection("/vat-accounts")
+
+    def accounting_years(self) -> list[dict[str, Any]]:
+        return self.collection("/accounting-years")
+
+    def suppliers(self, filter: str | None = None) -> list[dict[str, Any]]:
+        return self.collection("/suppliers", filter=filter)
+
+    def supplier_groups(self) -> list[dict[str, Any]]:
+        return self.collection("/supplier-groups")
+
+    def payment_terms(self) -> list[dict[str, Any]]:
+        return self.collection("/payment-terms")
+
+    def journal_entries(self, journal: int, filter: str | None = None) -> list[dict[str, Any]]:
+        """Draft entries of a kassekladde (§2.7); filterable: text, entryType, date, amount."""
+        return self.collection(f"/journals/{journal}/entries", filter=filter)
+
+    # ------------------------------------------------------------------ writes
+
+    def create_supplier(self, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """`POST /suppliers` (§4.1); returns the created supplier."""
+        return dict(
+            self.request(
+                "POST", "/suppliers", json_body=body, idempotency_key=idempotency_key
+            ).json()
+        )
+
+    def post_vouchers(
+        self, journal: int, vouchers: list[dict[str, Any]], idempotency_key: str
+    ) -> list[dict[str, Any]]:
+        """`POST /journals/{n}/vouchers` with an array (bulk, all or nothing, §2.3/2.4)."""
+        response = self.request(
+            "POST",
+            f"/journals/{journal}/vouchers",
+            json_body=vouchers,
+            idempotency_key=idempotency_key,
+        )
+        body = response.json()
+        return body if isinstance(body, list) else [body]
+
+    def attach_file(
+        self,
+        journal: int,
+        year: str,
+        voucher_number: int,
+        content: bytes,
+        filename: str,
+        content_type: str,
+        idempotency_key: str,
+    ) -> None:
+        """Attach the bill's document to a draft voucher (multipart, ≤ 9 MB, §2.6).
+
+        A voucher that already has a file (an earlier try that lost its answer) counts as done.
+        """
+        path = f"/journals/{journal}/vouchers/{url_id(year)}-{voucher_number}/attachment/file"
+        files = {"file": (filename or "document.pdf", content, content_type or "application/pdf")}
+        try:
+            self.request("POST", path, files=files, idempotency_key=idempotency_key)
+        except AccountingError as exc:
+            if exc.kind == ErrorKind.REJECTED and "already has attachment" in exc.detail.lower():
+                return
+            raise

@@ -1,0 +1,521 @@
+"""e-conomic as an `AccountingSystem`: posting rule R-2 over `client.py`, exactly once (R-3).
+
+Exactly once, in two layers (DESIGN.md):
+1. every POST carries an `Idempotency-Key` derived from the sync records' own keys (record +
+   version), so a retry of the same call within e-conomic's hour is answered from its cache;
+2. `find()` looks the entry up in the kassekladde by the reference we write into its text.
+
+Requests are spent deliberately (fair use 50,000/day per agreement): suppliers are read once
+per batch (1,000 per page), vouchers go as ONE array POST per journal, documents are attached
+in parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+from django.conf import settings as django_settings
+
+from billbridge.integrations.base import (
+    Account,
+    AccountingError,
+    EntryToPost,
+    ErrorKind,
+    PostedEntry,
+)
+from billbridge.integrations.economic import rules
+from billbridge.integrations.economic.client import (
+    EconomicClient,
+    filter_value,
+    rejected_indexes,
+)
+
+KEY = "economic"
+VOUCHERS_PER_REQUEST = 500  # e-conomic's bulk limit is undocumented; stay well inside 9 MB
+ATTACHMENT_WORKERS = 8
+ENTRY_TYPES = {"invoice": "supplierInvoice", "payment": "supplierPayment"}
+JOURNAL_SETTINGS = {"invoice": "creditor_invoice_journal", "payment": "creditor_payment_journal"}
+
+_ACCOUNT_KINDS = {
+    "profitAndLoss": "expense",
+    "status": "balance",
+    "heading": "heading",
+    "headingStart": "heading",
+    "totalFrom": "total",
+    "sumInterval": "total",
+    "sumAlpha": "total",
+}
+
+
+def _sha(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def account_row(a: dict[str, Any]) -> dict[str, Any]:
+    """An e-conomic account as stored in `Integration.remote_data["accounts"]`."""
+    return {
+        "number": int(a["accountNumber"]),
+        "name": a.get("name", ""),
+        "type": a.get("accountType", ""),
+        "vat_code": (a.get("vatAccount") or {}).get("vatCode", ""),
+        "postable": a.get("accountType") in ("profitAndLoss", "status")
+        and not a.get("blockDirectEntries")
+        and not a.get("barred"),
+    }
+
+
+def make_client(
+    grant_token: str, *, http: httpx.Client | None = None, app_secret_token: str | None = None
+) -> EconomicClient:
+    """A client for one agreement from the product's settings (URLs and app token)."""
+    return EconomicClient(
+        app_secret_token or django_settings.ECONOMIC_APP_SECRET_TOKEN,
+        grant_token,
+        base_url=django_settings.ECONOMIC_API_URL,
+        http=http,
+        timeout=getattr(django_settings, "ACCOUNTING_HTTP_TIMEOUT", 15.0),
+    )
+
+
+def fetch_remote_data(client: EconomicClient) -> dict[str, Any]:
+    """Everything the set-up form needs, fetched in parallel (S-e7): ~1 round trip."""
+    calls: dict[str, Callable[[], Any]] = {
+        "self": client.self_info,
+        "journals": client.journals,
+        "accounts": client.accounts,
+        "vat_accounts": client.vat_accounts,
+        "suppliers": client.suppliers,
+        "years": client.accounting_years,
+        "supplier_groups": client.supplier_groups,
+        "payment_terms": client.payment_terms,
+    }
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = {name: pool.submit(call) for name, call in calls.items()}
+        raw = {name: f.result() for name, f in futures.items()}
+    me = raw["self"]
+    company = me.get("company") or {}
+    return {
+        "agreement": {
+            "number": me.get("agreementNumber"),
+            "company_name": company.get("name", ""),
+            "cvr": company.get("companyIdentificationNumber", ""),
+            "base_currency": (me.get("settings") or {}).get("baseCurrency", "DKK"),
+            "indscanning": rules.indscanning_enabled(me.get("modules") or []),
+            # A 200 from /self with our grant is the only evidence of API access (§1.6).
+            "api_enabled": True,
+        },
+        "journals": [
+            {
+                "number": int(j["journalNumber"]),
+                "name": j.get("name", ""),
+                "restricted_to": (j.get("settings") or {}).get("entryTypeRestrictedTo", ""),
+            }
+            for j in raw["journals"]
+        ],
+        "accounts": [account_row(a) for a in raw["accounts"]],
+        "vat_accounts": [
+            {
+                "code": v["vatCode"],
+                "name": v.get("name", ""),
+                "rate": v.get("ratePercentage"),
+                "type": (v.get("vatType") or {}).get("name", ""),
+            }
+            for v in raw["vat_accounts"]
+        ],
+        "supplier_count": len(raw["suppliers"]),
+        "years": [
+            {"year": y["year"], "fromDate": y["fromDate"], "toDate": y["toDate"]}
+            for y in raw["years"]
+        ],
+        "supplier_groups": [
+            {"number": int(g["supplierGroupNumber"]), "name": g.get("name", "")}
+            for g in raw["supplier_groups"]
+        ],
+        "payment_terms": [
+            {
+                "paymentTermsNumber": int(t["paymentTermsNumber"]),
+                "name": t.get("name", ""),
+                "daysOfCredit": t.get("daysOfCredit", 0),
+                "paymentTermsType": t.get("paymentTermsType", "net"),
+            }
+            for t in raw["payment_terms"]
+        ],
+        "fetched_at": time.time(),
+    }
+
+
+class EconomicProvider:
+    """A company's e-conomic agreement, built from its Integration row."""
+
+    key = KEY
+
+    def __init__(self, integration: Any, *, http: httpx.Client | None = None) -> None:
+        self.integration = integration
+        grant = (integration.credentials or {}).get("agreement_grant_token", "")
+        if not grant:
+            raise AccountingError(ErrorKind.CREDENTIALS, "missing_grant", "no grant token stored")
+        self.client = make_client(grant, http=http or _audited_http(integration))
+        self.settings: dict[str, Any] = dict(integration.settings or {})
+        self.remote: dict[str, Any] = dict(integration.remote_data or {})
+        self.agreement = str((self.remote.get("agreement") or {}).get("number") or "")
+        self._suppliers: list[dict[str, Any]] | None = None
+
+    def close(self) -> None:
+        self.client.close()
+
+    # ------------------------------------------------------------------ protocol
+
+    def check_connection(self) -> None:
+        self.client.self_info()
+
+    def fetch_accounts(self) -> list[Account]:
+        return [
+            Account(
+                number=str(a["accountNumber"]),
+                name=a.get("name", ""),
+                vat_code=(a.get("vatAccount") or {}).get("vatCode", ""),
+                kind=_ACCOUNT_KINDS.get(a.get("accountType", ""), a.get("accountType", "")),
+                hidden=bool(a.get("barred")),
+            )
+            for a in self.client.accounts()
+        ]
+
+    def post(self, entries: Sequence[EntryToPost]) -> list[PostedEntry | AccountingError]:
+        results: list[PostedEntry | AccountingError | None] = [None] * len(entries)
+        fresh: list[int] = []
+        for i, entry in enumerate(entries):
+            if entry.remote_data.get("voucher_number"):
+                # Already in e-conomic: draft vouchers cannot be edited through the REST API;
+                # only a document that never made it is attached now.
+                results[i] = self._repair(entry)
+            else:
+                fresh.append(i)
+        written = False
+        if fresh:
+            vouchers = self._build(entries, fresh, results)
+            for kind in ("invoice", "payment"):
+                batch = [(i, v) for i, v in vouchers if entries[i].kind == kind]
+                for start in range(0, len(batch), VOUCHERS_PER_REQUEST):
+                    chunk = batch[start : start + VOUCHERS_PER_REQUEST]
+                    try:
+                        self._post_chunk(kind, entries, chunk, results)
+                        written = True
+                    except AccountingError as exc:
+                        if not written:
+                            raise  # nothing written yet: the whole call failed
+                        for i, _ in chunk:
+                            results[i] = exc
+            self._attach_all(entries, results)
+        return [r if r is not None else _error("internal", "no result") for r in results]
+
+    def find(self, entry: EntryToPost) -> PostedEntry | None:
+        journal = self._journal(entry.kind)
+        if journal is None or not entry.reference:
+            return None
+        marker = f"[{entry.reference}]"
+        found = self.client.journal_entries(
+            journal,
+            filter=f"entryType$eq:{ENTRY_TYPES[entry.kind]}$and:text$like:{filter_value(marker)}",
+        )
+        for row in found:
+            if marker in (row.get("text") or ""):
+                voucher = row.get("voucher") or {}
+                year = str(
+                    (voucher.get("accountingYear") or {}).get("year") or voucher.get("year") or ""
+                )
+                posted = self._posted(
+                    journal,
+                    year,
+                    int(voucher.get("voucherNumber", 0)),
+                    row.get("journalEntryNumber"),
+                    (row.get("supplier") or {}).get("supplierNumber"),
+                )
+                if entry.kind == "invoice" and entry.document:
+                    self._attach_one(entry, posted)
+                return posted
+        return None
+
+    # ------------------------------------------------------------------ building
+
+    def _journal(self, kind: str) -> int | None:
+        value = self.settings.get(JOURNAL_SETTINGS.get(kind, ""))
+        return int(value) if value else None
+
+    def _years(self, refresh: bool = False) -> list[dict[str, Any]]:
+        if refresh or not self.remote.get("years"):
+            self.remote["years"] = [
+                {"year": y["year"], "fromDate": y["fromDate"], "toDate": y["toDate"]}
+                for y in self.client.accounting_years()
+            ]
+        return list(self.remote["years"])
+
+    def _year_for(self, date: Any) -> str | None:
+        year = rules.accounting_year(date, self._years())
+        if year is None:
+            year = rules.accounting_year(date, self._years(refresh=True))
+        return year
+
+    def _vat_codes(self) -> dict[int, str]:
+        if not self.remote.get("accounts"):
+            self.remote["accounts"] = [account_row(a) for a in self.client.accounts()]
+        return rules.account_vat_codes(self.remote["accounts"])
+
+    def _build(
+        self,
+        entries: Sequence[EntryToPost],
+        fresh: list[int],
+        results: list[PostedEntry | AccountingError | None],
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Voucher bodies for new entries; mapping problems go straight into `results`."""
+        vat_codes = self._vat_codes()
+        ready: list[int] = []
+        for i in fresh:
+            entry = entries[i]
+            if self._journal(entry.kind) is None:
+                results[i] = _error("not_configured", f"no {entry.kind} journal chosen")
+            elif entry.kind == "payment" and (
+                entry.payment is None or rules.payment_account(entry.payment, self.settings) is None
+            ):
+                results[i] = _error("no_payment_account", "payment method has no account")
+            elif entry.kind == "invoice" and rules.contra_account(entry.bill, self.settings) is None:
+                results[i] = _error("no_account", "no category account and no default account")
+            else:
+                ready.append(i)
+        suppliers = self._resolve_suppliers([entries[i] for i in ready])
+        out: list[tuple[int, dict[str, Any]]] = []
+        for i in ready:
+            entry = entries[i]
+            bill = entry.bill
+            date = entry.payment.date if entry.kind == "payment" and entry.payment else bill.issue_date
+            year = self._year_for(date)
+            supplier = suppliers.get(self._supplier_key(bill))
+            if isinstance(supplier, AccountingError):
+                results[i] = supplier
+            elif year is None:
+                results[i] = _error("no_accounting_year", f"no accounting year holds {date}")
+            elif entry.kind == "invoice":
+                contra = rules.contra_account(bill, self.settings)
+                assert contra is not None and supplier is not None
+                out.append(
+                    (
+                        i,
+                        rules.invoice_voucher(
+                            bill,
+                            journal=self._journal("invoice") or 0,
+                            year=year,
+                            supplier_number=supplier,
+                            contra=contra,
+                            vat_code=vat_codes.get(contra, ""),
+                            reference=entry.reference,
+                        ),
+                    )
+                )
+            else:
+                assert entry.payment is not None and supplier is not None
+                out.append(
+                    (
+                        i,
+                        rules.payment_voucher(
+                            bill,
+                            entry.payment,
+                            journal=self._journal("payment") or 0,
+                            year=year,
+                            supplier_number=supplier,
+                            account=rules.payment_account(entry.payment, self.settings) or 0,
+                            reference=entry.reference,
+                        ),
+                    )
+                )
+        return out
+
+    # ------------------------------------------------------------------ suppliers
+
+    @staticmethod
+    def _supplier_key(bill: Any) -> str:
+        ident = rules.normalise_id(bill.supplier_cvr or bill.supplier_vat_number)
+        return f"id:{ident}" if ident else f"name:{rules.normalise_name(bill.supplier_name)}"
+
+    def _resolve_suppliers(self, entries: Sequence[EntryToPost]) -> dict[str, Any]:
+        """Supplier key → e-conomic supplier number (matched by CVR, name, else created)."""
+        out: dict[str, Any] = {}
+        if not entries:
+            return out
+        if self._suppliers is None:
+            self._suppliers = self.client.suppliers()
+        for entry in entries:
+            key = self._supplier_key(entry.bill)
+            if key in out:
+                continue
+            number = rules.match_supplier(entry.bill, self._suppliers)
+            if number is None:
+                try:
+                    created = self._create_supplier(entry, key)
+                except AccountingError as exc:
+                    if exc.kind != ErrorKind.REJECTED:
+                        raise
+                    out[key] = exc
+                    continue
+                self._suppliers.append(created)
+                number = int(created["supplierNumber"])
+            out[key] = number
+        return out
+
+    def _create_supplier(self, entry: EntryToPost, key: str) -> dict[str, Any]:
+        groups = self.remote.get("supplier_groups") or [
+            {"number": int(g["supplierGroupNumber"])} for g in self.client.supplier_groups()
+        ]
+        group = int(self.settings.get("supplier_group") or min(g["number"] for g in groups))
+        terms = self.remote.get("payment_terms") or self.client.payment_terms()
+        body = rules.new_supplier(
+            entry.bill,
+            supplier_group=group,
+            payment_terms=rules.payment_terms_for(entry.bill, terms),
+        )
+        return self.client.create_supplier(body, f"bb-supplier-{_sha(self.agreement, key)}")
+
+    # ------------------------------------------------------------------ posting
+
+    def _post_chunk(
+        self,
+        kind: str,
+        entries: Sequence[EntryToPost],
+        chunk: list[tuple[int, dict[str, Any]]],
+        results: list[PostedEntry | AccountingError | None],
+    ) -> None:
+        """POST one array of vouchers; a refused voucher is set aside and the rest re-sent."""
+        journal = self._journal(kind) or 0
+        while chunk:
+            key = "bb-" + _sha(str(journal), *(entries[i].idempotency_key for i, _ in chunk))
+            try:
+                created = self.client.post_vouchers(journal, [v for _, v in chunk], key)
+            except AccountingError as exc:
+                if exc.kind != ErrorKind.REJECTED or exc.status != 400:
+                    raise
+                refused = {}
+                if len(chunk) > 1:
+                    refused = rejected_indexes_from(exc)
+                if not refused or len(chunk) == 1:
+                    for i, _ in chunk:
+                        results[i] = exc
+                    return
+                for index, words in refused.items():
+                    if 0 <= index < len(chunk):
+                        results[chunk[index][0]] = AccountingError(
+                            ErrorKind.REJECTED, "validation", words, status=400
+                        )
+                chunk = [c for n, c in enumerate(chunk) if n not in refused]
+                continue
+            for (i, _), voucher in zip(chunk, created, strict=False):
+                results[i] = self._posted_from_response(journal, voucher)
+            return
+
+    def _posted_from_response(self, journal: int, voucher: dict[str, Any]) -> PostedEntry:
+        year = str((voucher.get("accountingYear") or {}).get("year", ""))
+        rows = [row for rows in (voucher.get("entries") or {}).values() for row in rows]
+        row = rows[0] if rows else {}
+        return self._posted(
+            journal,
+            year,
+            int(voucher["voucherNumber"]),
+            row.get("journalEntryNumber"),
+            (row.get("supplier") or {}).get("supplierNumber"),
+        )
+
+    @staticmethod
+    def _posted(
+        journal: int, year: str, voucher: int, entry_number: Any, supplier: Any
+    ) -> PostedEntry:
+        return PostedEntry(
+            remote_reference=str(voucher),
+            remote_data={
+                "journal": journal,
+                "year": year,
+                "voucher_number": voucher,
+                "entry_number": entry_number,
+                "supplier_number": supplier,
+            },
+        )
+
+    # ------------------------------------------------------------------ documents
+
+    def _attach_all(
+        self, entries: Sequence[EntryToPost], results: list[PostedEntry | AccountingError | None]
+    ) -> None:
+        jobs = [
+            (entries[i], r)
+            for i, r in enumerate(results)
+            if isinstance(r, PostedEntry)
+            and entries[i].kind == "invoice"
+            and entries[i].document
+            and "attachment" not in r.remote_data
+        ]
+        if not jobs:
+            return
+        with ThreadPoolExecutor(max_workers=min(ATTACHMENT_WORKERS, len(jobs))) as pool:
+            list(pool.map(lambda job: self._attach_one(*job), jobs))
+
+    def _attach_one(self, entry: EntryToPost, posted: PostedEntry) -> None:
+        """Attach the document; two tries; the outcome is noted in the entry's remote data."""
+        data = posted.remote_data
+        for attempt in range(2):
+            try:
+                self.client.attach_file(
+                    int(data["journal"]),
+                    str(data["year"]),
+                    int(data["voucher_number"]),
+                    entry.document or b"",
+                    entry.bill.document_name,
+                    entry.bill.document_content_type,
+                    f"{entry.idempotency_key}-attachment",
+                )
+            except AccountingError as exc:
+                data["attachment"] = "pending"
+                data["attachment_error"] = exc.code
+                if exc.kind in (ErrorKind.REJECTED, ErrorKind.CREDENTIALS) or attempt:
+                    return
+                time.sleep(min(exc.retry_after or 0.2, 2.0))
+                continue
+            data["attachment"] = "attached"
+            data.pop("attachment_error", None)
+            return
+
+    def _repair(self, entry: EntryToPost) -> PostedEntry:
+        posted = PostedEntry(
+            remote_reference=str(entry.remote_data["voucher_number"]),
+            remote_data=dict(entry.remote_data),
+        )
+        if (
+            entry.kind == "invoice"
+            and entry.document
+            and posted.remote_data.get("attachment") != "attached"
+        ):
+            self._attach_one(entry, posted)
+        return posted
+
+
+def rejected_indexes_from(exc: AccountingError) -> dict[int, str]:
+    """Array index → words, from the response kept on the error (see `_with_response`)."""
+    response = getattr(exc, "response", None)
+    return rejected_indexes(response) if response is not None else {}
+
+
+def _error(code: str, detail: str) -> AccountingError:
+    return AccountingError(ErrorKind.REJECTED, code, detail)
+
+
+def _audited_http(integration: Any) -> httpx.Client | None:
+    """The shared audited httpx client of the sync engine, when it offers one."""
+    try:
+        from billbridge.integrations import http as audited  # noqa: PLC0415
+    except ImportError:
+        return None
+    factory = getattr(audited, "client_for", None)
+    return factory(integration) if callable(factory) else None
+
+
+Provider = EconomicProvider

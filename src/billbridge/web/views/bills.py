@@ -1,0 +1,270 @@
+"""Bills: list with filters, add (upload and/or type), detail with document, edit, pay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from billbridge.bills.models import Bill, BillStatus
+from billbridge.bills.services import (
+    BillInput,
+    add_bill,
+    complete_by_hand,
+    not_a_duplicate,
+    pay_bill,
+    update_bill,
+)
+from billbridge.integrations.registry import PROVIDERS
+from billbridge.web.decorators import company_view
+from billbridge.web.forms import BillFilterForm, BillForm, PayForm
+from billbridge.web.views.helpers import add_service_errors
+
+PAGE_SIZE = 25
+BILL_FIELD_ALIASES = {"supplier": "supplier_name", "payment_method_id": "payment_method"}
+# Served inline only when the bytes say so: the upload's own content type is not trusted, and
+# anything else (XML, SVG, HTML) could run script on our origin if a browser rendered it.
+INLINE_TYPES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+XML_PREVIEW_BYTES = 200_000
+
+
+def _bill_or_404(request: HttpRequest, bill_id: int) -> Bill:
+    """A bill of the current company only: another company's id is a 404."""
+    return get_object_or_404(
+        Bill.objects.select_related("supplier", "category", "payment_method"),
+        pk=bill_id,
+        company=request.company,  # type: ignore[attr-defined]
+    )
+
+
+def _filtered_bills(request: HttpRequest, form: BillFilterForm) -> QuerySet[Bill]:
+    bills = Bill.objects.filter(company=request.company).select_related(  # type: ignore[attr-defined]
+        "supplier", "category"
+    )
+    filters = form.filters()
+    if status := filters.get("status"):
+        bills = bills.filter(status=status)
+    if supplier := filters.get("supplier"):
+        bills = bills.filter(supplier_id=supplier)
+    if category := filters.get("category"):
+        bills = bills.filter(category_id=category)
+    if q := filters.get("q", "").strip():
+        bills = bills.filter(
+            Q(supplier__name__icontains=q)
+            | Q(invoice_number__icontains=q)
+            | Q(text__icontains=q)
+            | Q(supplier__cvr__icontains=q)
+        )
+    return bills
+
+
+@company_view
+def bill_list(request: HttpRequest, company_id: int) -> HttpResponse:
+    form = BillFilterForm(request.GET or None, company=request.company)  # type: ignore[attr-defined]
+    page = Paginator(_filtered_bills(request, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter_form": form, "page": page, "bills": page.object_list}
+    if getattr(request, "htmx", False) and request.htmx.target == "bill-results":  # type: ignore[attr-defined]
+        return render(request, "web/bills/_results.html", context)
+    return render(request, "web/bills/list.html", context)
+
+
+def _bill_input(data: dict[str, Any]) -> BillInput:
+    return BillInput(
+        supplier_name=data.get("supplier_name") or "",
+        supplier_cvr=data.get("supplier_cvr") or "",
+        invoice_number=data.get("invoice_number") or "",
+        issue_date=data.get("issue_date"),
+        due_date=data.get("due_date"),
+        currency=data.get("currency") or "DKK",
+        total=data.get("total"),
+        vat_amount=data.get("vat_amount"),
+        text=data.get("text") or "",
+        category=data.get("category"),
+        payment_method=data.get("payment_method"),
+    )
+
+
+@company_view
+def bill_new(request: HttpRequest, company_id: int) -> HttpResponse:
+    """Typed fields make an UPCOMING bill; a document alone waits in ANALYSING to be read."""
+    company = request.company  # type: ignore[attr-defined]
+    form = BillForm(request.POST or None, request.FILES or None, company=company)
+    if request.method == "POST" and form.is_valid():
+        document = form.cleaned_data["document"]
+        typed_enough = form.has_required_fields or document is None
+        try:
+            bill = add_bill(
+                company,
+                _bill_input(form.cleaned_data),
+                user=request.user,
+                document=document,
+                status=BillStatus.UPCOMING if typed_enough else BillStatus.ANALYSING,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, BILL_FIELD_ALIASES)
+        else:
+            messages.success(request, _("The bill has been added."))
+            return redirect("web:bill_detail", company_id=company.pk, bill_id=bill.pk)
+    return render(request, "web/bills/form.html", {"form": form, "bill": None})
+
+
+def _inline_type(bill: Bill) -> str:
+    """The content type to show a document inline with, or "" when it must be downloaded."""
+    if not bill.document:
+        return ""
+    try:
+        with bill.document.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return ""
+    for magic, content_type in INLINE_TYPES:
+        if head.startswith(magic):
+            return content_type
+    return ""
+
+
+def _xml_preview(bill: Bill) -> str:
+    if not bill.document:
+        return ""
+    try:
+        with bill.document.open("rb") as fh:
+            data = fh.read(XML_PREVIEW_BYTES)
+    except OSError:
+        return ""
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return ""
+    return data.decode("utf-8", errors="replace")
+
+
+@company_view
+def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+    bill = _bill_or_404(request, bill_id)
+    records = [
+        {"record": record, "provider": PROVIDERS.get(record.provider)}
+        for record in bill.sync_records.order_by("provider", "kind")
+    ]
+    inline_type = _inline_type(bill)
+    context = {
+        "bill": bill,
+        "payment": getattr(bill, "payment", None) if bill.status == BillStatus.PAID else None,
+        "sync_records": records,
+        "document_inline": inline_type,
+        "document_is_pdf": inline_type == "application/pdf",
+        "xml_preview": "" if inline_type else _xml_preview(bill),
+    }
+    return render(request, "web/bills/detail.html", context)
+
+
+@company_view
+def bill_document(request: HttpRequest, company_id: int, bill_id: int) -> FileResponse:
+    """The original document, behind the membership check: never a public media URL."""
+    bill = _bill_or_404(request, bill_id)
+    if not bill.document:
+        raise Http404
+    inline_type = _inline_type(bill)
+    download = request.GET.get("download") == "1" or not inline_type
+    response = FileResponse(
+        bill.document.open("rb"),
+        as_attachment=download,
+        filename=bill.document_name or "document",
+        content_type=inline_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@company_view
+def bill_edit(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+    """Change the fields; a bill still ANALYSING leaves that state once the fields suffice."""
+    bill = _bill_or_404(request, bill_id)
+    company = request.company  # type: ignore[attr-defined]
+    initial = {
+        "supplier_name": bill.supplier_name,
+        "supplier_cvr": bill.supplier_cvr,
+        "invoice_number": bill.invoice_number,
+        "issue_date": bill.issue_date,
+        "due_date": bill.due_date,
+        "currency": bill.currency,
+        "total": bill.total,
+        "vat_amount": bill.vat_amount,
+        "text": bill.text,
+        "category": bill.category,
+        "payment_method": bill.payment_method,
+    }
+    form = BillForm(
+        request.POST or None, initial=initial, company=company, editing_status=bill.status
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {name: data.get(name) for name in initial if not name.startswith("supplier_")}
+        changes["invoice_number"] = changes["invoice_number"] or ""
+        changes["text"] = changes["text"] or ""
+        supplier = BillInput(supplier_name=data["supplier_name"], supplier_cvr=data["supplier_cvr"])
+        try:
+            bill = update_bill(bill, changes, supplier=supplier)
+            if bill.status == BillStatus.ANALYSING:
+                bill = complete_by_hand(bill, BillInput(currency=bill.currency))
+        except ValidationError as exc:
+            add_service_errors(form, exc, BILL_FIELD_ALIASES)
+        else:
+            if bill.status == BillStatus.ANALYSING:
+                form.add_error(None, bill.extraction_error)
+            else:
+                messages.success(request, _("The bill has been saved."))
+                return redirect("web:bill_detail", company_id=company.pk, bill_id=bill.pk)
+    return render(request, "web/bills/form.html", {"form": form, "bill": bill})
+
+
+@company_view
+def bill_pay(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+    """Pay in full on a date with a payment method: UPCOMING → PAID (B-2)."""
+    bill = _bill_or_404(request, bill_id)
+    company = request.company  # type: ignore[attr-defined]
+    initial = {
+        "date": timezone.localdate(),
+        "amount": bill.total,
+        "payment_method": bill.payment_method,
+    }
+    form = PayForm(request.POST or None, initial=initial, company=company)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pay_bill(
+                bill,
+                date=form.cleaned_data["date"],
+                amount=form.cleaned_data["amount"],
+                payment_method=form.cleaned_data["payment_method"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"payment_method_id": "payment_method"})
+        else:
+            messages.success(request, _("The bill is marked as paid."))
+            return redirect("web:bill_detail", company_id=company.pk, bill_id=bill.pk)
+    return render(
+        request,
+        "web/bills/pay.html",
+        {"form": form, "bill": bill, "payable": bill.status == BillStatus.UPCOMING},
+    )
+
+
+@company_view
+@require_POST
+def bill_not_duplicate(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+    bill = _bill_or_404(request, bill_id)
+    not_a_duplicate(bill)
+    messages.success(request, _("The bill is no longer marked as a duplicate."))
+    return redirect("web:bill_detail", company_id=company_id, bill_id=bill.pk)

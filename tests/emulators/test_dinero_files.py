@@ -1,0 +1,78 @@
+"""Dinero emulator: file upload (multipart) and FileGuid on ledger items."""
+
+from __future__ import annotations
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def upload(api, data, name="bilag.pdf", ctype="application/pdf"):
+    return api.request("POST", "/v1/{org}/files", files={"file": (name, data, ctype)})
+
+
+def test_upload_pdf_returns_a_file_guid(dinero_api):
+    r = upload(dinero_api, PDF)
+    assert r.status_code == 200
+    assert set(r.json()) == {"FileGuid"}
+    assert len(r.json()["FileGuid"]) == 36
+
+
+def test_upload_png_is_accepted(dinero_api):
+    assert upload(dinero_api, PNG, "scan.png", "image/png").status_code == 200
+
+
+def test_upload_jpeg_is_accepted(dinero_api):
+    assert upload(dinero_api, JPEG, "foto.jpg", "image/jpeg").status_code == 200
+
+
+def test_upload_of_other_file_types_is_400(dinero_api):
+    r = upload(dinero_api, b"just text", "notes.txt", "text/plain")
+    assert r.status_code == 400
+    assert "file" in r.json()["validationErrors"]
+
+
+def test_upload_larger_than_6_mb_is_413_limit_exceeded(dinero_api):
+    r = upload(dinero_api, PDF + b"0" * (6 * 1024 * 1024))
+    assert r.status_code == 413
+    assert r.json()["code"] == 43
+
+
+def test_upload_accepts_any_part_name_and_file_name_query(dinero_api):
+    r = dinero_api.request(
+        "POST",
+        "/v1/{org}/files",
+        params={"fileName": "faktura.jpg"},
+        files={"image": ("x.jpg", JPEG, "image/jpeg")},
+    )
+    assert r.status_code == 200
+
+
+def test_upload_without_multipart_body_is_400(dinero_api):
+    r = dinero_api.request("POST", "/v1/{org}/files", content=PDF)
+    assert r.status_code == 400
+
+
+def test_ledger_item_can_reference_an_uploaded_file(dinero_api):
+    guid = upload(dinero_api, PDF).json()["FileGuid"]
+    row = {
+        "AccountNumber": 34000,
+        "AccountVatCode": "I25",
+        "Amount": 100,
+        "BalancingAccountNumber": 55000,
+        "Description": "med bilag",
+        "VoucherDate": "2026-11-02",
+        "FileGuid": guid,
+    }
+    assert dinero_api.request("POST", "/v1.1/{org}/ledgeritems", json=[row]).status_code == 200
+    listed = dinero_api.request("GET", "/v1/{org}/ledgeritems/ledgers").json()
+    assert listed[0]["FileGuid"] == guid
+
+
+def test_file_of_one_organisation_cannot_be_used_by_another(dinero_api, dinero_api_for):
+    guid = upload(dinero_api, PDF).json()["FileGuid"]
+    other = dinero_api_for("445566")
+    row = {"AccountNumber": 34000, "Amount": 1, "VoucherDate": "2026-11-02", "FileGuid": guid}
+    r = other.request("POST", "/v1.1/{org}/ledgeritems", json=[row])
+    assert r.status_code == 400
+    assert "[0].FileGuid" in r.json()["validationErrors"]
