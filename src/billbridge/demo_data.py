@@ -25,11 +25,16 @@ COMPANIES = [
     {
         "name": "Nordlys Design ApS",
         "cvr": "12345678",
-        "categories": [("Kontorartikler", ""), ("Software og abonnementer", ""), ("Husleje", "")],
+        # Account numbers from Dinero's standard chart (this company's demo books are in Dinero).
+        "categories": [
+            ("Kontorartikler", "34000"),
+            ("Software og IT", "34200"),
+            ("Husleje", "32000"),
+        ],
         "payment_methods": [
-            ("Bankkonto", "bank_account"),
-            ("Firmakort (debet)", "debit_card"),
-            ("Kreditkort", "credit_card"),
+            ("Bankkonto", "bank_account", "55000"),
+            ("Firmakort (debet)", "debit_card", "55000"),
+            ("Kreditkort", "credit_card", ""),
         ],
         "bills": [
             ("Papirhuset A/S", "29403473", "F-10231", "1250.00", "250.00", "Printerpapir og toner"),
@@ -42,9 +47,9 @@ COMPANIES = [
         "cvr": "87654321",
         "categories": [("Varekøb", ""), ("Rengøring", ""), ("Reparation og vedligehold", "")],
         "payment_methods": [
-            ("Bankkonto", "bank_account"),
-            ("Kassekredit", "overdraft"),
-            ("Kontant", "cash"),
+            ("Bankkonto", "bank_account", ""),
+            ("Kassekredit", "overdraft", ""),
+            ("Kontant", "cash", ""),
         ],
         "bills": [
             ("Kaffegrossisten A/S", "25674433", "88812", "3437.50", "687.50", "Kaffebønner 25 kg"),
@@ -97,7 +102,7 @@ def seed_demo() -> User:
         if Bill.objects.filter(company=company).exists():
             continue
         categories = [create_category(company, n, a) for n, a in spec["categories"]]
-        methods = [create_payment_method(company, n, t) for n, t in spec["payment_methods"]]
+        methods = [create_payment_method(company, *method) for method in spec["payment_methods"]]
         for i, (supplier, cvr, number, total, vat, text) in enumerate(spec["bills"]):
             document = SimpleUploadedFile(
                 f"{number}.pdf",

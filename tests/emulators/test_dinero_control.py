@@ -291,3 +291,29 @@ def test_page_lists_organisations_and_their_rows(dinero_api):
 def test_page_escapes_row_text(dinero_api):
     dinero_api.request("POST", CREATE, json=[{**ROW, "Description": "<script>x</script>"}])
     assert "<script>x" not in dinero_api.emulator.client.get("/_emulator/").text
+
+
+# ---------------------------------------------------------------------------- stand-alone
+
+
+def test_emulator_imports_nothing_from_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    code = (
+        "import sys; import billbridge.emulators.dinero.server; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={"PYTHONPATH": src}, capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_control_ledgeritems_lists_every_row_of_an_organisation(dinero_api):
+    dinero_api.request("POST", CREATE, json=[ROW])
+    r = dinero_api.emulator.client.get("/_emulator/organizations/112233/ledgeritems")
+    assert r.status_code == 200
+    assert [x["Description"] for x in r.json()] == [ROW["Description"]]

@@ -315,7 +315,7 @@ def test_deleted_account_disappears(eco: Eco) -> None:
     assert eco.get("/accounts/2800").status_code == 404
 
 
-# ------------------------------------------------------------------------------ journals, years, VAT
+# ------------------------------------------------------------------ journals, years, VAT
 
 
 def test_journals_list_the_three_seeded_journals(eco: Eco) -> None:
@@ -450,3 +450,31 @@ def test_put_on_a_collection_is_405(eco: Eco) -> None:
     r = eco.request("PUT", "/accounts", json={})
     assert r.status_code == 405
     assert_error_body(r.json(), 405)
+
+
+def test_filter_null_finds_missing_property(eco: Eco) -> None:
+    r = eco.get("/accounts", params={"filter": "blockDirectEntries$eq:true$and:name$eq:$null:"})
+    assert r.json()["collection"] == []
+
+
+def test_filter_on_boolean_omitted_when_false(eco: Eco) -> None:
+    r = eco.get("/accounts", params={"filter": "barred$eq:false", "pagesize": 1})
+    assert r.json()["pagination"]["results"] == r.json()["pagination"]["resultsWithoutFilter"]
+
+
+def test_filter_on_nested_supplier_group(eco: Eco) -> None:
+    r = eco.get("/suppliers", params={"filter": "supplierGroup.supplierGroupNumber$eq:2"})
+    assert [s["supplierNumber"] for s in r.json()["collection"]] == [4]
+
+
+def test_supplier_group_by_number(eco: Eco) -> None:
+    assert eco.get("/supplier-groups/2").json()["name"] == "Leverandører, udland"
+
+
+def test_payment_terms_by_number(eco: Eco) -> None:
+    assert eco.get("/payment-terms/5").json()["daysOfCredit"] == 30
+
+
+def test_vat_zones_list(eco: Eco) -> None:
+    names = [z["name"] for z in eco.get("/vat-zones").json()["collection"]]
+    assert names[:3] == ["Domestic", "EU", "Abroad"]

@@ -17,9 +17,7 @@ CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
-PEPPOL_CUSTOMIZATION = (
-    "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
-)
+PEPPOL_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PEPPOL_PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 
 # CVR numbers that pass the modulus-11 check (made up, not real companies).
@@ -134,12 +132,14 @@ def _oioubl_supplier(b: Bill) -> str:
         tax_id = f'<cbc:CompanyID schemeID="DK:SE">DK{b.supplier_cvr}</cbc:CompanyID>'
         legal_id = f'<cbc:CompanyID schemeID="DK:CVR">DK{b.supplier_cvr}</cbc:CompanyID>'
     else:
-        endpoint = f'<cbc:EndpointID schemeID="GLN">5790000000005</cbc:EndpointID>'
+        endpoint = '<cbc:EndpointID schemeID="GLN">5790000000005</cbc:EndpointID>'
         tax_id = f'<cbc:CompanyID schemeID="ZZZ">{b.supplier_vat}</cbc:CompanyID>'
         legal_id = f'<cbc:CompanyID schemeID="ZZZ">{b.supplier_vat}</cbc:CompanyID>'
     return f"""<cac:AccountingSupplierParty><cac:Party>
       {endpoint}
-      <cac:PartyIdentification><cbc:ID schemeID="GLN">5790000000005</cbc:ID></cac:PartyIdentification>
+      <cac:PartyIdentification>
+        <cbc:ID schemeID="GLN">5790000000005</cbc:ID>
+      </cac:PartyIdentification>
       <cac:PartyName><cbc:Name>{_e(b.supplier_name)}</cbc:Name></cac:PartyName>
       {_address(b)}
       <cac:PartyTaxScheme>
@@ -261,7 +261,8 @@ def oioubl(b: Bill | None = None, *, credit_note: bool = False) -> bytes:
       <cbc:TaxAmount currencyID="{b.currency}">{(ln.amount * ln.vat_rate / 100):.2f}</cbc:TaxAmount>
       <cac:TaxSubtotal>
         <cbc:TaxableAmount currencyID="{b.currency}">{ln.amount}</cbc:TaxableAmount>
-        <cbc:TaxAmount currencyID="{b.currency}">{(ln.amount * ln.vat_rate / 100):.2f}</cbc:TaxAmount>
+        <cbc:TaxAmount currencyID="{b.currency}"
+          >{(ln.amount * ln.vat_rate / 100):.2f}</cbc:TaxAmount>
         <cac:TaxCategory><cbc:ID>StandardRated</cbc:ID><cbc:Percent>{ln.vat_rate}</cbc:Percent>
           <cac:TaxScheme><cbc:ID>63</cbc:ID><cbc:Name>Moms</cbc:Name></cac:TaxScheme>
         </cac:TaxCategory>
@@ -352,7 +353,9 @@ def peppol(b: Bill | None = None, *, credit_note: bool = False) -> bytes:
       <cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>{ln.vat_rate}</cbc:Percent>
         <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory>
     </cac:Item>
-    <cac:Price><cbc:PriceAmount currencyID="{b.currency}">{ln.unit_price}</cbc:PriceAmount></cac:Price>
+    <cac:Price>
+      <cbc:PriceAmount currencyID="{b.currency}">{ln.unit_price}</cbc:PriceAmount>
+    </cac:Price>
   </cac:{line_tag}>"""
         for i, ln in enumerate(b.lines, 1)
     )
@@ -455,7 +458,11 @@ def bill_pdf(b: Bill | None = None, *, language: str = "da", credit_note: bool =
     text(20, 80, f"CVR: {b.customer_cvr}")
 
     y = 100
-    head = ("Beskrivelse", "Antal", "Pris", "Beløb") if da else ("Description", "Qty", "Price", "Amount")
+    head = (
+        ("Beskrivelse", "Antal", "Pris", "Beløb")
+        if da
+        else ("Description", "Qty", "Price", "Amount")
+    )
     text(20, y, head[0], bold=True)
     text(110, y, head[1], bold=True)
     text(130, y, head[2], bold=True)

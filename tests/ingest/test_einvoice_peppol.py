@@ -2,7 +2,15 @@ from datetime import date
 from decimal import Decimal
 
 from billbridge.ingest import extract
-from tests.ingest.corpus import DE_IBAN, DE_VAT, DK_IBAN, SUPPLIER_CVR, Bill, german_supplier, peppol
+from tests.ingest.corpus import (
+    DE_IBAN,
+    DE_VAT,
+    DK_IBAN,
+    SUPPLIER_CVR,
+    Bill,
+    german_supplier,
+    peppol,
+)
 
 
 def test_peppol_invoice_is_recognised_as_peppol():

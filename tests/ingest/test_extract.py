@@ -2,8 +2,14 @@ import hashlib
 
 import pytest
 
-from billbridge.ingest import ERROR_MESSAGES, MAX_DOCUMENT_BYTES, IngestError, extract, sniff
-from billbridge.ingest import content_sha256
+from billbridge.ingest import (
+    ERROR_MESSAGES,
+    MAX_DOCUMENT_BYTES,
+    IngestError,
+    content_sha256,
+    extract,
+    sniff,
+)
 from tests.ingest.corpus import bill_pdf, oioubl, peppol
 
 

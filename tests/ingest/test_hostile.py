@@ -76,8 +76,12 @@ def test_other_xml_is_not_an_invoice():
 
 
 def test_huge_amount_is_refused():
-    xml = PEPPOL.replace(b">2500.00</cbc:PayableAmount>", b">9" + b"9" * 400 + b"</cbc:PayableAmount>")
-    xml = xml.replace(b">2500.00</cbc:TaxInclusiveAmount>", b">1e999999999</cbc:TaxInclusiveAmount>")
+    xml = PEPPOL.replace(
+        b">2500.00</cbc:PayableAmount>", b">9" + b"9" * 400 + b"</cbc:PayableAmount>"
+    )
+    xml = xml.replace(
+        b">2500.00</cbc:TaxInclusiveAmount>", b">1e999999999</cbc:TaxInclusiveAmount>"
+    )
     assert refused(xml).code == "xml_invalid_value"
 
 

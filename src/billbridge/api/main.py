@@ -1,5 +1,52 @@
-"""The REST API (django-ninja): OpenAPI at /api/v1/openapi.json."""
+"""The REST API (django-ninja): OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Every route needs `Authorization: Bearer <token>` (from POST /api/v1/auth/token). Each
+accounting-system package may add a ninja Router as `billbridge.integrations.<key>.api.router`;
+it is mounted at /api/v1/companies/{company_id}/integrations/<key> with the same auth, so the
+tenant check applies to it without it doing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="billbridge", version="1", urls_namespace="api")
+from billbridge.api.auth import TokenAuth
+from billbridge.api.errors import install_error_handlers
+from billbridge.api.routers import auth, bills, catalog, companies, products
+from billbridge.integrations.registry import PROVIDERS, ProviderInfo
+
+COMPANY = "/companies/{company_id}"
+
+api = NinjaAPI(
+    title="billbridge",
+    version="1",
+    description="Supplier bills, posted automatically to Dinero and e-conomic.",
+    urls_namespace="api",
+    auth=TokenAuth(),
+)
+install_error_handlers(api)
+
+api.add_router("/auth", auth.router)
+api.add_router("/companies", companies.router)
+api.add_router(COMPANY, bills.router)
+api.add_router(COMPANY, catalog.router)
+api.add_router(COMPANY, products.router)
+
+
+def mount_integration_routers(
+    target: NinjaAPI, providers: Mapping[str, ProviderInfo] = PROVIDERS
+) -> list[str]:
+    """Mount every provider's router that exists; returns the keys mounted."""
+    mounted = []
+    for info in providers.values():
+        module = info.module("api")
+        router = getattr(module, "router", None) if module is not None else None
+        if router is not None:
+            target.add_router(f"{COMPANY}/integrations/{info.key}", router, tags=[info.name])
+            mounted.append(info.key)
+    return mounted
+
+
+INTEGRATION_ROUTERS = mount_integration_routers(api)

@@ -31,38 +31,6 @@ def create_payment_method(
     )
 
 
-def update_category(category: Category, *, name: str, account_number: str = "") -> Category:
-    """Rename a category or change its account; bills keep pointing at it."""
-    if not name.strip():
-        raise ValidationError({"name": _("Give the category a name.")})
-    category.name = name.strip()
-    category.account_number = account_number.strip()
-    category.save(update_fields=["name", "account_number"])
-    return category
-
-
-def update_payment_method(
-    method: PaymentMethod, *, name: str, type: str, account_number: str = ""
-) -> PaymentMethod:
-    if not name.strip():
-        raise ValidationError({"name": _("Give the payment method a name.")})
-    if type not in PaymentMethodType.values:
-        raise ValidationError(
-            {"type": _("Choose one of: %(types)s.") % {"types": ", ".join(PaymentMethodType.values)}}
-        )
-    method.name = name.strip()
-    method.type = type
-    method.account_number = account_number.strip()
-    method.save(update_fields=["name", "type", "account_number"])
-    return method
-
-
-def set_archived(item: Category | PaymentMethod, archived: bool) -> None:
-    """Archive (hide from new bills) or bring back; archived items stay on old bills."""
-    item.archived = archived
-    item.save(update_fields=["archived"])
-
-
 def update_category(
     category: Category,
     *,

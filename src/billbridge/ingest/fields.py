@@ -39,10 +39,12 @@ DUE_LABEL = re.compile(
     I,
 )
 ISSUE_LABEL = re.compile(
-    r"\b(?:fakturadato|faktura\s*dato|udstedelsesdato|kreditnotadato|dato|invoice\s*date|"
-    r"issue\s*date|date\s*of\s*issue|date)\b",
+    r"\b(?:fakturadato|faktura\s*dato|udstedelsesdato|kreditnotadato|invoice\s*date|"
+    r"issue\s*date|date\s*of\s*issue|credit\s*note\s*date)\b",
     I,
 )
+#: A bare "Dato"/"Date" is usually the issue date, but could be an order or delivery date.
+GENERIC_DATE_LABEL = re.compile(r"\b(?:dato|date)\b", I)
 CVR_RE = re.compile(
     r"\b(?:cvr|se)[\s.-]*(?:nr|nummer|no)?\.?\s*[:.]?\s*(DK\s?)?"
     r"(\d{2}\s?\d{2}\s?\d{2}\s?\d{2})\b",
@@ -355,7 +357,7 @@ def _supplier_name(doc: _Doc, bill: ExtractedBill, id_line: int | None) -> int |
 def _cut_at_label(line: str) -> str:
     """The part of a line before a right-hand column's label ("Vej 5   Invoice no.: 12")."""
     cut = len(line)
-    for pattern in (INVOICE_NO_LABEL, ISSUE_LABEL, DUE_LABEL, CVR_RE, VAT_ID_RE):
+    for pattern in (INVOICE_NO_LABEL, ISSUE_LABEL, GENERIC_DATE_LABEL, DUE_LABEL, CVR_RE, VAT_ID_RE):
         match = pattern.search(line)
         if match:
             cut = min(cut, match.start())
@@ -478,6 +480,12 @@ def extract_fields(
     bill.invoice_number = doc.field(_after_label(doc, INVOICE_NO_LABEL, _parse_invoice_number))
     due = _after_label(doc, DUE_LABEL, find_date, mask=(INVOICE_NO_LABEL,))
     issue = _after_label(doc, ISSUE_LABEL, find_date, mask=(DUE_LABEL, INVOICE_NO_LABEL))
+    if issue is None:
+        issue = _after_label(
+            doc, GENERIC_DATE_LABEL, find_date, mask=(DUE_LABEL, INVOICE_NO_LABEL)
+        )
+        if issue is not None:
+            issue.confidence -= 0.1
     if issue is None:
         for i, line in enumerate(doc.lines):
             found = find_date(line)

@@ -43,6 +43,13 @@ class SyncRecord(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     error_code = models.CharField(max_length=60, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # A worker's claim (engine.claim): nobody else touches the record until `claimed_until`,
+    # so a worker killed mid-batch only delays its records by the lease.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    # The version sent by the last write whose outcome was unknown: if find() then finds the
+    # row, the remote row holds this version.
+    attempt_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -197,5 +197,7 @@ class BillFilterForm(forms.Form):
         )
 
     def filters(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}

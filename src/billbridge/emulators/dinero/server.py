@@ -53,6 +53,7 @@ TOKEN_LIFETIME_SECONDS = 3600  # [src: TS "Tokenet gælder 1 time"; dinero.md "a
 MAX_UNBOOKED_ITEMS = 1000  # [src: PHP doc string "maximum number of ledger items … is 1000"]
 MAX_FILE_BYTES = 6 * 1024 * 1024  # [src: DOCS "Files cannot exceed 6MB" → 413]
 ORG = r"(?P<org>[^/]+)"
+PAGE_MAX_ROWS = 200  # rows per organisation on the /_emulator/ page
 
 # Error codes in Dinero's error body (`code`).
 CODE_NOT_FOUND = 40  # [src: DOCS "40 Not found"]
@@ -769,7 +770,14 @@ class DineroEmulator(EmulatorApp):
             sections = []
             for org_id, org in self.state["organizations"].items():
                 rows = []
-                for item in org["items"].values():
+                items = list(org["items"].values())
+                shown = items[-PAGE_MAX_ROWS:]  # a benchmark run must not make the page huge
+                if len(items) > len(shown):
+                    rows.append(
+                        f'<tr><td colspan="9"><em>… {len(items) - len(shown)} ældre rækker '
+                        "ikke vist</em></td></tr>"
+                    )
+                for item in shown:
                     file_meta = org["files"].get(item["FileGuid"] or "")
                     for line in item["Lines"]:
                         cells = [

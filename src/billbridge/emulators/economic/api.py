@@ -584,7 +584,7 @@ def _validate_voucher(
             )
         )
     jn = ref_value(voucher.get("journal"), "journalNumber")
-    if jn is not None and int(jn) != journal["journalNumber"]:
+    if jn is not None and str(jn).removesuffix(".0") != str(journal["journalNumber"]):
         pairs.append(
             (
                 ("journal",),

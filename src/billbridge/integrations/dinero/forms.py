@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from billbridge.accounts.models import Company
 from billbridge.integrations.base import Account, AccountingError
+from billbridge.integrations.messages import message_for
 
-# Error key → words. A key the set-up may raise that is not here falls back to "unknown".
+# Error key → words for the set-up form (the user is there to act); other keys fall back to
+# the words the sync engine uses (integrations/messages.py).
 CREDENTIAL_ERRORS: dict[str, Any] = {
     "invalid_api_key": _(
         "Dinero does not recognise this API key. Copy it again from Dinero → Indstillinger → "
@@ -35,10 +37,11 @@ CREDENTIAL_ERRORS: dict[str, Any] = {
     "unavailable": _("Dinero did not answer just now. Please try again in a minute."),
     "timeout": _("Dinero took too long to answer. Please try again in a minute."),
     "rate_limited": _("Dinero asks us to slow down. Please try again in a minute."),
-    "not_configured": _(
-        "billbridge has no Dinero client ID and secret set up. Ask whoever runs billbridge."
+    "connection_lost": _("The connection to Dinero was lost. Please try again."),
+    "invalid_client": _(
+        "Dinero does not accept billbridge's own client ID and secret. Ask whoever runs "
+        "billbridge to check them."
     ),
-    "unknown": _("Dinero refused the key for a reason we do not know. Please try again."),
 }
 # Which field an error key belongs to; others are shown above the form.
 CREDENTIAL_ERROR_FIELDS = {
@@ -104,11 +107,11 @@ class CredentialsForm(forms.Form):
 
     def add_accounting_error(self, error: AccountingError) -> None:
         """Show a failure of `validate_credentials` by its key, on the field it concerns."""
-        code = error.code if error.code in CREDENTIAL_ERRORS else "unknown"
-        field = CREDENTIAL_ERROR_FIELDS.get(code)
+        words = CREDENTIAL_ERRORS.get(error.code) or message_for(error.code, system="Dinero")
+        field = CREDENTIAL_ERROR_FIELDS.get(error.code)
         if field is None and error.field in self.fields:
             field = error.field
-        self.add_error(field, ValidationError(CREDENTIAL_ERRORS[code], code=code))
+        self.add_error(field, ValidationError(words, code=error.code))
 
 
 def _choices(accounts: Iterable[Account]) -> list[tuple[str, str]]:

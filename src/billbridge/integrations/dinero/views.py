@@ -25,16 +25,14 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from billbridge.accounts.models import MANAGING_ROLES, Company
 from billbridge.bills.models import Bill, BillStatus
 from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations.base import Account, AccountingError
-try:  # TEMP while setup.py is being written in parallel
-    from billbridge.integrations.dinero import setup
-except ModuleNotFoundError:  # pragma: no cover
-    setup = None  # type: ignore[assignment]
+from billbridge.integrations.dinero import setup
 from billbridge.integrations.dinero.forms import (
     AccountsForm,
     CompanyChoiceForm,
@@ -43,7 +41,9 @@ from billbridge.integrations.dinero.forms import (
     DisconnectForm,
     ImportForm,
 )
+from billbridge.integrations.messages import message_for
 from billbridge.integrations.models import Consent, Integration
+from billbridge.web.context import url_exists
 from billbridge.web.decorators import company_view, manager_required
 
 PROVIDER = "dinero"
@@ -52,8 +52,14 @@ SAVED_KEY = "dinero_setup_saved"
 AUTH_TIME_KEY = "billbridge_auth_time"
 # S-d3: "you may be asked to log in again": a login older than this is asked for again.
 FRESH_LOGIN = dt.timedelta(minutes=getattr(settings, "CONNECT_FRESH_LOGIN_MINUTES", 30))
-DEFAULT_FALLBACK = "99999"
-DEFAULT_PAYMENT = "55000"
+# The steps shown at the top of each set-up page.
+STEPS = [
+    ("consent", gettext_lazy("Allow")),
+    ("company", gettext_lazy("Company account")),
+    ("credentials", gettext_lazy("API key")),
+    ("accounts", gettext_lazy("Accounts")),
+    ("import", gettext_lazy("Chart of accounts")),
+]
 
 
 @receiver(user_logged_in, dispatch_uid="billbridge.dinero.record_auth_time")
@@ -105,6 +111,11 @@ def _accounts(state: dict[str, Any]) -> list[Account]:
     return [Account(**row) for row in state.get("accounts", [])]
 
 
+def _step(request: HttpRequest, step: str, context: dict[str, Any]) -> HttpResponse:
+    """Render one set-up step's page, with the list of steps on top."""
+    return render(request, f"dinero/{step}.html", {"step": step, "steps": STEPS, **context})
+
+
 def _integration(company: Company) -> Integration | None:
     return Integration.objects.filter(company=company, provider=PROVIDER).first()
 
@@ -138,14 +149,10 @@ def _optional_url(name: str, **kwargs: Any) -> str:
 
 
 def _attention_text(integration: Integration) -> str:
+    """Why the integration needs attention, in plain words."""
     if integration.attention_message:
         return integration.attention_message
-    try:
-        from billbridge.integrations import messages as words
-    except ImportError:
-        return integration.attention_code
-    describe = getattr(words, "describe", None) or getattr(words, "message_for", None)
-    return str(describe(integration.attention_code)) if describe else integration.attention_code
+    return message_for(integration.attention_code, system="Dinero")
 
 
 # ------------------------------------------------------------------------------ S-d1 page
@@ -159,6 +166,7 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
     integration = _integration(company)
     active = integration is not None and integration.is_active
     unsent = _unsent_bills(company) if active else 0
+    backfill_url = f"/c/{company.pk}/sync/backfill/{PROVIDER}/"
     return render(
         request,
         "dinero/page.html",
@@ -168,7 +176,8 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
             "settings": integration.settings if integration else {},
             "attention_text": _attention_text(integration) if integration else "",
             "unsent": unsent,
-            "backfill_url": f"/c/{company.pk}/sync/backfill/{PROVIDER}/",
+            "backfill_url": backfill_url,
+            "backfill_ready": url_exists(backfill_url),
             "progress_url": f"/c/{company.pk}/sync/backfill/{PROVIDER}/progress/",
             "integrations_url": _optional_url("web:integrations", company_id=company.pk),
         },
@@ -207,7 +216,7 @@ def consent(request: HttpRequest, company_id: int) -> HttpResponse:
         return redirect(next_url)
     if _has_consent(request, company):
         return redirect(next_url)
-    return render(request, "dinero/consent.html", {"form": ConsentForm()})
+    return _step(request, "consent", {"form": ConsentForm()})
 
 
 # ------------------------------------------------------------------------------ S-d4 company
@@ -230,9 +239,9 @@ def company(request: HttpRequest, company_id: int) -> HttpResponse:
         if not _has_consent(request, picked):
             return redirect(_url("consent", picked))
         return redirect(_url("credentials", picked))
-    return render(
+    return _step(
         request,
-        "dinero/company.html",
+        "company",
         {"form": form, "logout_url": _optional_url("web:logout")},
     )
 
@@ -250,15 +259,14 @@ def credentials(request: HttpRequest, company_id: int) -> HttpResponse:
         return _back_to_company_step(request)
     if not _has_consent(request, company):
         return redirect(_url("consent", company))
-    integration = _integration(company)
-    initial = {"organization_id": (integration.settings if integration else {}).get(
-        "organization_id", "")}  # fmt: skip
+    previous = _integration(company)
+    initial = {"organization_id": previous.settings.get("organization_id", "") if previous else ""}
     form = CredentialsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         api_key = form.cleaned_data["api_key"]
         organization_id = form.cleaned_data["organization_id"]
         try:
-            accounts = setup.validate_credentials(api_key, organization_id)
+            accounts = setup.validate_credentials(api_key, organization_id, company=company)
         except AccountingError as error:
             form.add_accounting_error(error)
         else:
@@ -271,31 +279,22 @@ def credentials(request: HttpRequest, company_id: int) -> HttpResponse:
             }
             _save_flow(request, state)
             return redirect(_url("accounts", company))
-    return render(request, "dinero/credentials.html", {"form": form})
+    return _step(request, "credentials", {"form": form})
 
 
 # ------------------------------------------------------------------------------ S-d6 accounts
 
 
-def _account_defaults(
-    integration: Integration | None, accounts: list[Account]
-) -> tuple[str, str]:
-    """The accounts chosen last time, else the service's defaults, else 99999 and 55000."""
-    fallback, payment = DEFAULT_FALLBACK, DEFAULT_PAYMENT
-    defaults = getattr(setup, "default_accounts", None)
-    if defaults is not None:
-        found = defaults(accounts)
-        if isinstance(found, dict):
-            fallback = found.get("fallback_account") or fallback
-            payment = found.get("payment_account") or payment
-        elif isinstance(found, tuple | list) and len(found) == 2:
-            fallback, payment = (getattr(x, "number", x) or d for x, d in zip(
-                found, (fallback, payment), strict=True))  # fmt: skip
-    chosen = integration.settings if integration and integration.is_active else {}
-    return (
-        str(chosen.get("fallback_account") or fallback),
-        str(chosen.get("payment_account") or payment),
-    )
+def _account_defaults(integration: Integration | None, accounts: list[Account]) -> tuple[str, str]:
+    """The accounts chosen last time if still in the chart, else the usual 99999 and 55000."""
+    fallback, payment = setup.default_accounts(accounts)
+    chosen = integration.settings if integration is not None else {}
+    numbers = {a.number for a in accounts}
+    if chosen.get("fallback_account") in numbers:
+        fallback = chosen["fallback_account"]
+    if chosen.get("payment_account") in numbers:
+        payment = chosen["payment_account"]
+    return fallback, payment
 
 
 def _split_accounts(accounts: list[Account]) -> tuple[list[Account], list[Account]]:
@@ -326,9 +325,9 @@ def accounts(request: HttpRequest, company_id: int) -> HttpResponse:
         state.update(form.cleaned_data)
         _save_flow(request, state)
         return redirect(_url("import", company))
-    return render(
+    return _step(
         request,
-        "dinero/accounts.html",
+        "accounts",
         {"form": form, "organization_id": state.get("organization_id", "")},
     )
 
@@ -360,9 +359,9 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
         request.session.pop(FLOW_KEY, None)
         request.session[SAVED_KEY] = company.pk
         return redirect(_url("done", company))
-    return render(
+    return _step(
         request,
-        "dinero/import.html",
+        "import",
         {
             "form": form,
             "overwritten": setup.categories_that_would_be_overwritten(company),

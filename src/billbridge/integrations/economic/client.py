@@ -3,7 +3,7 @@
 Facts it rests on are in /work/shared/api/economic.md (§ numbers below). Every failure becomes an
 `AccountingError` whose kind tells the sync engine how to react:
 
-- 401 (revoked or wrong grant) → CREDENTIALS; 403 (role/agreement) → CREDENTIALS;
+- 401 (revoked or wrong grant) and 403 (API access off, role) → CREDENTIALS `not_connected`;
 - 429 → RATE_LIMITED with the `Retry-After` seconds (§5.1);
 - 5xx, or a connection that failed before the request was sent → UNAVAILABLE;
 - a timeout or dropped connection after a write was sent → UNCERTAIN (the write may exist);
@@ -13,8 +13,11 @@ Facts it rests on are in /work/shared/api/economic.md (§ numbers below). Every 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -23,6 +26,17 @@ from billbridge.integrations.base import AccountingError, ErrorKind
 DEFAULT_API_URL = "https://restapi.e-conomic.com"
 MAX_PAGE_SIZE = 1000  # §3.3
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """One HTTP call as the audit log sees it: never headers, bodies or tokens."""
+
+    method: str
+    path: str  # path only: no host, no query string
+    status: int | None  # None: no answer
+    duration_ms: int
+    outcome: str  # "ok" or an error code
 
 
 def filter_value(value: str) -> str:
@@ -86,15 +100,10 @@ def rejected_indexes(response: httpx.Response) -> dict[int, str]:
     return out
 
 
-def _code_for(status: int, body: Any) -> str:
-    if status == 401:
-        return "invalid_grant"
-    if status == 403:
-        return "forbidden"
-    if status == 404:
-        return "not_found"
-    code = body.get("errorCode") if isinstance(body, dict) else None
-    return "validation" if code == "E04300" or status == 400 else f"http_{status}"
+def _code_for(body: Any) -> str:
+    """`unknown_account` when e-conomic names a missing/barred account, else `rejected`."""
+    codes = {leaf.get("errorCode") for leaf in _leaves(body)}
+    return "unknown_account" if codes & {"E07150", "E04041"} else "rejected"
 
 
 def _retry_after(response: httpx.Response) -> float:
@@ -119,6 +128,8 @@ class EconomicClient:
         base_url: str = DEFAULT_API_URL,
         http: httpx.Client | None = None,
         timeout: float = 15.0,
+        on_call: Callable[[CallInfo], None] | None = None,
+        throttle: Callable[[], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._headers = {
@@ -126,8 +137,13 @@ class EconomicClient:
             "X-AgreementGrantToken": agreement_grant_token,
             "Accept": "application/json",
         }
+        self._on_call = on_call
+        self._throttle = throttle
         self._own_http = http is None
-        self.http = http or httpx.Client(timeout=timeout)
+        self.http = http or httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        )
 
     def close(self) -> None:
         if self._own_http:
@@ -151,7 +167,7 @@ class EconomicClient:
         files: Any = None,
         idempotency_key: str | None = None,
     ) -> httpx.Response:
-        """One call; any failure raised as AccountingError (see module doc)."""
+        """One call; any failure raised as AccountingError (see module doc); audited."""
         headers = dict(self._headers)
         if idempotency_key and method in WRITE_METHODS:
             headers["Idempotency-Key"] = idempotency_key  # §5.3: replayed for one hour
@@ -161,23 +177,50 @@ class EconomicClient:
             content = json.dumps(json_body, separators=(",", ":")).encode()
         url = path if path.startswith("http") else f"{self.base_url}{path}"
         write = method in WRITE_METHODS
+        if self._throttle is not None:
+            self._throttle()
+        started = time.monotonic()
+        status: int | None = None
+        outcome = "ok"
         try:
-            response = self.http.request(
-                method, url, params=params, content=content, files=files, headers=headers
-            )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise AccountingError(ErrorKind.UNAVAILABLE, "unreachable", repr(exc)) from exc
-        except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            if write:
-                raise AccountingError(ErrorKind.UNCERTAIN, "no_answer", repr(exc)) from exc
-            raise AccountingError(ErrorKind.UNAVAILABLE, "no_answer", repr(exc)) from exc
-        except httpx.HTTPError as exc:
-            kind = ErrorKind.UNCERTAIN if write else ErrorKind.UNAVAILABLE
-            raise AccountingError(kind, "http_error", repr(exc)) from exc
-        if response.status_code < 400:
+            try:
+                response = self.http.request(
+                    method, url, params=params, content=content, files=files, headers=headers
+                )
+            except httpx.TimeoutException as exc:
+                # Nothing left this machine on a connect/pool timeout; otherwise a write may
+                # have been applied.
+                sent = not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+                kind = ErrorKind.UNCERTAIN if (write and sent) else ErrorKind.UNAVAILABLE
+                outcome = "timeout"
+                raise AccountingError(kind, "timeout", type(exc).__name__) from exc
+            except httpx.ConnectError as exc:
+                outcome = "unavailable"
+                raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", str(exc)) from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                kind = ErrorKind.UNCERTAIN if write else ErrorKind.UNAVAILABLE
+                outcome = "connection_lost"
+                raise AccountingError(kind, "connection_lost", type(exc).__name__) from exc
+            except httpx.HTTPError as exc:
+                kind = ErrorKind.UNCERTAIN if write else ErrorKind.UNAVAILABLE
+                outcome = "connection_lost" if write else "unavailable"
+                raise AccountingError(kind, outcome, str(exc)) from exc
+            status = response.status_code
+            if status >= 400:
+                outcome = f"http_{status}"
+                self._raise(response)
             return response
-        self._raise(response)
-        raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            if self._on_call is not None:
+                self._on_call(
+                    CallInfo(
+                        method=method,
+                        path=urlsplit(url).path,
+                        status=status,
+                        duration_ms=int((time.monotonic() - started) * 1000),
+                        outcome=outcome,
+                    )
+                )
 
     @staticmethod
     def _raise(response: httpx.Response) -> None:
@@ -188,9 +231,8 @@ class EconomicClient:
         except ValueError:
             body = None
         if status in (401, 403):
-            raise AccountingError(
-                ErrorKind.CREDENTIALS, _code_for(status, body), detail, status=status
-            )
+            # 401: wrong or revoked grant; 403: API access off or the role lacks rights.
+            raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", detail, status=status)
         if status == 429:
             raise AccountingError(
                 ErrorKind.RATE_LIMITED,
@@ -200,8 +242,10 @@ class EconomicClient:
                 status=status,
             )
         if status >= 500:
-            raise AccountingError(ErrorKind.UNAVAILABLE, f"http_{status}", detail, status=status)
-        raise AccountingError(ErrorKind.REJECTED, _code_for(status, body), detail, status=status)
+            raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", detail, status=status)
+        error = AccountingError(ErrorKind.REJECTED, _code_for(body), detail, status=status)
+        error.response = response  # type: ignore[attr-defined]  # for bulk per-voucher errors
+        raise error
 
     def get(self, path: str, **params: Any) -> Any:
         return self.request("GET", path, params=params or None).json()

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from django.conf import settings as django_settings
 
+from billbridge.integrations import http as audited
 from billbridge.integrations.base import (
     Account,
     AccountingError,
@@ -38,6 +39,10 @@ from billbridge.integrations.economic.client import (
 KEY = "economic"
 VOUCHERS_PER_REQUEST = 500  # e-conomic's bulk limit is undocumented; stay well inside 9 MB
 ATTACHMENT_WORKERS = 8
+# Our own pace per agreement. e-conomic's token bucket size is unpublished (economic.md §5.1,
+# UNCONFIRMED); its 429 + Retry-After is honoured on top of this.
+RATE_PER_SECOND = 25.0
+RATE_BURST = 50.0
 ENTRY_TYPES = {"invoice": "supplierInvoice", "payment": "supplierPayment"}
 JOURNAL_SETTINGS = {"invoice": "creditor_invoice_journal", "payment": "creditor_payment_journal"}
 
@@ -70,15 +75,28 @@ def account_row(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def make_client(
-    grant_token: str, *, http: httpx.Client | None = None, app_secret_token: str | None = None
+    grant_token: str,
+    *,
+    company_id: int | None = None,
+    agreement: str = "",
+    http: httpx.Client | None = None,
 ) -> EconomicClient:
-    """A client for one agreement from the product's settings (URLs and app token)."""
+    """A client for one agreement from the product's settings: URLs, app token, audit trail
+    (when the company is known) and the agreement's shared token bucket."""
+    tenant = agreement or _sha(grant_token)[:12]
+    bucket = audited.limiter(f"{KEY}:{tenant}", rate=RATE_PER_SECOND, burst=RATE_BURST)
     return EconomicClient(
-        app_secret_token or django_settings.ECONOMIC_APP_SECRET_TOKEN,
+        django_settings.ECONOMIC_APP_SECRET_TOKEN,
         grant_token,
         base_url=django_settings.ECONOMIC_API_URL,
         http=http,
-        timeout=getattr(django_settings, "ACCOUNTING_HTTP_TIMEOUT", 15.0),
+        timeout=float(django_settings.ACCOUNTING_HTTP_TIMEOUT),
+        on_call=(
+            audited.audit_hook(company_id=company_id, provider=KEY)
+            if company_id is not None
+            else None
+        ),
+        throttle=bucket.acquire,
     )
 
 
@@ -159,10 +177,12 @@ class EconomicProvider:
         grant = (integration.credentials or {}).get("agreement_grant_token", "")
         if not grant:
             raise AccountingError(ErrorKind.CREDENTIALS, "missing_grant", "no grant token stored")
-        self.client = make_client(grant, http=http or _audited_http(integration))
         self.settings: dict[str, Any] = dict(integration.settings or {})
         self.remote: dict[str, Any] = dict(integration.remote_data or {})
         self.agreement = str((self.remote.get("agreement") or {}).get("number") or "")
+        self.client = make_client(
+            grant, company_id=integration.company_id, agreement=self.agreement, http=http
+        )
         self._suppliers: list[dict[str, Any]] | None = None
 
     def close(self) -> None:
@@ -282,7 +302,7 @@ class EconomicProvider:
                 entry.payment is None or rules.payment_account(entry.payment, self.settings) is None
             ):
                 results[i] = _error("no_payment_account", "payment method has no account")
-            elif entry.kind == "invoice" and rules.contra_account(entry.bill, self.settings) is None:
+            elif entry.kind == "invoice" and not rules.contra_account(entry.bill, self.settings):
                 results[i] = _error("no_account", "no category account and no default account")
             else:
                 ready.append(i)
@@ -291,7 +311,7 @@ class EconomicProvider:
         for i in ready:
             entry = entries[i]
             bill = entry.bill
-            date = entry.payment.date if entry.kind == "payment" and entry.payment else bill.issue_date
+            date = entry.payment.date if entry.payment is not None else bill.issue_date
             year = self._year_for(date)
             supplier = suppliers.get(self._supplier_key(bill))
             if isinstance(supplier, AccountingError):
@@ -506,16 +526,6 @@ def rejected_indexes_from(exc: AccountingError) -> dict[int, str]:
 
 def _error(code: str, detail: str) -> AccountingError:
     return AccountingError(ErrorKind.REJECTED, code, detail)
-
-
-def _audited_http(integration: Any) -> httpx.Client | None:
-    """The shared audited httpx client of the sync engine, when it offers one."""
-    try:
-        from billbridge.integrations import http as audited  # noqa: PLC0415
-    except ImportError:
-        return None
-    factory = getattr(audited, "client_for", None)
-    return factory(integration) if callable(factory) else None
 
 
 Provider = EconomicProvider

@@ -34,7 +34,8 @@ VAT_ZONE_EU = 2
 VAT_ZONE_ABROAD = 3
 
 EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+    {"AT", "BE", "BG", "CY", "CZ", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE"}
+    | {"IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
 )
 COUNTRY_NAMES = {"DK": "Danmark", "SE": "Sverige", "NO": "Norge", "DE": "Tyskland"}
 
@@ -86,13 +87,11 @@ def payment_terms_for(bill: BillSnapshot, terms: Iterable[Mapping[str, Any]]) ->
     if not candidates:
         return 1
     days = (bill.due_date - bill.issue_date).days if bill.due_date else 0
-    best = min(candidates, key=lambda t: (abs(int(t.get("daysOfCredit", 0)) - days)))
+    best = min(candidates, key=lambda t: abs(int(t.get("daysOfCredit", 0)) - days))
     return int(best["paymentTermsNumber"])
 
 
-def new_supplier(
-    bill: BillSnapshot, *, supplier_group: int, payment_terms: int
-) -> dict[str, Any]:
+def new_supplier(bill: BillSnapshot, *, supplier_group: int, payment_terms: int) -> dict[str, Any]:
     """`POST /suppliers` body for a supplier e-conomic does not know yet (§4.1)."""
     body: dict[str, Any] = {
         "name": (bill.supplier_name or bill.invoice_number or "?")[:SUPPLIER_NAME_MAX],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +25,7 @@ from billbridge.bills.services import (
     pay_bill,
     update_bill,
 )
+from billbridge.ingest.tasks import analyse_document
 from billbridge.integrations.registry import PROVIDERS
 from billbridge.web.decorators import company_view
 from billbridge.web.forms import BillFilterForm, BillForm, PayForm
@@ -100,7 +103,9 @@ def _bill_input(data: dict[str, Any]) -> BillInput:
 
 @company_view
 def bill_new(request: HttpRequest, company_id: int) -> HttpResponse:
-    """Typed fields make an UPCOMING bill; a document alone waits in ANALYSING to be read."""
+    """Typed fields make an UPCOMING bill; with a document and too few fields the bill waits in
+    ANALYSING while the worker reads the document (typed fields are kept: reading only fills
+    what is missing)."""
     company = request.company  # type: ignore[attr-defined]
     form = BillForm(request.POST or None, request.FILES or None, company=company)
     if request.method == "POST" and form.is_valid():
@@ -117,6 +122,8 @@ def bill_new(request: HttpRequest, company_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc, BILL_FIELD_ALIASES)
         else:
+            if bill.status == BillStatus.ANALYSING:
+                transaction.on_commit(partial(analyse_document, bill.pk))
             messages.success(request, _("The bill has been added."))
             return redirect("web:bill_detail", company_id=company.pk, bill_id=bill.pk)
     return render(request, "web/bills/form.html", {"form": form, "bill": None})

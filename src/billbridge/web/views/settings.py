@@ -15,7 +15,6 @@ from billbridge.accounts.services import add_product, remove_product
 from billbridge.bills.catalog import (
     create_category,
     create_payment_method,
-    set_archived,
     update_category,
     update_payment_method,
 )
@@ -101,7 +100,7 @@ def _catalog_item_update(
     """Rename / re-map one item, or archive / unarchive it (POST `archived`)."""
     list_url = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
     if "archived" in request.POST:
-        set_archived(item, request.POST["archived"] == "1")
+        update(item, archived=request.POST["archived"] == "1")
         messages.success(request, _("Saved."))
         return redirect(list_url)
     form = form_class(request.POST, prefix=f"item{item.pk}")

@@ -1,0 +1,388 @@
+"""Bills of one company (B-1, B-2, B-6): list, add (JSON or multipart), change, pay, document.
+
+Every change goes through `billbridge.bills.services`, so events and rules apply as in the UI.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
+from pydantic import ValidationError as PydanticValidationError
+
+from billbridge.accounts.models import Company
+from billbridge.api.auth import CompanyId, company_for
+from billbridge.api.errors import ApiError
+from billbridge.api.schemas import (
+    BillIn,
+    BillOut,
+    BillPage,
+    BillPatch,
+    ErrorOut,
+    PaymentIn,
+    PaymentOut,
+)
+from billbridge.bills import services
+from billbridge.bills.models import Bill, BillStatus, Category, Payment, PaymentMethod
+
+router = Router(tags=["bills"])
+ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+BillStatusName = Literal[tuple(BillStatus.values)]  # type: ignore[valid-type]
+# Form fields that mean "not given" when sent empty (a browser form sends every field).
+OPTIONAL_FORM_FIELDS = {
+    "issue_date",
+    "due_date",
+    "total",
+    "vat_amount",
+    "category_id",
+    "payment_method_id",
+}
+# What a document may be (B-1): PDF, image or e-invoice XML, told by its first bytes.
+DOCUMENT_KINDS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"GIF8", "image/gif"),
+)
+
+
+class BillFilters(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=100)
+    status: BillStatusName | None = None
+    supplier: str | None = Field(None, description="A supplier's id, or its exact name.")
+    category_id: int | None = None
+    q: str | None = Field(None, description="Searches supplier name, invoice number and text.")
+
+
+# --- JSON out ---------------------------------------------------------------------------------
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _payment_out(payment: Payment) -> dict[str, Any]:
+    return {
+        "date": payment.date,
+        "amount": _money(payment.amount),
+        "payment_method_id": payment.payment_method_id,
+    }
+
+
+def bill_out(request: HttpRequest, bill: Bill) -> dict[str, Any]:
+    """The bill as the API shows it; amounts are strings with two decimals."""
+    document_url = None
+    if bill.document:
+        document_url = request.build_absolute_uri(
+            reverse("api:bill_document", kwargs={"company_id": bill.company_id, "bill_id": bill.pk})
+        )
+    payment = getattr(bill, "payment", None)
+    records = sorted(bill.sync_records.all(), key=lambda r: (r.provider, r.kind))
+    return {
+        "id": bill.pk,
+        "status": bill.status,
+        "supplier_name": bill.supplier_name,
+        "supplier_cvr": bill.supplier_cvr,
+        "invoice_number": bill.invoice_number,
+        "issue_date": bill.issue_date,
+        "due_date": bill.due_date,
+        "currency": bill.currency,
+        "total": _money(bill.total),
+        "vat_amount": _money(bill.vat_amount),
+        "text": bill.text,
+        "category_id": bill.category_id,
+        "payment_method_id": bill.payment_method_id,
+        "document_url": document_url,
+        "duplicate_of": bill.duplicate_of_id,
+        "payment": _payment_out(payment) if payment else None,
+        "sync": [
+            {
+                "integration": r.provider,
+                "kind": r.kind,
+                "state": r.state,
+                "remote_reference": r.remote_reference,
+                "error": r.error,
+            }
+            for r in records
+        ],
+    }
+
+
+def _bills(company: Company) -> QuerySet[Bill]:
+    return (
+        Bill.objects.filter(company=company)
+        .select_related("supplier", "payment")
+        .prefetch_related("sync_records")
+    )
+
+
+def _bill_or_404(company: Company, bill_id: int) -> Bill:
+    return get_object_or_404(_bills(company), pk=bill_id)
+
+
+def _owned(model: type[Category] | type[PaymentMethod], company: Company, pk: int, field: str):
+    """A category or payment method of this company, or a 422 naming the field."""
+    obj = model.objects.filter(company=company, pk=pk).first()
+    if obj is None:
+        raise ValidationError({field: f"Unknown {field.removesuffix('_id').replace('_', ' ')}."})
+    if obj.archived:
+        raise ValidationError({field: "It is archived; choose another."})
+    return obj
+
+
+# --- list and read ------------------------------------------------------------------------------
+
+
+@router.get("/bills", response={200: BillPage, 404: ErrorOut, 422: ErrorOut})
+def list_bills(
+    request: HttpRequest, company_id: CompanyId, filters: Query[BillFilters]
+) -> dict[str, Any]:
+    """Newest first, `page_size` at a time; `next`/`previous` are ready-made links."""
+    bills = _bills(company_for(request, company_id))
+    if filters.status:
+        bills = bills.filter(status=filters.status)
+    if filters.supplier:
+        supplier = filters.supplier.strip()
+        if supplier.isdigit():
+            bills = bills.filter(supplier_id=int(supplier))
+        else:
+            bills = bills.filter(supplier__name__iexact=supplier)
+    if filters.category_id is not None:
+        bills = bills.filter(category_id=filters.category_id)
+    if filters.q:
+        q = filters.q.strip()
+        bills = bills.filter(
+            Q(supplier__name__icontains=q) | Q(invoice_number__icontains=q) | Q(text__icontains=q)
+        )
+    bills = bills.order_by("-issue_date", "-id")
+    count = bills.count()
+    start = (filters.page - 1) * filters.page_size
+    page = list(bills[start : start + filters.page_size])
+    return {
+        "count": count,
+        "next": _page_link(request, filters.page + 1)
+        if start + filters.page_size < count
+        else None,
+        "previous": _page_link(request, filters.page - 1) if filters.page > 1 else None,
+        "results": [bill_out(request, b) for b in page],
+    }
+
+
+def _page_link(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+@router.get("/bills/{bill_id}", response={200: BillOut, **ERRORS})
+def get_bill(request: HttpRequest, company_id: CompanyId, bill_id: int) -> dict[str, Any]:
+    return bill_out(request, _bill_or_404(company_for(request, company_id), bill_id))
+
+
+@router.get(
+    "/bills/{bill_id}/document",
+    url_name="bill_document",
+    response={404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The bill's original document (PDF, image or e-invoice XML).",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def get_bill_document(request: HttpRequest, company_id: CompanyId, bill_id: int) -> FileResponse:
+    bill = _bill_or_404(company_for(request, company_id), bill_id)
+    if not bill.document:
+        raise Http404
+    return FileResponse(
+        bill.document.open("rb"),
+        as_attachment=True,
+        filename=bill.document_name or "document",
+        content_type=bill.document_content_type or "application/octet-stream",
+    )
+
+
+# --- add ------------------------------------------------------------------------------------------
+
+_BILL_IN_SCHEMA = BillIn.model_json_schema(ref_template="#/components/schemas/{model}")
+_BILL_FORM_SCHEMA = {
+    **_BILL_IN_SCHEMA,
+    "title": "BillForm",
+    "properties": {
+        **_BILL_IN_SCHEMA["properties"],
+        "document": {
+            "type": "string",
+            "format": "binary",
+            "description": "The bill's document: PDF, image or e-invoice XML.",
+        },
+    },
+}
+
+
+@router.post(
+    "/bills",
+    response={201: BillOut, **ERRORS},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": _BILL_IN_SCHEMA},
+                "multipart/form-data": {"schema": _BILL_FORM_SCHEMA},
+            },
+        }
+    },
+)
+def create_bill(request: HttpRequest, company_id: CompanyId) -> tuple[int, dict[str, Any]]:
+    """Add a bill (B-6) from JSON, or from a multipart form with a `document` file."""
+    company = company_for(request, company_id)
+    document: UploadedFile | None = None
+    if request.content_type == "multipart/form-data":
+        data: Any = {
+            k: v for k, v in request.POST.dict().items() if v != "" or k not in OPTIONAL_FORM_FIELDS
+        }
+        document = request.FILES.get("document")
+        if document is not None:
+            _check_document(document)
+    else:
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            raise ApiError(400, "The request body is not valid JSON.") from None
+    payload = _validate(BillIn, data)
+    bill = services.add_bill(
+        company,
+        services.BillInput(
+            supplier_name=payload.supplier_name,
+            supplier_cvr=payload.supplier_cvr,
+            invoice_number=payload.invoice_number,
+            issue_date=payload.issue_date,
+            due_date=payload.due_date,
+            currency=payload.currency,
+            total=payload.total,
+            vat_amount=payload.vat_amount,
+            text=payload.text,
+            category=_owned(Category, company, payload.category_id, "category_id")
+            if payload.category_id is not None
+            else None,
+            payment_method=_owned(
+                PaymentMethod, company, payload.payment_method_id, "payment_method_id"
+            )
+            if payload.payment_method_id is not None
+            else None,
+        ),
+        user=request.auth,
+        document=document,
+    )
+    return 201, bill_out(request, _bill_or_404(company, bill.pk))
+
+
+def _validate(schema: type[Schema], data: Any) -> Any:
+    """Validate a body read by hand, with the same error shape as ninja's own bodies."""
+    if not isinstance(data, dict):
+        raise ApiError(422, "Send a JSON object with the bill's fields.")
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as exc:
+        raise NinjaValidationError(
+            [
+                {"loc": ("body", "payload", *e["loc"]), "msg": e["msg"], "type": e["type"]}
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+
+
+def _check_document(document: UploadedFile) -> None:
+    """Refuse what is not a bill's document before it is stored; set its true content type."""
+    if document.size is None or document.size == 0:
+        raise ValidationError({"document": "The document is empty."})
+    if document.size > settings.MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            {"document": f"The document is larger than {settings.MAX_DOCUMENT_BYTES // 2**20} MB."}
+        )
+    head = document.read(512)
+    document.seek(0)
+    kind = next((mime for magic, mime in DOCUMENT_KINDS if head.startswith(magic)), None)
+    if kind is None and head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        kind = "image/webp"
+    if kind is None and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        kind = "application/xml"
+    if kind is None:
+        raise ValidationError(
+            {"document": "The document must be a PDF, an image or an e-invoice XML file."}
+        )
+    document.content_type = kind
+
+
+# --- change ---------------------------------------------------------------------------------------
+
+
+@router.patch("/bills/{bill_id}", response={200: BillOut, **ERRORS})
+def update_bill(
+    request: HttpRequest, company_id: CompanyId, bill_id: int, payload: BillPatch
+) -> dict[str, Any]:
+    """Change only the fields sent; the accounting systems follow (R-1)."""
+    company = company_for(request, company_id)
+    bill = _bill_or_404(company, bill_id)
+    sent = payload.model_dump(exclude_unset=True)
+    changes: dict[str, Any] = {}
+    supplier = None
+    if "supplier_name" in sent or "supplier_cvr" in sent:
+        supplier = services.BillInput(
+            supplier_name=sent.pop("supplier_name", None) or "",
+            supplier_cvr=sent.pop("supplier_cvr", None) or "",
+        )
+    if "category_id" in sent:
+        category_id = sent.pop("category_id")
+        changes["category"] = (
+            None if category_id is None else _owned(Category, company, category_id, "category_id")
+        )
+    if "payment_method_id" in sent:
+        method_id = sent.pop("payment_method_id")
+        changes["payment_method"] = (
+            None
+            if method_id is None
+            else _owned(PaymentMethod, company, method_id, "payment_method_id")
+        )
+    for field, value in sent.items():
+        changes[field] = (
+            "" if value is None and field in ("invoice_number", "text", "currency") else value
+        )
+    services.update_bill(bill, changes, supplier=supplier)
+    return bill_out(request, _bill_or_404(company, bill_id))
+
+
+@router.post("/bills/{bill_id}/payments", response={201: PaymentOut, **ERRORS})
+def pay_bill(
+    request: HttpRequest, company_id: CompanyId, bill_id: int, payload: PaymentIn
+) -> tuple[int, dict[str, Any]]:
+    """Pay the bill in full (B-2): it becomes PAID."""
+    company = company_for(request, company_id)
+    bill = _bill_or_404(company, bill_id)
+    method = _owned(PaymentMethod, company, payload.payment_method_id, "payment_method_id")
+    payment = services.pay_bill(
+        bill, date=payload.date, amount=payload.amount, payment_method=method
+    )
+    return 201, _payment_out(payment)
+
+
+@router.post("/bills/{bill_id}/not-a-duplicate", response={200: BillOut, **ERRORS})
+def not_a_duplicate(request: HttpRequest, company_id: CompanyId, bill_id: int) -> dict[str, Any]:
+    """Override duplicate detection (§7): the bill becomes an ordinary upcoming bill."""
+    company = company_for(request, company_id)
+    services.not_a_duplicate(_bill_or_404(company, bill_id))
+    return bill_out(request, _bill_or_404(company, bill_id))

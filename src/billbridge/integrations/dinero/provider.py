@@ -1,0 +1,375 @@
+"""Dinero as an AccountingSystem: R-1 rows into the kassekladde, in batches, exactly once.
+
+One `post()` = at most a handful of requests whatever the batch size: one status call for rows
+that may be updated, one PUT, one create (an array of rows), one status call for the voucher
+numbers, plus one upload per new document. Rows carry Ids we choose (rules.row_id), so a
+retried create is refused with 409 instead of doubling a row, and `find()` looks the row up
+by that Id after an uncertain failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+
+from billbridge.integrations.base import (
+    Account,
+    AccountingError,
+    EntryToPost,
+    ErrorKind,
+    PostedEntry,
+)
+from billbridge.integrations.dinero import rules
+from billbridge.integrations.dinero.client import (
+    UPLOADABLE_TYPES,
+    DineroClient,
+    DineroValidationError,
+    account_in,
+    classify_validation,
+)
+from billbridge.integrations.http import audit_hook, http_client, limiter
+from billbridge.integrations.models import Integration
+
+KEY = "dinero"
+# The sync engine reads this: a paid bill updates its invoice row (rules.py explains why), so
+# no separate payment record is made for Dinero.
+SEPARATE_PAYMENT_ENTRIES = False
+# How many rows one create request carries (Dinero keeps at most 1,000 unbooked rows).
+BATCH_SIZE = 250
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, None) or os.environ.get(name) or default)
+
+
+def client_for(
+    *, api_key: str, organization_id: str, company_id: int | None = None
+) -> DineroClient:
+    """A client wired to settings: URLs, app credentials, timeout, audit log, rate limit.
+
+    Rate limit per organisation: 60 calls a minute with a burst of 60 by default (a public
+    client documents 60/min → 429; UNCONFIRMED), DINERO_REQUESTS_PER_SECOND / DINERO_BURST.
+    """
+    bucket = limiter(
+        f"{KEY}:{organization_id}",
+        rate=_setting("DINERO_REQUESTS_PER_SECOND", 1.0),
+        burst=_setting("DINERO_BURST", 60),
+    )
+    return DineroClient(
+        api_url=settings.DINERO_API_URL,
+        auth_url=settings.DINERO_AUTH_URL,
+        client_id=settings.DINERO_CLIENT_ID,
+        client_secret=settings.DINERO_CLIENT_SECRET,
+        api_key=api_key,
+        organization_id=organization_id,
+        on_call=audit_hook(company_id=company_id, provider=KEY) if company_id else None,
+        throttle=bucket.acquire,
+        http=http_client(),
+    )
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _reject(errors: dict[str, str]) -> AccountingError:
+    """One row's validation errors → a REJECTED error with the first one's code."""
+    field, message = next(iter(errors.items()))
+    code = classify_validation(field, message)
+    err = AccountingError(
+        ErrorKind.REJECTED,
+        code,
+        "; ".join(f"{k}: {v}" for k, v in errors.items())[:1000],
+        field=field,
+    )
+    err.account = account_in(message) if code == "unknown_account" else ""  # type: ignore[attr-defined]
+    return err
+
+
+class DineroProvider:
+    """A company's Dinero organisation, from its Integration row."""
+
+    key = KEY
+
+    def __init__(self, integration: Integration, *, client: DineroClient | None = None) -> None:
+        self.integration = integration
+        creds = integration.credentials
+        if not creds.get("api_key"):
+            raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", "no credentials")
+        self.client = client or client_for(
+            api_key=creds["api_key"],
+            organization_id=creds.get("organization_id")
+            or integration.settings.get("organization_id", ""),
+            company_id=integration.company_id,
+        )
+        chart = integration.remote_data.get("accounts", [])
+        self.rules = rules.DineroRules(
+            fallback_account=str(integration.settings.get("fallback_account", "99999")),
+            payment_account=str(integration.settings.get("payment_account", "55000")),
+            vat_codes={str(a["number"]): str(a.get("vat_code") or "") for a in chart},
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    # ------------------------------------------------------------------ protocol
+    def check_connection(self) -> None:
+        self.client.deposit_accounts()
+
+    def fetch_accounts(self) -> list[Account]:
+        return self.client.accounts()
+
+    def find(self, entry: EntryToPost) -> PostedEntry | None:
+        """The entry's row if it reached Dinero (looked up by its Id), else None."""
+        data = dict(entry.remote_data)
+        row = data.get("id") or rules.row_id(entry.reference, generation=data.get("gen", 0))
+        ids = [row]
+        if data.get("payment_pending"):
+            ids.append(data["payment_pending"])
+        found = self.client.find_ledger_items(ids)
+        if row not in found:
+            return None
+        status = found[row]
+        data.update(id=row, version=status.get("Version"), gen=data.get("gen", 0))
+        data["booked"] = status.get("Status") == "Booked"
+        data.setdefault("balancing_account", self._row(entry, data).balancing_account)
+        if data.get("payment_pending"):
+            pay = found.get(data.pop("payment_pending"))
+            if pay is not None:
+                data["payment"] = {"id": pay["Id"], "voucher": pay.get("VoucherNumber")}
+        return PostedEntry(str(status.get("VoucherNumber") or ""), data)
+
+    def post(self, entries: Sequence[EntryToPost]) -> list[PostedEntry | AccountingError]:
+        """Post new rows and update unbooked ones: one result per entry, in order."""
+        results: list[PostedEntry | AccountingError | None] = [None] * len(entries)
+        creates: dict[int, rules.LedgerRow] = {}
+        meta: dict[int, dict[str, Any]] = {}
+        updates: list[int] = []
+        for i, entry in enumerate(entries):
+            if entry.kind != "invoice":
+                # Dinero has no separate payment entries (see rules.py): nothing to send.
+                results[i] = PostedEntry("", {"included_in_invoice_row": True})
+                continue
+            code = rules.problem(entry.bill)
+            if code:
+                err = AccountingError(ErrorKind.REJECTED, code, entry.bill.currency)
+                err.currency = entry.bill.currency  # type: ignore[attr-defined]
+                results[i] = err
+                continue
+            if entry.remote_data.get("id"):
+                updates.append(i)
+            else:
+                meta[i] = {"gen": int(entry.remote_data.get("gen", 0))}
+        try:
+            self._prepare_updates(entries, updates, results, creates, meta)
+            for i in [i for i in meta if i not in creates and results[i] is None]:
+                creates[i] = self._row(entries[i], meta[i])
+            self._attach_files(entries, creates, meta, results)
+            self._create(entries, creates, meta, results)
+        except AccountingError as exc:
+            for i, r in enumerate(results):
+                if r is None:
+                    results[i] = exc
+        return [r if r is not None else AccountingError(ErrorKind.UNCERTAIN, "unknown")
+                for r in results]  # fmt: skip
+
+    # ------------------------------------------------------------------ steps
+    def _row(self, entry: EntryToPost, data: dict[str, Any]) -> rules.LedgerRow:
+        gen = int(data.get("gen", 0))
+        return rules.invoice_row(
+            entry.bill,
+            entry.payment,
+            self.rules,
+            row_id=data.get("id") or rules.row_id(entry.reference, generation=gen),
+            file_guid=data.get("file_guid"),
+        )
+
+    def _upload(self, entry: EntryToPost, data: dict[str, Any]) -> None:
+        """Upload the document unless this exact document is already attached."""
+        doc = entry.document
+        ctype = entry.bill.document_content_type
+        if not doc or ctype not in UPLOADABLE_TYPES:
+            return
+        sha = _sha(doc)
+        if data.get("file_sha256") == sha and data.get("file_guid"):
+            return
+        try:
+            guid = self.client.upload_file(
+                filename=entry.bill.document_name or "document", content=doc, content_type=ctype
+            )
+        except AccountingError as exc:
+            if exc.kind == ErrorKind.REJECTED:
+                data["file_error"] = exc.code  # post the row without its document
+                return
+            if exc.kind == ErrorKind.UNCERTAIN:  # no row was written: an orphan file at most
+                raise AccountingError(ErrorKind.UNAVAILABLE, exc.code, exc.detail) from exc
+            raise
+        data.update(file_guid=guid, file_sha256=sha)
+
+    def _attach_files(
+        self,
+        entries: Sequence[EntryToPost],
+        creates: dict[int, rules.LedgerRow],
+        meta: dict[int, dict[str, Any]],
+        results: list[Any],
+    ) -> None:
+        for i in list(creates):
+            if creates[i].file_guid is None and meta[i].get("part", "invoice") == "invoice":
+                self._upload(entries[i], meta[i])
+                creates[i] = self._row(entries[i], meta[i])
+
+    def _prepare_updates(
+        self,
+        entries: Sequence[EntryToPost],
+        updates: list[int],
+        results: list[Any],
+        creates: dict[int, rules.LedgerRow],
+        meta: dict[int, dict[str, Any]],
+    ) -> None:
+        """Rows posted before: PUT the unbooked, re-post the deleted, pay the booked."""
+        if not updates:
+            return
+        data = {i: dict(entries[i].remote_data) for i in updates}
+        status = self.client.find_ledger_items(data[i]["id"] for i in updates)
+        to_put: dict[int, tuple[rules.LedgerRow, str]] = {}
+        for i in updates:
+            d = data[i]
+            st = status.get(str(d["id"]).lower())
+            if st is None:  # deleted in Dinero: post it again as a new row
+                meta[i] = {"gen": int(d.get("gen", 0)) + 1}
+                continue
+            if st.get("Status") == "Booked":
+                self._booked(entries[i], d, st, results, creates, meta, i)
+                continue
+            self._upload(entries[i], d)
+            to_put[i] = (self._row(entries[i], d), str(st.get("Version")))
+            d["voucher"] = st.get("VoucherNumber")
+        for _ in range(2):
+            if not to_put:
+                return
+            order = list(to_put)
+            try:
+                answer = self.client.update_ledger_items(
+                    [to_put[i][0].to_json(to_put[i][1]) for i in order]
+                )
+            except DineroValidationError as exc:
+                per_row = exc.rows()
+                if not per_row:
+                    raise
+                for j, errs in per_row.items():
+                    i = order[j]
+                    del to_put[i]
+                    results[i] = _reject(errs)
+                continue
+            for i, ans in zip(order, answer, strict=False):
+                row = to_put[i][0]
+                d = data[i]
+                d.update(version=ans.get("Version"), balancing_account=row.balancing_account,
+                         booked=False)  # fmt: skip
+                results[i] = PostedEntry(str(d.get("voucher") or ""), d)
+            return
+
+    def _booked(
+        self,
+        entry: EntryToPost,
+        d: dict[str, Any],
+        st: dict[str, Any],
+        results: list[Any],
+        creates: dict[int, rules.LedgerRow],
+        meta: dict[int, dict[str, Any]],
+        i: int,
+    ) -> None:
+        """A booked row can't change (R-1): only a payment to another account is posted."""
+        d.update(booked=True, version=st.get("Version"), voucher=st.get("VoucherNumber"))
+        booked_balancing = str(d.get("balancing_account") or self.rules.payment_account)
+        pay_row = None
+        if entry.payment is not None and not d.get("payment"):
+            pay_row = rules.payment_row(
+                entry.bill,
+                entry.payment,
+                self.rules,
+                booked_balancing_account=booked_balancing,
+                row_id=rules.row_id(entry.reference, part="payment"),
+            )
+        if pay_row is None:
+            results[i] = PostedEntry(str(st.get("VoucherNumber") or ""), d)
+            return
+        d["payment_pending"] = pay_row.id
+        meta[i] = {"part": "payment", "invoice": d}
+        creates[i] = pay_row
+
+    def _create(
+        self,
+        entries: Sequence[EntryToPost],
+        creates: dict[int, rules.LedgerRow],
+        meta: dict[int, dict[str, Any]],
+        results: list[Any],
+    ) -> None:
+        """Create rows in one request; rows refused one by one are set aside and the rest
+        sent again; rows that exist already (409: an earlier attempt landed) are updated to
+        the current content instead."""
+        pending = [i for i in creates if results[i] is None]
+        created: dict[int, str] = {}  # slot → Version
+        existing: list[int] = []
+        for _ in range(3):
+            if not pending:
+                break
+            try:
+                answer = self.client.create_ledger_items([creates[i].to_json() for i in pending])
+            except DineroValidationError as exc:
+                per_row = exc.rows()
+                if not per_row:
+                    raise
+                for j, errs in per_row.items():
+                    i = pending[j]
+                    if exc.status == 409:
+                        existing.append(i)
+                    else:
+                        results[i] = _reject(errs)
+                pending = [i for j, i in enumerate(pending) if j not in per_row]
+                continue
+            created.update(
+                {i: str(a.get("Version")) for i, a in zip(pending, answer, strict=False)}
+            )
+            pending = []
+        if pending:
+            for i in pending:
+                results[i] = AccountingError(ErrorKind.REJECTED, "rejected", "not accepted")
+        if existing:
+            status = self.client.find_ledger_items(creates[i].id for i in existing)
+            order = [i for i in existing if creates[i].id in status]
+            if order:
+                answer = self.client.update_ledger_items(
+                    [creates[i].to_json(str(status[creates[i].id]["Version"])) for i in order]
+                )
+                created.update(
+                    {i: str(a.get("Version")) for i, a in zip(order, answer, strict=False)}
+                )
+        if not created:
+            return
+        try:
+            status = self.client.find_ledger_items(creates[i].id for i in created)
+        except AccountingError as exc:
+            # The rows exist but we could not read their voucher numbers: find() will.
+            for i in created:
+                results[i] = AccountingError(ErrorKind.UNCERTAIN, exc.code, exc.detail)
+            return
+        for i, version in created.items():
+            row = creates[i]
+            st = status.get(row.id, {})
+            voucher = st.get("VoucherNumber")
+            m = meta.get(i, {})
+            if m.get("part") == "payment":
+                d = dict(m["invoice"])
+                d.pop("payment_pending", None)
+                d["payment"] = {"id": row.id, "voucher": voucher, "version": version}
+                results[i] = PostedEntry(str(d.get("voucher") or ""), d)
+                continue
+            d = {k: v for k, v in m.items() if k != "part"}
+            d.update(id=row.id, version=st.get("Version") or version, voucher=voucher,
+                     balancing_account=row.balancing_account, booked=False)  # fmt: skip
+            results[i] = PostedEntry(str(voucher or ""), d)

@@ -1,0 +1,271 @@
+"""Setting Dinero up for a company (SPEC S-d5…S-d10): check credentials, save, import the chart.
+
+The web pages (views.py) and the REST API (api.py) both call these functions; nothing here
+knows about requests or forms.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from billbridge.accounts.models import Company, User
+from billbridge.bills.models import Bill, Category, Supplier
+from billbridge.integrations.base import Account, AccountingError, ErrorKind
+from billbridge.integrations.dinero.client import DineroClient
+from billbridge.integrations.models import Integration, IntegrationState
+
+PROVIDER = "dinero"
+DEFAULT_FALLBACK = "99999"  # the seed guide: "usually 99999 in Dinero"
+DEFAULT_PAYMENT = "55000"  # the seed guide: "usually 55000 in Dinero" (the bank)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a chart import did, for the confirmation and the API answer."""
+
+    created: int
+    updated: int
+    archived: int
+    suppliers_forgotten: int
+    seconds: float
+
+
+def make_client(
+    *, api_key: str, organization_id: str, company_id: int | None = None
+) -> DineroClient:
+    """A client with the URLs, app credentials, timeout and rate limit from settings; calls
+    are audited when the company is known."""
+    from billbridge.integrations.dinero.provider import client_for
+
+    return client_for(api_key=api_key, organization_id=organization_id, company_id=company_id)
+
+
+def validate_credentials(
+    api_key: str, organization_id: str, *, company: Company | None = None
+) -> list[Account]:
+    """Check an API key and Organization ID against Dinero at once (S-d5) → the chart.
+
+    Three requests at most: the token, the entry accounts and the deposit accounts. Raises
+    AccountingError: CREDENTIALS "invalid_api_key" / "unknown_organization", UNAVAILABLE
+    "unavailable" / "timeout", RATE_LIMITED "rate_limited".
+    """
+    api_key = (api_key or "").strip()
+    organization_id = str(organization_id or "").strip()
+    if not api_key:
+        raise AccountingError(ErrorKind.CREDENTIALS, "invalid_api_key", "empty API key")
+    if not organization_id.isdigit():
+        raise AccountingError(
+            ErrorKind.CREDENTIALS, "unknown_organization", "an Organization ID is digits"
+        )
+    with make_client(
+        api_key=api_key,
+        organization_id=organization_id,
+        company_id=company.pk if company else None,
+    ) as client:
+        try:
+            return client.accounts()
+        except AccountingError as exc:
+            if exc.status == 404:  # some APIs answer 404 for an organisation you can't see
+                raise AccountingError(
+                    ErrorKind.CREDENTIALS, "unknown_organization", exc.detail, status=404
+                ) from exc
+            if exc.kind == ErrorKind.UNCERTAIN:  # a read: nothing was written
+                raise AccountingError(ErrorKind.UNAVAILABLE, exc.code, exc.detail) from exc
+            raise
+
+
+def default_accounts(accounts: list[Account]) -> tuple[str, str]:
+    """(fallback account, counter account for payments) to preselect in S-d6.
+
+    99999 and 55000 when the chart has them (the seed guide's usual choices), else the first
+    visible balance account and the first deposit account.
+    """
+    numbers = {a.number for a in accounts}
+    fallback = DEFAULT_FALLBACK if DEFAULT_FALLBACK in numbers else ""
+    if not fallback:
+        balance = [a for a in accounts if not a.hidden and a.kind in ("balance", "")]
+        fallback = balance[-1].number if balance else (accounts[-1].number if accounts else "")
+    deposit = [a for a in accounts if a.kind == "deposit"]
+    if any(a.number == DEFAULT_PAYMENT for a in deposit):
+        payment = DEFAULT_PAYMENT
+    else:
+        payment = deposit[0].number if deposit else (DEFAULT_PAYMENT if not accounts else "")
+    return fallback, payment
+
+
+def _accounts_to_json(accounts: list[Account]) -> list[dict[str, Any]]:
+    return [asdict(a) for a in accounts]
+
+
+def accounts_of(integration: Integration) -> list[Account]:
+    """The chart fetched at connect/refresh time, from `remote_data`."""
+    return [Account(**a) for a in integration.remote_data.get("accounts", [])]
+
+
+def connect(
+    company: Company,
+    user: User | None,
+    *,
+    api_key: str,
+    organization_id: str,
+    fallback_account: str = DEFAULT_FALLBACK,
+    payment_account: str = DEFAULT_PAYMENT,
+    import_chart_of_accounts: bool,
+    accounts: list[Account] | None = None,
+) -> Integration:
+    """Save the integration (S-d8): encrypted credentials, settings, the fetched chart.
+
+    Validates the credentials unless `accounts` were just fetched with them (the set-up pages
+    fetch in S-d5 and save in S-d8). A reconnect clears "needs attention" and re-queues every
+    held record. Raises AccountingError (REJECTED "unknown_account", field
+    "fallback_account"/"payment_account") when a chosen account is not in the chart.
+    """
+    api_key = api_key.strip()
+    organization_id = str(organization_id).strip()
+    if accounts is None:
+        accounts = validate_credentials(api_key, organization_id, company=company)
+    numbers = {a.number for a in accounts}
+    for field, number in (("fallback_account", fallback_account),
+                          ("payment_account", payment_account)):  # fmt: skip
+        if str(number) not in numbers:
+            raise AccountingError(ErrorKind.REJECTED, "unknown_account", str(number), field=field)
+    with transaction.atomic():
+        integration, _ = Integration.objects.select_for_update().get_or_create(
+            company=company, provider=PROVIDER
+        )
+        integration.credentials = {"api_key": api_key, "organization_id": organization_id}
+        integration.settings = {
+            **integration.settings,
+            "organization_id": organization_id,
+            "fallback_account": str(fallback_account),
+            "payment_account": str(payment_account),
+            "import_chart_of_accounts": bool(import_chart_of_accounts),
+        }
+        integration.remote_data = {
+            "accounts": _accounts_to_json(accounts),
+            "fetched_at": timezone.now().isoformat(),
+        }
+        integration.state = IntegrationState.CONNECTED
+        integration.attention_code = ""
+        integration.attention_message = ""
+        integration.connected_at = timezone.now()
+        integration.connected_by = user if user is not None and user.pk else None
+        integration.save()
+        if import_chart_of_accounts:
+            import_chart(company, accounts)
+        from billbridge.sync import engine
+
+        engine.resume(integration)
+    return integration
+
+
+def import_chart(company: Company, accounts: list[Account]) -> ImportResult:
+    """S-d7: Dinero's expense accounts become the company's categories.
+
+    Afterwards the active categories are exactly the chart's visible expense accounts, one per
+    account number. A category that already has the number is overwritten (name, VAT code,
+    origin) so its bills keep it; any other active category is archived (bills keep theirs;
+    archived categories are not offered for new bills). The supplier memory of every existing
+    supplier is forgotten, since the categories it pointed at may now mean something else.
+    A handful of bulk queries, whatever the size of the chart.
+    """
+    started = time.perf_counter()
+    wanted = {a.number: a for a in accounts if a.kind == "expense" and not a.hidden and a.number}
+    with transaction.atomic():
+        existing = list(Category.objects.filter(company=company).order_by("archived", "id"))
+        by_number: dict[str, Category] = {}
+        to_archive: list[int] = []
+        for category in existing:
+            if category.account_number in wanted and category.account_number not in by_number:
+                by_number[category.account_number] = category
+            elif not category.archived:
+                to_archive.append(category.pk)
+        to_update: list[Category] = []
+        to_create: list[Category] = []
+        for number, account in wanted.items():
+            category = by_number.get(number)
+            if category is None:
+                to_create.append(
+                    Category(
+                        company=company,
+                        name=account.name[:200],
+                        account_number=number,
+                        vat_code=account.vat_code[:20],
+                        imported_from=PROVIDER,
+                    )
+                )
+                continue
+            category.name = account.name[:200]
+            category.vat_code = account.vat_code[:20]
+            category.imported_from = PROVIDER
+            category.archived = False
+            to_update.append(category)
+        Category.objects.bulk_create(to_create, batch_size=500)
+        Category.objects.bulk_update(
+            to_update, ["name", "vat_code", "imported_from", "archived"], batch_size=500
+        )
+        archived = Category.objects.filter(pk__in=to_archive).update(archived=True)
+        forgotten = Supplier.objects.filter(
+            company=company, remembered_category__isnull=False
+        ).update(remembered_category=None)
+    return ImportResult(
+        created=len(to_create),
+        updated=len(to_update),
+        archived=archived,
+        suppliers_forgotten=forgotten,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def categories_that_would_be_overwritten(company: Company) -> int:
+    """For the warning before an import (S-d7): active categories already in use, i.e. given
+    to a bill or remembered for a supplier. Each would be overwritten or archived."""
+    used_by_bill = Bill.objects.filter(category=OuterRef("pk"))
+    remembered = Supplier.objects.filter(remembered_category=OuterRef("pk"))
+    return (
+        Category.objects.filter(company=company, archived=False)
+        .filter(Q(Exists(used_by_bill)) | Q(Exists(remembered)))
+        .count()
+    )
+
+
+def disconnect(company: Company) -> None:
+    """Stop sending bills to Dinero: credentials are erased; what was sent stays there.
+
+    Sync records stay as they are, so a later connect resumes where this left off.
+    """
+    with transaction.atomic():
+        integration = (
+            Integration.objects.select_for_update()
+            .filter(company=company, provider=PROVIDER)
+            .first()
+        )
+        if integration is None:
+            return
+        integration.credentials = {}
+        integration.state = IntegrationState.NOT_CONNECTED
+        integration.attention_code = ""
+        integration.attention_message = ""
+        integration.save()
+
+
+def refresh(company: Company) -> list[Account]:
+    """Fetch the chart again (an account created since shows up) and keep it."""
+    integration = Integration.objects.get(company=company, provider=PROVIDER)
+    creds = integration.credentials
+    if not creds:
+        raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", "no credentials")
+    accounts = validate_credentials(creds["api_key"], creds["organization_id"], company=company)
+    integration.remote_data = {
+        **integration.remote_data,
+        "accounts": _accounts_to_json(accounts),
+        "fetched_at": timezone.now().isoformat(),
+    }
+    integration.save(update_fields=["remote_data", "updated_at"])
+    return accounts

@@ -1,0 +1,110 @@
+"""Shared HTTP plumbing for every provider: an audit hook and per-tenant rate limits.
+
+Clients stay Django-free: they take `on_call` and `throttle` callables, and this module makes
+the Django-aware ones. The audit log records method, path, status and duration of each call,
+never headers, bodies, keys or tokens (SPEC §7).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import httpx
+from django.conf import settings
+
+from billbridge.integrations.base import AccountingError, ErrorKind
+
+log = logging.getLogger(__name__)
+
+
+class CallLike(Protocol):
+    method: str
+    path: str
+    status: int | None
+    duration_ms: int
+    outcome: str
+
+
+def audit_hook(*, company_id: int, provider: str) -> Callable[[Any], None]:
+    """A client's `on_call`: one AuditEntry row per call (in autocommit, never in a batch's
+    transaction, so the trail survives a rollback or a crash)."""
+
+    def record(call: CallLike) -> None:
+        from billbridge.sync.models import AuditEntry
+
+        try:
+            AuditEntry.objects.create(
+                company_id=company_id,
+                provider=provider,
+                method=call.method[:10],
+                path=call.path.split("?", 1)[0][:300],
+                status=call.status,
+                duration_ms=max(0, int(call.duration_ms)),
+                outcome=(call.outcome or "")[:100],
+            )
+        except Exception:  # the audit trail must never break a posting
+            log.exception("could not write an audit entry")
+
+    return record
+
+
+def http_client(timeout: float | None = None) -> httpx.Client:
+    """An httpx client with the project's timeouts (ACCOUNTING_HTTP_TIMEOUT) and pool."""
+    seconds = float(timeout if timeout is not None else settings.ACCOUNTING_HTTP_TIMEOUT)
+    return httpx.Client(
+        timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
+        limits=httpx.Limits(max_connections=10, max_keepalive_connections=5),
+    )
+
+
+class TokenBucket:
+    """Calls per second for one accounting-system tenant, with a burst allowance.
+
+    Why: the limits belong to the tenant (an organisation, an agreement), so every call to it
+    from this process draws from one bucket. Waits up to `max_wait` seconds for a token; a
+    longer wait becomes RATE_LIMITED so the engine reschedules instead of blocking a worker.
+    """
+
+    def __init__(self, rate: float, burst: float, max_wait: float = 5.0) -> None:
+        self.rate = float(rate)
+        self.burst = float(burst)
+        self.max_wait = max_wait
+        self._tokens = float(burst)
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            self._tokens -= 1.0
+            wait = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+            if wait > self.max_wait:
+                self._tokens += 1.0
+                raise AccountingError(
+                    ErrorKind.RATE_LIMITED,
+                    "rate_limited",
+                    "local rate limit",
+                    retry_after=wait,
+                )
+        if wait > 0:
+            time.sleep(wait)
+
+
+_BUCKETS: dict[str, TokenBucket] = {}
+_BUCKETS_LOCK = threading.Lock()
+
+
+def limiter(key: str, *, rate: float, burst: float) -> TokenBucket:
+    """The process-wide bucket for a tenant key such as "dinero:112233" (made on first use;
+    a changed rate or burst replaces it)."""
+    with _BUCKETS_LOCK:
+        bucket = _BUCKETS.get(key)
+        if bucket is None or bucket.rate != rate or bucket.burst != burst:
+            bucket = _BUCKETS[key] = TokenBucket(rate, burst)
+        return bucket

@@ -1,0 +1,68 @@
+"""Error codes of any accounting system → plain words for people (English source, Danish .po).
+
+Codes come from `AccountingError.code` (integrations/base.py); providers say which system they
+are with `%(system)s`. Danish lives in integrations/dinero/locale/da/LC_MESSAGES/django.po.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES: dict[str, Promise] = {
+    "invalid_api_key": _(
+        "%(system)s did not accept the API key. Check that it is copied in full and has not "
+        "been deleted in %(system)s, then enter it again."
+    ),
+    "unknown_organization": _(
+        "The API key works, but not for this Organization ID (Firma ID). Check the ID in "
+        "%(system)s under Settings, then try again."
+    ),
+    "invalid_client": _(
+        "billbridge itself is not set up to talk to %(system)s (client id or secret). "
+        "Please contact support."
+    ),
+    "unavailable": _("%(system)s is not answering right now. We will try again shortly."),
+    "timeout": _("%(system)s took too long to answer. We will try again shortly."),
+    "connection_lost": _(
+        "The connection to %(system)s was lost during a call. We check what arrived before "
+        "trying again, so nothing is posted twice."
+    ),
+    "rate_limited": _("%(system)s asked us to slow down. We will try again shortly."),
+    "unknown_account": _(
+        "Account %(account)s no longer exists in %(system)s. Choose another category or "
+        "fallback account, then press Retry."
+    ),
+    "unknown_vat_code": _(
+        "%(system)s does not know the VAT code of account %(account)s. Check the account in "
+        "%(system)s, then press Retry."
+    ),
+    "unknown_file": _("%(system)s lost the attached document. Press Retry to send it again."),
+    "file_rejected": _("%(system)s did not accept the bill's document."),
+    "row_booked": _(
+        "The row is already booked in %(system)s, so this change cannot be applied there. "
+        "Correct it in %(system)s."
+    ),
+    "row_changed": _("The row was changed in %(system)s at the same time. Press Retry."),
+    "row_not_found": _("The row was deleted in %(system)s. Press Retry to post it again."),
+    "currency_not_supported": _(
+        "%(system)s's kassekladde takes amounts in DKK; this bill is in %(currency)s. "
+        "Post it by hand in %(system)s."
+    ),
+    "not_connected": _("%(system)s is not connected. Connect it again to send the bill."),
+    "rejected": _("%(system)s refused the bill: %(detail)s"),
+    "duplicate": _("%(system)s already has this row."),
+}
+
+
+def message_for(code: str, *, system: str = "", **params: Any) -> str:
+    """The plain-words message for an error code, in the active language."""
+    template = MESSAGES.get(code, MESSAGES["rejected"])
+    values: dict[str, Any] = {"system": system, "account": "", "detail": code, "currency": ""}
+    values.update({k: v for k, v in params.items() if v is not None})
+    try:
+        return str(template) % values
+    except (KeyError, ValueError, TypeError):
+        return str(template)

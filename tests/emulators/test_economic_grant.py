@@ -1,0 +1,165 @@
+"""e-conomic emulator: the grant (app installation) flow, walked by HTTP with cookies."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from typing import Any
+
+import httpx
+import pytest
+
+GRANT = "/secure/api1/requestaccess.aspx"
+CALLBACK = "https://billbridge.test/integrations/economic/callback?state=abc123"
+
+
+@pytest.fixture
+def eco(shared_emulator: Any) -> Any:
+    return shared_emulator("economic")
+
+
+@pytest.fixture
+def browser(eco: Any) -> httpx.Client:
+    with httpx.Client(base_url=eco.base_url, timeout=10.0) as client:
+        yield client
+
+
+def grant_params(eco: Any, **extra: str) -> dict[str, str]:
+    params = {
+        "appPublicToken": eco.credentials()["app_public_token"],
+        "redirectUrl": CALLBACK,
+        "locale": "da-DK",
+    }
+    params.update(extra)
+    return params
+
+
+def login(browser: httpx.Client, params: dict[str, str], user: str) -> httpx.Response:
+    r = browser.post(
+        GRANT, params=params, data={"action": "login", "username": user, "password": "demo"}
+    )
+    assert r.status_code == 302
+    return browser.get(r.headers["location"])
+
+
+def redirect_query(r: httpx.Response) -> dict[str, list[str]]:
+    assert r.status_code == 302
+    location = r.headers["location"]
+    assert location.startswith("https://billbridge.test/integrations/economic/callback?")
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+
+
+def test_not_logged_in_shows_the_login_page(eco: Any, browser: httpx.Client) -> None:
+    r = browser.get(GRANT, params=grant_params(eco))
+    assert r.status_code == 200
+    assert "Log ind" in r.text
+    assert 'name="username"' in r.text and 'name="password"' in r.text
+
+
+def test_unknown_app_public_token_shows_an_error_page(eco: Any, browser: httpx.Client) -> None:
+    r = browser.get(GRANT, params=grant_params(eco, appPublicToken="unknown"))
+    assert r.status_code == 400
+    assert "Ukendt app" in r.text
+
+
+def test_wrong_password_shows_the_login_page_again(eco: Any, browser: httpx.Client) -> None:
+    data = {"action": "login", "username": "nordlys@example.com", "password": "wrong"}
+    r = browser.post(GRANT, params=grant_params(eco), data=data)
+    assert r.status_code == 200
+    assert "Forkert brugernavn eller adgangskode" in r.text
+
+
+def test_single_agreement_user_goes_straight_to_tilfoej_app(
+    eco: Any, browser: httpx.Client
+) -> None:
+    page = login(browser, grant_params(eco), "nordlys@example.com")
+    assert "Tilføj app" in page.text and "Annuller" in page.text
+    assert "Nordlys Design ApS" in page.text
+    assert "SuperUser" in page.text
+
+
+def test_tilfoej_app_redirects_with_token_and_keeps_state(eco: Any, browser: httpx.Client) -> None:
+    params = grant_params(eco)
+    login(browser, params, "nordlys@example.com")
+    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701001"})
+    query = redirect_query(r)
+    assert query["state"] == ["abc123"]
+    token = query["token"][0]
+    nordlys = next(a for a in eco.credentials()["agreements"] if a["agreement_number"] == 701001)
+    assert token == nordlys["agreement_grant_token"]
+
+
+def test_granted_token_works_on_the_api(eco: Any, browser: httpx.Client) -> None:
+    params = grant_params(eco)
+    login(browser, params, "havnen@example.com")
+    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701002"})
+    token = redirect_query(r)["token"][0]
+    headers = {
+        "X-AppSecretToken": eco.credentials()["app_secret_token"],
+        "X-AgreementGrantToken": token,
+    }
+    assert eco.client.get("/self", headers=headers).json()["agreementNumber"] == 701002
+
+
+def test_accountant_chooses_among_agreements(eco: Any, browser: httpx.Client) -> None:
+    page = login(browser, grant_params(eco), "revisor@example.com")
+    assert "Vælg aftale" in page.text
+    for name in ("Nordlys Design ApS", "Havnens Café ApS", "Bogholderiet Revision ApS"):
+        assert name in page.text
+
+
+def test_accountant_choice_leads_to_tilfoej_app_for_that_agreement(
+    eco: Any, browser: httpx.Client
+) -> None:
+    params = grant_params(eco)
+    login(browser, params, "revisor@example.com")
+    page = browser.post(GRANT, params=params, data={"action": "choose", "agreement": "701003"})
+    assert "Tilføj app" in page.text and "Bogholderiet Revision ApS" in page.text
+    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701003"})
+    assert redirect_query(r)["token"]
+
+
+def test_user_cannot_grant_an_agreement_that_is_not_theirs(eco: Any, browser: httpx.Client) -> None:
+    params = grant_params(eco)
+    login(browser, params, "nordlys@example.com")
+    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701002"})
+    assert r.status_code == 400
+
+
+def test_annuller_redirects_with_an_error_and_the_state(eco: Any, browser: httpx.Client) -> None:
+    params = grant_params(eco)
+    login(browser, params, "nordlys@example.com")
+    r = browser.post(GRANT, params=params, data={"action": "cancel", "agreement": "701001"})
+    query = redirect_query(r)
+    assert query["error"] == ["access_denied"]
+    assert query["state"] == ["abc123"]
+    assert "token" not in query
+
+
+def test_legacy_app_id_parameter_is_accepted(eco: Any, browser: httpx.Client) -> None:
+    params = grant_params(eco)
+    params["appId"] = params.pop("appPublicToken")
+    assert "Log ind" in browser.get(GRANT, params=params).text
+
+
+def test_without_redirect_url_the_token_is_shown(eco: Any, browser: httpx.Client) -> None:
+    params = grant_params(eco)
+    del params["redirectUrl"]
+    login(browser, params, "nordlys@example.com")
+    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701001"})
+    token = re.search(r"<code id='token'>([^<]+)</code>", r.text)
+    assert token and len(token.group(1)) == 40
+
+
+def test_regrant_after_revoke_issues_a_new_working_token(eco: Any, browser: httpx.Client) -> None:
+    old = eco.credentials()["agreements"][0]["agreement_grant_token"]
+    eco.client.post("/_emulator/agreements/701001/revoke").raise_for_status()
+    params = grant_params(eco)
+    login(browser, params, "nordlys@example.com")
+    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701001"})
+    new = redirect_query(r)["token"][0]
+    assert new != old
+    assert eco.credentials()["agreements"][0]["agreement_grant_token"] == new
+    headers = {"X-AppSecretToken": eco.credentials()["app_secret_token"]}
+    assert eco.client.get("/self", headers={**headers, "X-AgreementGrantToken": new}).is_success
+    assert eco.client.get("/self", headers={**headers, "X-AgreementGrantToken": old}).is_error

@@ -1,0 +1,409 @@
+"""The Dinero set-up pages (S-d1…S-d11), through Django's test client, against the Dinero
+emulator over real HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from tests.emulators.conftest import RunningEmulator, launch_emulator
+from tests.factories import (
+    BillFactory,
+    CategoryFactory,
+    CompanyFactory,
+    MembershipFactory,
+    SupplierFactory,
+    UserFactory,
+)
+
+from billbridge.integrations.dinero.views import AUTH_TIME_KEY, FLOW_KEY
+from billbridge.integrations.models import Consent, Integration
+
+pytestmark = pytest.mark.django_db
+
+
+# ------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[RunningEmulator]:
+    running = launch_emulator("dinero")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def dinero(emulator: RunningEmulator, settings) -> RunningEmulator:
+    """The emulator, reset, with billbridge's Dinero settings pointed at it."""
+    emulator.reset()
+    creds = emulator.credentials()
+    settings.DINERO_API_URL = emulator.base_url
+    settings.DINERO_AUTH_URL = f"{emulator.base_url}/dineroapi/oauth/token"
+    settings.DINERO_CLIENT_ID = creds["client_id"]
+    settings.DINERO_CLIENT_SECRET = creds["client_secret"]
+    return emulator
+
+
+@pytest.fixture
+def org(dinero: RunningEmulator) -> dict[str, str]:
+    """Nordlys Design ApS (112233) as the emulator seeds it: organization_id, api_key, name."""
+    return next(
+        o for o in dinero.credentials()["organizations"] if o["organization_id"] == "112233"
+    )
+
+
+@pytest.fixture
+def web(client: Client, user, company) -> Client:
+    """The owner of `company`, logged in just now, reading English."""
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def url(company, step: str = "") -> str:
+    return f"/c/{company.pk}/integrations/dinero/{step + '/' if step else ''}"
+
+
+def allow(user, company) -> None:
+    Consent.objects.get_or_create(user=user, company=company, provider="dinero")
+
+
+def walk_to_credentials(web: Client, user, company) -> None:
+    allow(user, company)
+    assert web.get(url(company, "connect"))["Location"] == url(company, "company")
+    response = web.post(url(company, "company"), {"company": company.pk})
+    assert response["Location"] == url(company, "credentials")
+
+
+def walk_to_import(web: Client, user, company, org: dict[str, str]) -> None:
+    walk_to_credentials(web, user, company)
+    response = web.post(
+        url(company, "credentials"),
+        {"api_key": org["api_key"], "organization_id": org["organization_id"]},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == url(company, "accounts")
+    response = web.post(
+        url(company, "accounts"), {"fallback_account": "99999", "payment_account": "55000"}
+    )
+    assert response["Location"] == url(company, "import")
+
+
+# ------------------------------------------------------------------------------ S-d1, S-d2
+
+
+def test_page_explains_and_offers_connect(web: Client, company) -> None:
+    response = web.get(url(company))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Not connected" in html
+    assert "Pro and Total" in html  # the prerequisite
+    assert "CONNECT DINERO" in html
+    assert url(company, "connect") in html
+
+
+def test_member_sees_the_page_but_cannot_set_up(client: Client, company) -> None:
+    member = UserFactory()
+    MembershipFactory(user=member, company=company, role="member")
+    client.force_login(member)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    html = client.get(url(company)).content.decode()
+    assert "CONNECT DINERO" not in html
+    assert "Only an owner or admin" in html
+    for step in ("connect", "consent", "company", "credentials", "accounts", "import", "done"):
+        assert client.get(url(company, step)).status_code == 403, step
+    assert client.post(url(company, "company"), {"company": company.pk}).status_code == 403
+
+
+def test_outsider_gets_404_everywhere(client: Client, company, outsider) -> None:
+    client.force_login(outsider)
+    for step in ("", "connect", "consent", "company", "credentials", "import", "disconnect"):
+        assert client.get(url(company, step)).status_code == 404, step
+
+
+def test_anonymous_is_sent_to_login(client: Client, company) -> None:
+    response = client.get(url(company, "connect"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+# ------------------------------------------------------------------------------ S-d3 consent
+
+
+def test_connect_asks_for_consent_once_per_user_and_company(web: Client, user, company) -> None:
+    response = web.get(url(company, "connect"))
+    assert response["Location"] == url(company, "consent")
+    page = web.get(url(company, "consent")).content.decode()
+    assert "Allow billbridge to connect to your Dinero account?" in page
+    assert "Yes, Allow" in page
+
+    response = web.post(url(company, "consent"))
+    assert response["Location"] == url(company, "company")
+    assert Consent.objects.filter(user=user, company=company, provider="dinero").count() == 1
+
+    # Given once, never asked again for this user and company.
+    assert web.get(url(company, "connect"))["Location"] == url(company, "company")
+    assert web.get(url(company, "consent"))["Location"] == url(company, "company")
+
+    # Another manager of the same company is asked for their own consent.
+    admin = UserFactory()
+    MembershipFactory(user=admin, company=company, role="admin")
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    other.force_login(admin)
+    assert other.get(url(company, "connect"))["Location"] == url(company, "consent")
+
+
+def test_a_stale_login_is_asked_to_log_in_again(web: Client, user, company) -> None:
+    session = web.session
+    session[AUTH_TIME_KEY] = (timezone.now() - dt.timedelta(hours=2)).isoformat()
+    session.save()
+    response = web.get(url(company, "connect"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/login/?next={url(company, 'connect')}"
+    # The stale session is ended: the next page asks for a login too.
+    assert web.get(url(company))["Location"].startswith("/login/")
+
+
+# ------------------------------------------------------------------------------ S-d4 company
+
+
+def test_company_step_lists_only_the_users_managed_companies(
+    web: Client, user, company, outsider
+) -> None:
+    allow(user, company)
+    mine = CompanyFactory(name="Havnens Café ApS")
+    MembershipFactory(user=user, company=mine, role="admin")
+    read_only = CompanyFactory(name="Kun Medlem ApS")
+    MembershipFactory(user=user, company=read_only, role="member")
+    foreign = outsider.memberships.get().company
+
+    html = web.get(url(company, "company")).content.decode()
+    assert "Nordlys Design ApS" in html and "Havnens Café ApS" in html
+    assert "Kun Medlem ApS" not in html and foreign.name not in html
+    assert "another e-mail address" in html
+    assert "Log out and switch user" in html
+
+    # A company that is not offered cannot be posted either.
+    for other in (foreign, read_only):
+        response = web.post(url(company, "company"), {"company": other.pk})
+        assert response.status_code == 200
+        assert "Pick one of your company accounts." in response.content.decode()
+        assert FLOW_KEY not in web.session
+
+
+def test_picking_another_company_continues_in_it_and_asks_its_consent(
+    web: Client, user, company
+) -> None:
+    allow(user, company)
+    other = CompanyFactory(name="Havnens Café ApS")
+    MembershipFactory(user=user, company=other, role="owner")
+    web.get(url(company, "connect"))
+    response = web.post(url(company, "company"), {"company": other.pk})
+    assert response["Location"] == url(other, "consent")
+    response = web.post(url(other, "consent"))
+    assert response["Location"] == url(other, "credentials")
+    assert web.get(url(other, "credentials")).status_code == 200
+    # The first company's later steps are not part of this flow.
+    assert web.get(url(company, "credentials"))["Location"] == url(company, "company")
+
+
+# ------------------------------------------------------------------------------ S-d5 credentials
+
+
+def test_credentials_page_tells_where_to_find_them(web: Client, user, company, dinero) -> None:
+    walk_to_credentials(web, user, company)
+    html = web.get(url(company, "credentials")).content.decode()
+    assert "API key" in html and "Organization ID" in html
+    assert "Indstillinger → API" in html
+    assert "address bar" in html
+
+
+def test_a_wrong_api_key_says_so_and_keeps_what_was_typed(
+    web: Client, user, company, dinero
+) -> None:
+    walk_to_credentials(web, user, company)
+    response = web.post(
+        url(company, "credentials"), {"api_key": "not-a-real-key", "organization_id": "112233"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Dinero does not recognise this API key." in html
+    assert 'value="112233"' in html
+    assert 'value="not-a-real-key"' in html
+    assert "credentials" not in web.session[FLOW_KEY]
+
+
+def test_a_wrong_organization_id_says_so(web: Client, user, company, org) -> None:
+    walk_to_credentials(web, user, company)
+    response = web.post(
+        url(company, "credentials"), {"api_key": org["api_key"], "organization_id": "445566"}
+    )
+    html = response.content.decode()
+    assert "does not give access to a company with this Organization ID" in html
+    assert 'value="445566"' in html
+    response = web.post(
+        url(company, "credentials"), {"api_key": org["api_key"], "organization_id": "11-22"}
+    )
+    assert "An Organization ID is a number" in response.content.decode()
+
+
+def test_unavailable_dinero_is_said_in_plain_words(web: Client, user, company, dinero, org):
+    walk_to_credentials(web, user, company)
+    dinero.faults(fail_next=[{"status": 503, "count": 20}])
+    response = web.post(
+        url(company, "credentials"),
+        {"api_key": org["api_key"], "organization_id": org["organization_id"]},
+    )
+    dinero.faults(reset=True)
+    assert response.status_code == 200
+    assert "try again" in response.content.decode()
+
+
+def test_the_validated_key_stays_out_of_pages_and_plain_session(
+    web: Client, user, company, org
+) -> None:
+    walk_to_credentials(web, user, company)
+    web.post(
+        url(company, "credentials"),
+        {"api_key": org["api_key"], "organization_id": org["organization_id"]},
+    )
+    state = web.session[FLOW_KEY]
+    assert org["api_key"] not in str(state)  # encrypted in the session
+    for step in ("accounts", "credentials"):
+        assert org["api_key"] not in web.get(url(company, step)).content.decode()
+
+
+# ------------------------------------------------------------------------------ S-d6, S-d7
+
+
+def test_accounts_step_offers_the_fetched_accounts_with_the_usual_defaults(
+    web: Client, user, company, org
+) -> None:
+    walk_to_credentials(web, user, company)
+    web.post(
+        url(company, "credentials"),
+        {"api_key": org["api_key"], "organization_id": org["organization_id"]},
+    )
+    html = web.get(url(company, "accounts")).content.decode()
+    fallback, payment = html.split('name="payment_account"')
+    assert '<option value="99999" selected>' in fallback
+    assert '<option value="55000" selected>' in payment
+    assert 'value="10000"' in fallback  # an entry account
+    assert 'value="10000"' not in payment  # not a deposit account
+    response = web.post(
+        url(company, "accounts"), {"fallback_account": "99999", "payment_account": "12345"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_import_step_explains_both_choices(web: Client, user, company, org) -> None:
+    walk_to_import(web, user, company, org)
+    html = web.get(url(company, "import")).content.decode()
+    assert "Yes, import the chart of accounts" in html
+    assert "No, do not import" in html
+    assert "later bills from that supplier get the same category automatically" in html
+    assert "link each of them to an account" in html
+    assert 'data-testid="import-warning"' not in html
+    assert ">Save<" in html
+
+
+def test_import_step_warns_when_categories_are_in_use(web: Client, user, company, org) -> None:
+    category = CategoryFactory(company=company, name="Kontorartikler", account_number="2400")
+    supplier = SupplierFactory(company=company, remembered_category=category)
+    BillFactory(company=company, supplier=supplier, category=category)
+    walk_to_import(web, user, company, org)
+    html = web.get(url(company, "import")).content.decode()
+    assert 'data-testid="import-warning"' in html
+    assert "overwritten" in html and "forgotten" in html
+
+
+# ------------------------------------------------------------------------------ S-d8…S-d11
+
+
+def test_save_connects_imports_and_confirms(web: Client, user, company, org) -> None:
+    walk_to_import(web, user, company, org)
+    started = timezone.now()
+    response = web.post(url(company, "import"), {"import_chart": "yes"})
+    assert timezone.now() - started < dt.timedelta(seconds=1)  # S-d8: well under a second
+    assert response["Location"] == url(company, "done")
+    integration = Integration.objects.get(company=company, provider="dinero")
+    assert integration.state == "connected"
+    assert org["api_key"] not in str(integration.settings)
+    assert company.categories.filter(account_number="99999").exists() or (
+        company.categories.count() > 10
+    )
+    html = web.get(url(company, "done")).content.decode()
+    assert "The integration is saved" in html
+    assert "supplier invoice" in html
+    assert FLOW_KEY not in web.session
+    # S-d10: reloading the confirmation goes straight to the company step.
+    assert web.get(url(company, "done"))["Location"] == url(company, "company")
+
+    page = web.get(url(company)).content.decode()
+    assert "112233" in page
+    assert "Set up again" in page and "Disconnect" in page
+    assert "CONNECT DINERO" not in page
+
+
+def test_save_without_import_leaves_categories_alone(web: Client, user, company, org) -> None:
+    walk_to_import(web, user, company, org)
+    web.post(url(company, "import"), {"import_chart": "no"})
+    integration = Integration.objects.get(company=company, provider="dinero")
+    assert integration.is_active
+    assert not company.categories.exists()
+
+
+def test_a_step_reached_without_the_steps_before_resumes_at_the_company_step(
+    web: Client, user, company
+) -> None:
+    allow(user, company)
+    for step in ("credentials", "accounts", "import", "done"):
+        assert web.get(url(company, step))["Location"] == url(company, "company"), step
+
+
+def test_set_up_again_walks_the_steps_again_and_keeps_the_org_id(
+    web: Client, user, company, org
+) -> None:
+    walk_to_import(web, user, company, org)
+    web.post(url(company, "import"), {"import_chart": "no"})
+    walk_to_credentials(web, user, company)
+    html = web.get(url(company, "credentials")).content.decode()
+    assert 'value="112233"' in html
+    assert org["api_key"] not in html
+
+
+def test_disconnect_asks_first(web: Client, user, company, org) -> None:
+    walk_to_import(web, user, company, org)
+    web.post(url(company, "import"), {"import_chart": "no"})
+    html = web.get(url(company, "disconnect")).content.decode()
+    assert "Disconnect Dinero?" in html
+    assert Integration.objects.get(company=company).is_active
+    response = web.post(url(company, "disconnect"))
+    assert response["Location"] == url(company)
+    assert not Integration.objects.get(company=company).is_active
+    assert "CONNECT DINERO" in web.get(url(company)).content.decode()
+
+
+def test_the_backfill_offer_counts_the_bills_added_before(web: Client, user, company, org):
+    BillFactory.create_batch(3, company=company)
+    walk_to_import(web, user, company, org)
+    web.post(url(company, "import"), {"import_chart": "no"})
+    html = web.get(url(company, "done")).content.decode()
+    assert "3 bills were added before" in html
+
+
+# ------------------------------------------------------------------------------ Danish
+
+
+def test_the_pages_speak_danish(web: Client, user, company) -> None:
+    web.defaults["HTTP_ACCEPT_LANGUAGE"] = "da"
+    html = web.get(url(company)).content.decode()
+    assert "Forudsætninger" in html
+    assert "CONNECT DINERO" in html  # the seed guide's own label
+    walk_to_credentials(web, user, company)
+    html = web.get(url(company, "credentials")).content.decode()
+    assert "API-nøgle" in html and "Firma ID" in html
