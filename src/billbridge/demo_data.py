@@ -45,11 +45,16 @@ COMPANIES = [
     {
         "name": "Havnens Café ApS",
         "cvr": "87654321",
-        "categories": [("Varekøb", ""), ("Rengøring", ""), ("Reparation og vedligehold", "")],
+        # Account numbers from e-conomic's standard chart (this company's books are there).
+        "categories": [
+            ("Varekøb", "1310"),
+            ("Rengøring", "2230"),
+            ("Reparation og vedligehold", "2240"),
+        ],
         "payment_methods": [
-            ("Bankkonto", "bank_account", ""),
-            ("Kassekredit", "overdraft", ""),
-            ("Kontant", "cash", ""),
+            ("Bankkonto", "bank_account", "5820"),
+            ("Kassekredit", "overdraft", "6620"),
+            ("Kontant", "cash", "5810"),
         ],
         "bills": [
             ("Kaffegrossisten A/S", "25674433", "88812", "3437.50", "687.50", "Kaffebønner 25 kg"),

@@ -13,8 +13,10 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
-def _api_urls(settings) -> None:
+def _api_settings(settings) -> None:
+    """The API alone; English unless a test asks otherwise (the product's default is Danish)."""
     settings.ROOT_URLCONF = "tests.api.urls"
+    settings.LANGUAGE_CODE = "en"
 
 
 def api_url(company_or_id: Any, path: str = "") -> str:

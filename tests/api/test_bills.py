@@ -90,6 +90,11 @@ def test_json_float_total_is_refused_with_422_naming_the_field(client, company, 
     assert not Bill.objects.exists()
 
 
+def test_error_messages_follow_accept_language(client, company, api_headers):
+    response = _post_bill(client, company, {**api_headers, "Accept-Language": "da"}, total=1250.5)
+    assert response.json()["errors"][0]["message"].startswith("Send beløb som decimaltekst")
+
+
 def test_json_float_with_zero_fraction_is_still_refused(client, company, api_headers):
     response = _post_bill(client, company, api_headers, vat_amount=250.0)
     assert response.status_code == 422

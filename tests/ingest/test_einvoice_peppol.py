@@ -116,3 +116,26 @@ def test_peppol_amounts_keep_exact_decimals():
     b.lines = [Line("Øre-test", Decimal("3"), Decimal("33.33"))]
     bill = extract(peppol(b), "invoice.xml")
     assert bill.total.value == Decimal("124.99")
+
+
+def test_german_register_number_is_not_taken_for_a_vat_number():
+    xml = peppol(german_supplier()).replace(
+        b"</cbc:RegistrationName>",
+        b'</cbc:RegistrationName><cbc:CompanyID schemeID="0204">HRB12345</cbc:CompanyID>',
+        1,
+    )
+    assert extract(xml, "invoice.xml").supplier_vat_number.value == DE_VAT
+
+
+def test_eight_digit_id_of_a_foreign_supplier_is_not_a_cvr():
+    xml = peppol(german_supplier()).replace(
+        b"</cbc:RegistrationName>",
+        b"</cbc:RegistrationName><cbc:CompanyID>12345678</cbc:CompanyID>",
+        1,
+    )
+    assert extract(xml, "invoice.xml").supplier_cvr.value is None
+
+
+def test_utf16_encoded_invoice_is_read():
+    xml = peppol().decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    assert extract(xml, "invoice.xml").invoice_number.value == "2026-1042"

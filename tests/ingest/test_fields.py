@@ -104,3 +104,14 @@ def test_text_with_nothing_recognisable_gives_empty_fields():
     assert bill.total.value is None
     assert bill.invoice_number.value is None
     assert "total" in bill.low_confidence_fields()
+
+
+def test_specific_invoice_date_label_wins_over_a_bare_date_label():
+    bill = extract_fields("Ordre dato: 01.09.2026\nFakturadato: 05.09.2026")
+    assert bill.issue_date.value == date(2026, 9, 5)
+
+
+def test_bare_date_label_is_used_when_nothing_better_is_there():
+    bill = extract_fields("Dato: 05.09.2026")
+    assert bill.issue_date.value == date(2026, 9, 5)
+    assert bill.issue_date.confidence < 0.9

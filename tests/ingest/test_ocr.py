@@ -82,3 +82,9 @@ def test_missing_tesseract_gives_ocr_unavailable(monkeypatch, danish_png):
         extract(danish_png, "scan.png")
     assert err.value.code == "ocr_unavailable"
     assert "not installed" in str(err.value)
+
+
+@requires_ocr
+def test_tiff_scan_is_read(danish_png):
+    bill = extract(convert_image(danish_png, "TIFF"), "scan.tif", "image/tiff")
+    assert bill.invoice_number.value == "2026-1042"

@@ -153,35 +153,31 @@ def _read_supplier(root: etree._Element, bill: ExtractedBill) -> None:
         if parts:
             bill.supplier_address = Field(", ".join(parts)[:300], 1.0)
 
-    # Every place a supplier id may sit, most specific first.
-    candidates: list[tuple[str, str]] = []
+    # Every place a supplier id may sit, most specific first; the tax scheme is kept apart
+    # because a VAT number is looked for there first (a legal-entity id such as "HRB12345",
+    # a German register number, must not pass for a Croatian VAT number).
+    ids: list[tuple[str, str]] = []
     for path in (
         "cac:PartyLegalEntity/cbc:CompanyID",
         "cbc:EndpointID",
         "cac:PartyIdentification/cbc:ID",
-        "cac:PartyTaxScheme/cbc:CompanyID",
     ):
-        for el in party.iterfind(path, NS):
-            if el.text and el.text.strip():
-                candidates.append(((el.get("schemeID") or "").upper(), el.text.strip()))
+        ids.extend(_scheme_values(party, path))
+    tax_ids = _scheme_values(party, "cac:PartyTaxScheme/cbc:CompanyID")
 
+    danish_party = bill.supplier_country.value in (None, "DK")
     cvr = vat = None
-    for scheme, value in candidates:
+    for scheme, value in ids + tax_ids:
         found_cvr, _ = split_tax_id(value)
-        danish = scheme in DANISH_SCHEMES or value.upper().startswith("DK")
-        if found_cvr and (danish or not scheme):
+        explicit = scheme in DANISH_SCHEMES or value.upper().startswith("DK")
+        if found_cvr and (explicit or (not scheme and danish_party)):
             cvr = found_cvr
             break
-    # A VAT number is looked for in the tax scheme first: a legal-entity id such as "HRB 1234"
-    # (a German register number) must not pass for a Croatian VAT number.
-    for _scheme, value in candidates[-1:] + candidates[:-1] if candidates else []:
+    for _scheme, value in tax_ids + ids:
         _, found_vat = split_tax_id(value)
         if found_vat:
             vat = found_vat
             break
-    foreign = bill.supplier_country.value not in (None, "DK")
-    if cvr and foreign and vat is None:
-        cvr = None  # eight digits from a foreign party are not a CVR number
     if cvr:
         bill.supplier_cvr = Field(cvr, 1.0)
         if bill.supplier_country.value is None:
@@ -190,6 +186,14 @@ def _read_supplier(root: etree._Element, bill: ExtractedBill) -> None:
         bill.supplier_vat_number = Field(vat, 1.0)
         if bill.supplier_country.value is None:
             bill.supplier_country = Field(vat[:2], 0.9)
+
+
+def _scheme_values(party: etree._Element, path: str) -> list[tuple[str, str]]:
+    return [
+        ((el.get("schemeID") or "").upper(), el.text.strip())
+        for el in party.iterfind(path, NS)
+        if el.text and el.text.strip()
+    ]
 
 
 def _amount(root: etree._Element, path: str) -> Decimal | None:

@@ -357,7 +357,14 @@ def _supplier_name(doc: _Doc, bill: ExtractedBill, id_line: int | None) -> int |
 def _cut_at_label(line: str) -> str:
     """The part of a line before a right-hand column's label ("Vej 5   Invoice no.: 12")."""
     cut = len(line)
-    for pattern in (INVOICE_NO_LABEL, ISSUE_LABEL, GENERIC_DATE_LABEL, DUE_LABEL, CVR_RE, VAT_ID_RE):
+    for pattern in (
+        INVOICE_NO_LABEL,
+        ISSUE_LABEL,
+        GENERIC_DATE_LABEL,
+        DUE_LABEL,
+        CVR_RE,
+        VAT_ID_RE,
+    ):
         match = pattern.search(line)
         if match:
             cut = min(cut, match.start())
@@ -481,9 +488,7 @@ def extract_fields(
     due = _after_label(doc, DUE_LABEL, find_date, mask=(INVOICE_NO_LABEL,))
     issue = _after_label(doc, ISSUE_LABEL, find_date, mask=(DUE_LABEL, INVOICE_NO_LABEL))
     if issue is None:
-        issue = _after_label(
-            doc, GENERIC_DATE_LABEL, find_date, mask=(DUE_LABEL, INVOICE_NO_LABEL)
-        )
+        issue = _after_label(doc, GENERIC_DATE_LABEL, find_date, mask=(DUE_LABEL, INVOICE_NO_LABEL))
         if issue is not None:
             issue.confidence -= 0.1
     if issue is None:

@@ -21,6 +21,8 @@ LANGUAGES = "dan+eng"
 MAX_OCR_PAGES = 5
 #: Resolution pages are rendered at; 300 dpi is what tesseract is trained for.
 RENDER_DPI = 300
+#: Longest side of a rendered page in pixels (A4 at 300 dpi); a huge page cannot blow memory.
+MAX_RENDER_SIDE = 3508
 #: Pictures above this many pixels are refused (a decompression bomb, or a poster).
 MAX_PIXELS = 60_000_000
 #: How much less sure an OCR'd value is than the same value from a text layer.
@@ -61,11 +63,13 @@ def _open_images(data: bytes):
         for index, frame in enumerate(ImageSequence.Iterator(image)):
             if index >= MAX_OCR_PAGES:
                 break
+            if frame.size[0] * frame.size[1] > MAX_PIXELS:
+                raise IngestError("image_unreadable", f"page {index + 1} is too large")
             frames.append(frame.convert("L"))
         return frames
     except IngestError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Exception) as exc:  # noqa: BLE001
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Exception) as exc:
         raise IngestError("image_unreadable", f"{type(exc).__name__}: {str(exc)[:160]}") from exc
 
 
@@ -81,8 +85,8 @@ def render_pdf_pages(data: bytes, max_pages: int = MAX_OCR_PAGES, dpi: int = REN
         src.write_bytes(data)
         try:
             subprocess.run(
-                [pdftoppm, "-r", str(dpi), "-gray", "-png", "-f", "1", "-l", str(max_pages),
-                 str(src), str(Path(tmp) / "page")],
+                [pdftoppm, "-r", str(dpi), "-scale-to", str(MAX_RENDER_SIDE), "-gray", "-png",
+                 "-f", "1", "-l", str(max_pages), str(src), str(Path(tmp) / "page")],
                 check=True,
                 capture_output=True,
                 timeout=OCR_TIMEOUT_SECONDS,

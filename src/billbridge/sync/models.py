@@ -43,6 +43,9 @@ class SyncRecord(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     error_code = models.CharField(max_length=60, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # Values for the plain-words message of `error_code` (e.g. the account number), so it can
+    # be rendered again in the reader's language; `error` keeps the English text.
+    error_params = models.JSONField(default=dict, blank=True)
     # A worker's claim (engine.claim): nobody else touches the record until `claimed_until`,
     # so a worker killed mid-batch only delays its records by the lease.
     claimed_until = models.DateTimeField(null=True, blank=True)

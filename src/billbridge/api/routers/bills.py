@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
 from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
@@ -247,7 +248,7 @@ _BILL_FORM_SCHEMA = {
         }
     },
 )
-def create_bill(request: HttpRequest, company_id: CompanyId) -> tuple[int, dict[str, Any]]:
+def create_bill(request: HttpRequest, company_id: CompanyId) -> Status[dict[str, Any]]:
     """Add a bill (B-6) from JSON, or from a multipart form with a `document` file."""
     company = company_for(request, company_id)
     document: UploadedFile | None = None
@@ -288,7 +289,7 @@ def create_bill(request: HttpRequest, company_id: CompanyId) -> tuple[int, dict[
         user=request.auth,
         document=document,
     )
-    return 201, bill_out(request, _bill_or_404(company, bill.pk))
+    return Status(201, bill_out(request, _bill_or_404(company, bill.pk)))
 
 
 def _validate(schema: type[Schema], data: Any) -> Any:
@@ -369,7 +370,7 @@ def update_bill(
 @router.post("/bills/{bill_id}/payments", response={201: PaymentOut, **ERRORS})
 def pay_bill(
     request: HttpRequest, company_id: CompanyId, bill_id: int, payload: PaymentIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Pay the bill in full (B-2): it becomes PAID."""
     company = company_for(request, company_id)
     bill = _bill_or_404(company, bill_id)
@@ -377,7 +378,7 @@ def pay_bill(
     payment = services.pay_bill(
         bill, date=payload.date, amount=payload.amount, payment_method=method
     )
-    return 201, _payment_out(payment)
+    return Status(201, _payment_out(payment))
 
 
 @router.post("/bills/{bill_id}/not-a-duplicate", response={200: BillOut, **ERRORS})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
+from ninja.responses import Status
 
 from billbridge.api.auth import CompanyId, company_for
 from billbridge.api.schemas import (
@@ -38,9 +39,9 @@ def list_categories(
 @router.post("/categories", response={201: CategoryOut, **ERRORS}, tags=["categories"])
 def create_category(
     request: HttpRequest, company_id: CompanyId, payload: CategoryIn
-) -> tuple[int, Category]:
+) -> Status[Category]:
     company = company_for(request, company_id)
-    return 201, catalog.create_category(company, payload.name, payload.account_number)
+    return Status(201, catalog.create_category(company, payload.name, payload.account_number))
 
 
 @router.get("/categories/{category_id}", response={200: CategoryOut, **ERRORS}, tags=["categories"])
@@ -76,11 +77,12 @@ def list_payment_methods(
 )
 def create_payment_method(
     request: HttpRequest, company_id: CompanyId, payload: PaymentMethodIn
-) -> tuple[int, PaymentMethod]:
+) -> Status[PaymentMethod]:
     company = company_for(request, company_id)
-    return 201, catalog.create_payment_method(
+    method = catalog.create_payment_method(
         company, payload.name, payload.type, payload.account_number
     )
+    return Status(201, method)
 
 
 @router.get(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router
+from ninja.responses import Status
 
 from billbridge.accounts.models import PRODUCT_DESCRIPTIONS, Company, Membership, Product
 from billbridge.accounts.services import add_product, remove_product
@@ -43,22 +44,20 @@ def list_products(request: HttpRequest, company_id: CompanyId) -> list[dict[str,
 @router.post("/products", response={201: ProductOut, **ERRORS})
 def add_company_product(
     request: HttpRequest, company_id: CompanyId, payload: ProductIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     membership = _managing_membership(request, company_id)
     if payload.code not in Product.values:
         raise ApiError(
             422, f"Unknown product; choose one of: {', '.join(Product.values)}.", field="code"
         )
     add_product(membership.company, payload.code, by=request.auth)
-    return 201, _product_out(membership.company, payload.code)
+    return Status(201, _product_out(membership.company, payload.code))
 
 
 @router.delete("/products/{code}", response={204: None, **ERRORS})
-def remove_company_product(
-    request: HttpRequest, company_id: CompanyId, code: str
-) -> tuple[int, None]:
+def remove_company_product(request: HttpRequest, company_id: CompanyId, code: str) -> Status[None]:
     membership = _managing_membership(request, company_id)
     if code not in Product.values:
         raise Http404
     remove_product(membership.company, code)
-    return 204, None
+    return Status(204, None)

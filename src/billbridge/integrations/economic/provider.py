@@ -13,7 +13,9 @@ in parallel.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -91,13 +93,38 @@ def make_client(
         base_url=django_settings.ECONOMIC_API_URL,
         http=http,
         timeout=float(django_settings.ACCOUNTING_HTTP_TIMEOUT),
-        on_call=(
-            audited.audit_hook(company_id=company_id, provider=KEY)
-            if company_id is not None
-            else None
-        ),
+        on_call=_ThreadSafeAudit(company_id) if company_id is not None else None,
         throttle=bucket.acquire,
     )
+
+
+class _ThreadSafeAudit:
+    """The audit hook, but calls made on worker threads (parallel fetches and attachments)
+    are queued and written by the creating thread on `flush()`: a second SQLite connection
+    writing while the first holds a transaction would wait for it."""
+
+    def __init__(self, company_id: int) -> None:
+        self._hook = audited.audit_hook(company_id=company_id, provider=KEY)
+        self._owner = threading.get_ident()
+        self._queue: deque[Any] = deque()
+
+    def __call__(self, call: Any) -> None:
+        if threading.get_ident() == self._owner:
+            self.flush()
+            self._hook(call)
+        else:
+            self._queue.append(call)
+
+    def flush(self) -> None:
+        while self._queue:
+            self._hook(self._queue.popleft())
+
+
+def flush_audit(client: EconomicClient) -> None:
+    """Write audit rows queued by worker threads (call on the client's creating thread)."""
+    hook = client._on_call
+    if isinstance(hook, _ThreadSafeAudit):
+        hook.flush()
 
 
 def fetch_remote_data(client: EconomicClient) -> dict[str, Any]:
@@ -114,7 +141,10 @@ def fetch_remote_data(client: EconomicClient) -> dict[str, Any]:
     }
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         futures = {name: pool.submit(call) for name, call in calls.items()}
-        raw = {name: f.result() for name, f in futures.items()}
+        try:
+            raw = {name: f.result() for name, f in futures.items()}
+        finally:
+            flush_audit(client)
     me = raw["self"]
     company = me.get("company") or {}
     return {
@@ -231,6 +261,7 @@ class EconomicProvider:
                         for i, _ in chunk:
                             results[i] = exc
             self._attach_all(entries, results)
+        flush_audit(self.client)
         return [r if r is not None else _error("internal", "no result") for r in results]
 
     def find(self, entry: EntryToPost) -> PostedEntry | None:
@@ -257,7 +288,9 @@ class EconomicProvider:
                 )
                 if entry.kind == "invoice" and entry.document:
                     self._attach_one(entry, posted)
+                flush_audit(self.client)
                 return posted
+        flush_audit(self.client)
         return None
 
     # ------------------------------------------------------------------ building
