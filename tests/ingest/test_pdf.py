@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from billbridge.ingest import IngestError, extract
+from billbridge.ingest.fields import extract_fields
 from billbridge.ingest.pdftext import pdf_page_texts
 from tests.ingest.corpus import DE_IBAN, DE_VAT, SUPPLIER_CVR, Bill, bill_pdf, german_supplier
 
@@ -92,3 +93,20 @@ def test_damaged_pdf_gives_pdf_unreadable():
     with pytest.raises(IngestError) as err:
         extract(data, "faktura.pdf")
     assert err.value.code in {"pdf_unreadable", "ocr_unavailable"}
+
+
+def test_supplier_without_company_suffix_is_the_largest_top_line():
+    bill = extract(bill_pdf(Bill(supplier_name="Tømrermester Jens Hansen")), "faktura.pdf")
+    assert bill.supplier_name.value == "Tømrermester Jens Hansen"
+    assert "supplier_name" in bill.low_confidence_fields()
+
+
+def test_prominent_company_name_is_surer_than_a_small_one(danish):
+    plain = extract_fields(danish.text)
+    assert danish.supplier_name.confidence > plain.supplier_name.confidence
+
+
+def test_prominent_texts_are_the_largest_type_at_the_top():
+    prominent: list[str] = []
+    pdf_page_texts(bill_pdf(), prominent=prominent)
+    assert prominent[0] == "Kaffekompagniet ApS"

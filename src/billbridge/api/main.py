@@ -3,7 +3,7 @@
 Every route needs `Authorization: Bearer <token>` (from POST /api/v1/auth/token). Each
 accounting-system package may add a ninja Router as `billbridge.integrations.<key>.api.router`;
 it is mounted at /api/v1/companies/{company_id}/integrations/<key> with the same auth, so the
-tenant check applies to it without it doing anything.
+tenant check (404 for a company the caller is not a member of) applies to it as well.
 """
 
 from __future__ import annotations
@@ -18,21 +18,6 @@ from billbridge.api.routers import auth, bills, catalog, companies, products
 from billbridge.integrations.registry import PROVIDERS, ProviderInfo
 
 COMPANY = "/companies/{company_id}"
-
-api = NinjaAPI(
-    title="billbridge",
-    version="1",
-    description="Supplier bills, posted automatically to Dinero and e-conomic.",
-    urls_namespace="api",
-    auth=TokenAuth(),
-)
-install_error_handlers(api)
-
-api.add_router("/auth", auth.router)
-api.add_router("/companies", companies.router)
-api.add_router(COMPANY, bills.router)
-api.add_router(COMPANY, catalog.router)
-api.add_router(COMPANY, products.router)
 
 
 def mount_integration_routers(
@@ -49,4 +34,25 @@ def mount_integration_routers(
     return mounted
 
 
-INTEGRATION_ROUTERS = mount_integration_routers(api)
+def build_api(
+    urls_namespace: str = "api", providers: Mapping[str, ProviderInfo] = PROVIDERS
+) -> NinjaAPI:
+    """The whole API; a function so tests can build it with a stand-in provider."""
+    api = NinjaAPI(
+        title="billbridge",
+        version="1",
+        description="Supplier bills, posted automatically to Dinero and e-conomic.",
+        urls_namespace=urls_namespace,
+        auth=TokenAuth(),
+    )
+    install_error_handlers(api)
+    api.add_router("/auth", auth.router)
+    api.add_router("/companies", companies.router)
+    api.add_router(COMPANY, bills.router)
+    api.add_router(COMPANY, catalog.router)
+    api.add_router(COMPANY, products.router)
+    mount_integration_routers(api, providers)
+    return api
+
+
+api = build_api()

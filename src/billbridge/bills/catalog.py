@@ -67,8 +67,10 @@ def update_payment_method(
     if type is not None:
         if type not in PaymentMethodType.values:
             raise ValidationError(
-                {"type": _("Choose one of: %(types)s.")
-                 % {"types": ", ".join(PaymentMethodType.values)}}
+                {
+                    "type": _("Choose one of: %(types)s.")
+                    % {"types": ", ".join(PaymentMethodType.values)}
+                }
             )
         method.type = type
     if account_number is not None:

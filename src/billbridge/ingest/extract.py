@@ -75,6 +75,6 @@ def extract(data: bytes, filename: str = "", content_type: str | None = None) ->
         raise
     except RecursionError as exc:
         raise IngestError("document_unreadable", "the document is nested too deeply") from exc
-    except Exception as exc:  # noqa: BLE001 - a hostile document must never crash the worker
+    except Exception as exc:  # a hostile document must never crash the worker
         raise IngestError("document_unreadable", f"{type(exc).__name__}: {str(exc)[:160]}") from exc
     raise IngestError("unsupported_type", filename or content_type or None)

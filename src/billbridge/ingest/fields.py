@@ -184,7 +184,7 @@ def _parse_invoice_number(tail: str) -> str | None:
 
 
 def _amount_hits(line: str) -> list[Decimal]:
-    """Amounts on a line, leaving out percentages ("25 %") and bare years."""
+    """Amounts on a line, leaving out percentages ("25 %")."""
     found = []
     for match in AMOUNT_RE.finditer(line):
         if PERCENT_AFTER.match(line[match.end() :]):
@@ -317,7 +317,9 @@ def _supplier_ids(doc: _Doc, bill: ExtractedBill) -> int | None:
     return None
 
 
-def _supplier_name(doc: _Doc, bill: ExtractedBill, id_line: int | None) -> int | None:
+def _supplier_name(
+    doc: _Doc, bill: ExtractedBill, id_line: int | None, prominent: Sequence[str]
+) -> int | None:
     def usable(i: int) -> bool:
         line = doc.lines[i]
         return (
@@ -330,11 +332,19 @@ def _supplier_name(doc: _Doc, bill: ExtractedBill, id_line: int | None) -> int |
             and len(line) <= 80
         )
 
+    def is_prominent(line: str) -> bool:
+        return any(p and p in line for p in prominent)
+
     hit = None
     for i, line in enumerate(doc.lines[:40]):
         if COMPANY_RE.search(line) and usable(i):
-            hit = _Hit(line, 0.6, i)
+            hit = _Hit(line, 0.75 if is_prominent(line) else 0.6, i)
             break
+    if hit is None and prominent:
+        for i, line in enumerate(doc.lines[:40]):
+            if is_prominent(line) and usable(i):
+                hit = _Hit(line, 0.55, i)
+                break
     if hit is None and id_line is not None:
         # The id is often in the footer: "Firma ApS · Vej 1 · CVR 12345678".
         before = CVR_RE.split(doc.lines[id_line])[0].strip(" ·|-,")
@@ -473,12 +483,17 @@ def _due_from_terms(doc: _Doc, issue: date | None) -> _Hit | None:
 
 
 def extract_fields(
-    text: str, *, kind: Kind = "pdf_text", line_confidence: Sequence[float] | None = None
+    text: str,
+    *,
+    kind: Kind = "pdf_text",
+    line_confidence: Sequence[float] | None = None,
+    prominent: Sequence[str] = (),
 ) -> ExtractedBill:
     """Read an ``ExtractedBill`` out of a bill's text.
 
     ``line_confidence`` (one value 0..1 per line of ``text``) scales each field by how well
-    its line was read, as OCR reports it; a text layer is read perfectly.
+    its line was read, as OCR reports it; a text layer is read perfectly. ``prominent`` are the
+    texts printed largest at the top of the first page: likely the supplier's name.
     """
     text = text[:MAX_TEXT_CHARS]
     doc = _Doc(text, line_confidence)
@@ -505,7 +520,7 @@ def extract_fields(
     bill.due_date = doc.field(due)
 
     id_line = _supplier_ids(doc, bill)
-    name_line = _supplier_name(doc, bill, id_line)
+    name_line = _supplier_name(doc, bill, id_line, [" ".join(p.split()) for p in prominent])
     _supplier_address(doc, bill, name_line)
 
     credit_line = next((i for i, ln in enumerate(doc.lines) if CREDIT_RE.search(ln)), None)

@@ -6,6 +6,7 @@ own word confidences on the line it came from, and by ``OCR_FACTOR`` on top.
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import subprocess
@@ -30,15 +31,20 @@ OCR_FACTOR = 0.9
 OCR_TIMEOUT_SECONDS = 60
 
 
+@functools.lru_cache(maxsize=1)
 def tesseract_available() -> bool:
-    """Whether the tesseract binary with the Danish and English models is installed."""
+    """Whether the tesseract binary with the Danish and English models is installed.
+
+    Asked once per process (it runs ``tesseract --list-langs``); restart the worker after
+    installing tesseract.
+    """
     if shutil.which("tesseract") is None:
         return False
     try:
         import pytesseract
 
         langs = set(pytesseract.get_languages(config=""))
-    except Exception:  # noqa: BLE001 - any failure means "not usable"
+    except Exception:  # any failure means "not usable"
         return False
     return {"dan", "eng"} <= langs
 
@@ -52,7 +58,7 @@ def _require_tesseract() -> None:
 
 def _open_images(data: bytes):
     """The frames of a picture file (a TIFF may hold several pages) as greyscale images."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, ImageSequence
 
     try:
         image = Image.open(io.BytesIO(data))
@@ -69,7 +75,7 @@ def _open_images(data: bytes):
         return frames
     except IngestError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Exception) as exc:
+    except Exception as exc:  # Pillow raises many types on a damaged or hostile file
         raise IngestError("image_unreadable", f"{type(exc).__name__}: {str(exc)[:160]}") from exc
 
 
@@ -104,14 +110,18 @@ def render_pdf_pages(data: bytes, max_pages: int = MAX_OCR_PAGES, dpi: int = REN
     return pages
 
 
-def ocr_images(images) -> tuple[str, list[float]]:
-    """OCR the images: the text, one line per text line, and each line's confidence 0..1."""
+def ocr_images(images, prominent: list[str] | None = None) -> tuple[str, list[float]]:
+    """OCR the images: the text, one line per text line, and each line's confidence 0..1.
+
+    If ``prominent`` is given, it receives the lines in the largest type at the top of the
+    first page (by tesseract's word heights), where a supplier prints its name.
+    """
     _require_tesseract()
     import pytesseract
 
     lines: list[str] = []
     confs: list[float] = []
-    for image in images:
+    for page, image in enumerate(images):
         try:
             data = pytesseract.image_to_data(
                 image,
@@ -126,30 +136,46 @@ def ocr_images(images) -> tuple[str, list[float]]:
             raise IngestError("ocr_unavailable") from exc
         except pytesseract.TesseractError as exc:
             raise IngestError("ocr_failed", str(exc)[:160]) from exc
-        grouped: dict[tuple[int, int, int], list[tuple[str, float]]] = {}
+        grouped: dict[tuple[int, int, int], list[tuple[str, float, int, int]]] = {}
         for i, word in enumerate(data["text"]):
             word = (word or "").strip()
             conf = float(data["conf"][i])
             if not word or conf < 0:
                 continue
             key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            grouped.setdefault(key, []).append((word, conf))
+            grouped.setdefault(key, []).append((word, conf, data["height"][i], data["top"][i]))
+        page_lines: list[tuple[str, int, int]] = []
         for key in sorted(grouped):
             words = grouped[key]
-            lines.append(" ".join(w for w, _ in words))
-            confs.append(sum(c for _, c in words) / len(words) / 100.0)
+            text = " ".join(w[0] for w in words)
+            lines.append(text)
+            confs.append(sum(w[1] for w in words) / len(words) / 100.0)
+            heights = sorted(w[2] for w in words)
+            page_lines.append((text, heights[len(heights) // 2], min(w[3] for w in words)))
+        if page == 0 and prominent is not None and page_lines:
+            prominent.extend(_prominent_lines(page_lines, image.size[1]))
         lines.append("")
         confs.append(1.0)
     return "\n".join(lines), confs
 
 
+def _prominent_lines(page_lines: list[tuple[str, int, int]], page_height: int) -> list[str]:
+    """Lines set noticeably larger than the body text, in the top 40 % of the page."""
+    heights = sorted(h for _, h, _ in page_lines)
+    body = heights[len(heights) // 2]
+    big = [(t, h) for t, h, top in page_lines if top <= page_height * 0.4 and h >= body * 1.3]
+    big.sort(key=lambda item: -item[1])
+    return [t for t, _ in big[:5]]
+
+
 def extract_ocr(images) -> ExtractedBill:
     """Read a bill from page images through OCR."""
-    text, confs = ocr_images(images)
+    prominent: list[str] = []
+    text, confs = ocr_images(images, prominent)
     if not text.strip():
         raise IngestError("ocr_failed", "no text was recognised")
     scaled = [c * OCR_FACTOR for c in confs]
-    return extract_fields(text, kind="ocr", line_confidence=scaled)
+    return extract_fields(text, kind="ocr", line_confidence=scaled, prominent=prominent)
 
 
 def extract_image(data: bytes) -> ExtractedBill:

@@ -10,7 +10,8 @@ from .types import ExtractedBill
 
 def extract_pdf(data: bytes) -> ExtractedBill:
     """Read a bill from a PDF; a scan saved as PDF (no text layer) goes through OCR."""
-    texts = pdf_page_texts(data)
+    prominent: list[str] = []
+    texts = pdf_page_texts(data, prominent=prominent)
     if not has_text(texts):
         return extract_scanned_pdf(data)
-    return extract_fields("\n".join(texts), kind="pdf_text")
+    return extract_fields("\n".join(texts), kind="pdf_text", prominent=prominent)

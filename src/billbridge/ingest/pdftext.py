@@ -13,10 +13,16 @@ MAX_PAGES = 20
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def pdf_page_texts(data: bytes, max_pages: int = MAX_PAGES) -> list[str]:
-    """The text layer of each of the first ``max_pages`` pages ('' for a page without one)."""
+def pdf_page_texts(
+    data: bytes, max_pages: int = MAX_PAGES, prominent: list[str] | None = None
+) -> list[str]:
+    """The text layer of each of the first ``max_pages`` pages ('' for a page without one).
+
+    If ``prominent`` is given, it receives the largest-type texts at the top of page one
+    (where a supplier prints its name), biggest first.
+    """
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+    from pypdf.errors import FileNotDecryptedError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -26,8 +32,13 @@ def pdf_page_texts(data: bytes, max_pages: int = MAX_PAGES) -> list[str]:
             except Exception as exc:
                 raise IngestError("pdf_encrypted") from exc
         texts = []
-        for page in reader.pages[:max_pages]:
-            texts.append(page.extract_text() or "")
+        for index, page in enumerate(reader.pages[:max_pages]):
+            if index == 0 and prominent is not None:
+                runs: list[tuple[float, float, str]] = []
+                texts.append(page.extract_text(visitor_text=_collector(runs)) or "")
+                prominent.extend(_prominent(runs, float(page.mediabox.height or 842)))
+            else:
+                texts.append(page.extract_text() or "")
         if not texts:
             raise IngestError("pdf_unreadable", "the PDF has no pages")
         return texts
@@ -35,8 +46,34 @@ def pdf_page_texts(data: bytes, max_pages: int = MAX_PAGES) -> list[str]:
         raise
     except FileNotDecryptedError as exc:
         raise IngestError("pdf_encrypted") from exc
-    except (PdfReadError, RecursionError, MemoryError, Exception) as exc:  # noqa: BLE001
+    except Exception as exc:  # pypdf raises many types on a damaged or hostile file
         raise IngestError("pdf_unreadable", f"{type(exc).__name__}: {str(exc)[:160]}") from exc
+
+
+def _collector(runs: list[tuple[float, float, str]]):
+    def visit(text, cm, tm, font_dict, font_size) -> None:
+        if not text or not text.strip() or len(runs) > 2000:
+            return
+        try:
+            scale = max(abs(tm[0]), abs(tm[3]), 1e-3) * max(abs(cm[0]), abs(cm[3]), 1e-3)
+            y = float(tm[5]) * max(abs(cm[3]), 1e-3) + float(cm[5])
+            runs.append((float(font_size) * scale, y, text.strip()))
+        except (TypeError, ValueError, IndexError):
+            pass
+
+    return visit
+
+
+def _prominent(runs: list[tuple[float, float, str]], page_height: float) -> list[str]:
+    """Texts in the largest type in the top 40 % of the page, biggest first."""
+    top = [r for r in runs if r[1] >= page_height * 0.6]
+    if not top:
+        return []
+    sizes = sorted(r[0] for r in runs)
+    body = sizes[len(sizes) // 2]
+    big = [r for r in top if r[0] >= body * 1.3]
+    big.sort(key=lambda r: (-r[0], -r[1]))
+    return [r[2] for r in big[:5]]
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -45,7 +82,7 @@ def pdf_page_count(data: bytes) -> int:
 
     try:
         return len(PdfReader(io.BytesIO(data), strict=False).pages)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # pypdf raises many types on a damaged or hostile file
         raise IngestError("pdf_unreadable", f"{type(exc).__name__}: {str(exc)[:160]}") from exc
 
 

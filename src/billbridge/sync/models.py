@@ -82,3 +82,6 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.method} {self.path} → {self.status}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
@@ -20,11 +21,13 @@ def url_exists(path: str) -> bool:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    # Each language named in itself ("Dansk", "English"), never translated.
+    context: dict[str, Any] = {"language_choices": settings.LANGUAGES}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return context
     company = getattr(request, "company", None)
-    context: dict[str, Any] = {"user_companies": list(user.companies())}
+    context["user_companies"] = list(user.companies())
     if company is not None:
         membership = request.membership  # type: ignore[attr-defined]
         audit = f"/c/{company.pk}/settings/audit/"

@@ -192,9 +192,8 @@ class BillFilterForm(forms.Form):
         self.fields["supplier"].choices = [("", _("All suppliers")), *suppliers]
         categories = company.categories.order_by("name").values_list("pk", "name")
         self.fields["category"].choices = [("", _("All categories")), *categories]
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Supplier, invoice number or text")}
-        )
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("Supplier, invoice number or text")
 
     def filters(self) -> dict[str, Any]:
         if not self.is_bound:

@@ -83,12 +83,21 @@ def _payment_out(payment: Payment) -> dict[str, Any]:
     }
 
 
+def _namespace(request: HttpRequest) -> str:
+    """The API's URL namespace as mounted ("api"), so links work wherever it is mounted."""
+    match = getattr(request, "resolver_match", None)
+    return (match.namespace if match else "") or "api"
+
+
 def bill_out(request: HttpRequest, bill: Bill) -> dict[str, Any]:
     """The bill as the API shows it; amounts are strings with two decimals."""
     document_url = None
     if bill.document:
         document_url = request.build_absolute_uri(
-            reverse("api:bill_document", kwargs={"company_id": bill.company_id, "bill_id": bill.pk})
+            reverse(
+                f"{_namespace(request)}:bill_document",
+                kwargs={"company_id": bill.company_id, "bill_id": bill.pk},
+            )
         )
     payment = getattr(bill, "payment", None)
     records = sorted(bill.sync_records.all(), key=lambda r: (r.provider, r.kind))

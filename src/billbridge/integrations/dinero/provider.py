@@ -134,7 +134,12 @@ class DineroProvider:
         if row not in found:
             return None
         status = found[row]
-        data.update(id=row, version=status.get("Version"), gen=data.get("gen", 0))
+        data.update(
+            id=row,
+            version=status.get("Version"),
+            gen=data.get("gen", 0),
+            voucher=status.get("VoucherNumber"),
+        )
         data["booked"] = status.get("Status") == "Booked"
         data.setdefault("balancing_account", self._row(entry, data).balancing_account)
         if data.get("payment_pending"):

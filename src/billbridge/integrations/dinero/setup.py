@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -186,7 +186,7 @@ def import_chart(company: Company, accounts: list[Account]) -> ImportResult:
                 by_number[category.account_number] = category
             elif not category.archived:
                 to_archive.append(category.pk)
-        to_update: list[Category] = []
+        to_update: list[tuple[str, str, str, bool, int]] = []
         to_create: list[Category] = []
         for number, account in wanted.items():
             category = by_number.get(number)
@@ -201,15 +201,13 @@ def import_chart(company: Company, accounts: list[Account]) -> ImportResult:
                     )
                 )
                 continue
-            category.name = account.name[:200]
-            category.vat_code = account.vat_code[:20]
-            category.imported_from = PROVIDER
-            category.archived = False
-            to_update.append(category)
+            values = (account.name[:200], account.vat_code[:20], PROVIDER, False)
+            if (category.name, category.vat_code, category.imported_from, category.archived) != (
+                values
+            ):
+                to_update.append((*values, category.pk))
         Category.objects.bulk_create(to_create, batch_size=500)
-        Category.objects.bulk_update(
-            to_update, ["name", "vat_code", "imported_from", "archived"], batch_size=500
-        )
+        _update_categories(to_update)
         archived = Category.objects.filter(pk__in=to_archive).update(archived=True)
         forgotten = Supplier.objects.filter(
             company=company, remembered_category__isnull=False
@@ -221,6 +219,22 @@ def import_chart(company: Company, accounts: list[Account]) -> ImportResult:
         suppliers_forgotten=forgotten,
         seconds=time.perf_counter() - started,
     )
+
+
+def _update_categories(rows: list[tuple[str, str, str, bool, int]]) -> None:
+    """One prepared UPDATE run for many rows: Django's bulk_update builds a CASE per field,
+    which costs seconds for a 1,000-account chart; executemany costs milliseconds."""
+    if not rows:
+        return
+    meta = Category._meta
+    columns = [meta.get_field(f).column for f in ("name", "vat_code", "imported_from", "archived")]
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    sql = (
+        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {sets} "
+        f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def categories_that_would_be_overwritten(company: Company) -> int:

@@ -11,6 +11,7 @@ goes back to the company step, so reloading a page mid-flow resumes there (S-d10
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import asdict
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -148,6 +150,17 @@ def _optional_url(name: str, **kwargs: Any) -> str:
         return ""
 
 
+def _account_labels(integration: Integration | None) -> dict[str, str]:
+    """The chosen accounts as "number name", from the chart fetched at connect time."""
+    chosen = integration.settings if integration is not None else {}
+    names = {a.number: a.name for a in setup.accounts_of(integration)} if integration else {}
+    return {
+        f"{key.split('_')[0]}_label": f"{number} {names.get(number, '')}".strip()
+        for key in ("fallback_account", "payment_account")
+        if (number := str(chosen.get(key, "")))
+    }
+
+
 def _attention_text(integration: Integration) -> str:
     """Why the integration needs attention, in plain words."""
     if integration.attention_message:
@@ -174,6 +187,7 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
             "integration": integration,
             "active": active,
             "settings": integration.settings if integration else {},
+            **_account_labels(integration),
             "attention_text": _attention_text(integration) if integration else "",
             "unsent": unsent,
             "backfill_url": backfill_url,
@@ -346,27 +360,33 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
     form = ImportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         secret = decrypt_json(state["credentials"])
-        setup.connect(
-            company,
-            request.user,
-            api_key=secret["api_key"],
-            organization_id=secret["organization_id"],
-            fallback_account=state["fallback_account"],
-            payment_account=state["payment_account"],
-            import_chart_of_accounts=form.cleaned_data["import_chart"],
-            accounts=_accounts(state),
-        )
-        request.session.pop(FLOW_KEY, None)
-        request.session[SAVED_KEY] = company.pk
-        return redirect(_url("done", company))
+        started = time.perf_counter()
+        try:
+            setup.connect(
+                company,
+                request.user,
+                api_key=secret["api_key"],
+                organization_id=secret["organization_id"],
+                fallback_account=state["fallback_account"],
+                payment_account=state["payment_account"],
+                import_chart_of_accounts=form.cleaned_data["import_chart"],
+                accounts=_accounts(state),
+            )
+        except AccountingError as error:
+            words = message_for(error.code, system="Dinero", account=error.detail)
+            form.add_error(None, ValidationError(words, code=error.code))
+        else:
+            request.session.pop(FLOW_KEY, None)
+            request.session[SAVED_KEY] = {
+                "company_id": company.pk,
+                "imported": form.cleaned_data["import_chart"],
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+            return redirect(_url("done", company))
     return _step(
         request,
         "import",
-        {
-            "form": form,
-            "overwritten": setup.categories_that_would_be_overwritten(company),
-            "chart_size": len(_accounts(state)),
-        },
+        {"form": form, "overwritten": setup.categories_that_would_be_overwritten(company)},
     )
 
 
@@ -377,15 +397,19 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
 @manager_required
 def done(request: HttpRequest, company_id: int) -> HttpResponse:
     """S-d9/S-d11: the integration is saved, and what happens now. Reloaded: S-d10."""
-    if request.session.pop(SAVED_KEY, None) != request.company.pk:
+    saved = request.session.pop(SAVED_KEY, None)
+    if not isinstance(saved, dict) or saved.get("company_id") != request.company.pk:
         return _back_to_company_step(request)
     integration = _integration(request.company)
+    categories = request.company.categories.filter(imported_from=PROVIDER, archived=False)
     return render(
         request,
         "dinero/done.html",
         {
             "integration": integration,
             "settings": integration.settings if integration else {},
+            "imported": categories.count() if saved.get("imported") else None,
+            "seconds": saved.get("seconds"),
             "unsent": _unsent_bills(request.company),
         },
     )

@@ -1,0 +1,44 @@
+"""Error codes only e-conomic's set-up and posting use → plain words (English source; Danish in
+this package's locale). Codes shared by every provider are worded in integrations/messages.py.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from billbridge.integrations.messages import message_for
+
+SYSTEM = "e-conomic"
+
+MESSAGES: dict[str, Promise] = {
+    "not_connected": _(
+        "e-conomic did not accept the agreement grant token: the app may have been removed "
+        "from the agreement, or API access is switched off. Connect e-conomic again."
+    ),
+    "no_account": _(
+        "The bill has no category mapped to an e-conomic account and no default account is "
+        "chosen. Choose one in the e-conomic set-up, then press Retry."
+    ),
+    "no_payment_account": _(
+        "The bill's payment method is not mapped to an e-conomic account. Choose one in the "
+        "e-conomic set-up, then press Retry."
+    ),
+    "no_accounting_year": _(
+        "e-conomic has no accounting year for the bill's date. Create it in e-conomic, then "
+        "press Retry."
+    ),
+    "not_configured": _(
+        "No kassekladde is chosen for this kind of entry. Finish the e-conomic set-up, then "
+        "press Retry."
+    ),
+    "unknown_journal": _("That kassekladde does not exist in e-conomic (any more)."),
+    "unknown_item": _("That payment method or category does not belong to this company."),
+}
+
+
+def error_text(code: str, detail: str = "") -> str:
+    """Plain words for an error code, in the active language."""
+    if code in MESSAGES:
+        return str(MESSAGES[code])
+    return message_for(code, system=SYSTEM, detail=detail or code)

@@ -1,0 +1,601 @@
+"""The sync engine: sync records → provider calls → posted, waiting or failed (R-3, R-4).
+
+The sync record is the truth; the queue only wakes `process()`. Exactly once, in two layers:
+  1. before a write the claimed records are marked `in_doubt` (committed); after an uncertain
+     outcome (timeout, dropped connection, a worker killed mid-call) the next attempt asks the
+     provider to `find()` the entry before posting anything;
+  2. providers write a reference chosen by us into the entry (Dinero: the row's Id, refused
+     with 409 when it exists), so even a wrongly cleared doubt cannot double a row.
+Records are claimed with a lease (`claimed_until`) by a conditional UPDATE, which is atomic on
+SQLite and PostgreSQL alike, so two workers never post the same record at once, and a worker
+that dies only delays its records by the lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.utils import timezone, translation
+
+from billbridge.bills.models import Bill, BillStatus, Payment
+from billbridge.integrations import registry
+from billbridge.integrations.base import (
+    AccountingError,
+    AccountingSystem,
+    BillSnapshot,
+    EntryToPost,
+    ErrorKind,
+    PaymentSnapshot,
+    PostedEntry,
+)
+from billbridge.integrations.messages import message_for
+from billbridge.integrations.models import Integration, IntegrationState
+from billbridge.sync.models import SyncKind, SyncRecord, SyncState
+
+log = logging.getLogger(__name__)
+
+POSTABLE = (BillStatus.UPCOMING, BillStatus.PAID)
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 600.0
+DEFAULT_BATCH = 250
+
+
+def _env(name: str, default: float) -> float:
+    from django.conf import settings
+
+    return float(getattr(settings, name, None) or os.environ.get(name) or default)
+
+
+def claim_seconds() -> float:
+    """The lease of a claim: longer than any batch's calls take (SYNC_CLAIM_SECONDS)."""
+    return _env("SYNC_CLAIM_SECONDS", 600)
+
+
+# ------------------------------------------------------------------ providers
+
+
+def provider_module(key: str) -> Any:
+    return registry.get(key).module("provider")
+
+
+def separate_payment_entries(key: str) -> bool:
+    """Does this provider post a payment as its own entry (e-conomic), or does a payment
+    change the invoice entry (Dinero)? A provider module says so with
+    SEPARATE_PAYMENT_ENTRIES; the default is its own entry."""
+    module = provider_module(key)
+    return bool(getattr(module, "SEPARATE_PAYMENT_ENTRIES", True)) if module else True
+
+
+def batch_size(key: str) -> int:
+    module = provider_module(key)
+    default = getattr(module, "BATCH_SIZE", DEFAULT_BATCH) if module else DEFAULT_BATCH
+    return int(_env("SYNC_BATCH_SIZE", default))
+
+
+def provider_for(integration: Integration) -> AccountingSystem:
+    """The provider object for an integration: `provider_for(integration)` in the provider
+    module if it has one, else its class whose `key` is the provider's key."""
+    module = provider_module(integration.provider)
+    if module is None:
+        raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", "no provider module")
+    factory: Callable[[Integration], AccountingSystem] | None = getattr(
+        module, "provider_for", None
+    )
+    if factory is None:
+        for value in vars(module).values():
+            if isinstance(value, type) and getattr(value, "key", None) == integration.provider:
+                factory = value
+                break
+    if factory is None:
+        raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", "no provider class")
+    return factory(integration)
+
+
+# ------------------------------------------------------------------ recording changes
+
+
+def active_integrations(company_id: int) -> list[Integration]:
+    return list(
+        Integration.objects.filter(
+            company_id=company_id,
+            state__in=[IntegrationState.CONNECTED, IntegrationState.NEEDS_ATTENTION],
+        )
+    )
+
+
+def touch(bill: Bill, integration: Integration, kind: str) -> SyncRecord:
+    """Create the record, or bump its version so the change is sent (same transaction as the
+    bill change). A failed record becomes waiting again: the change may be the fix."""
+    now = timezone.now()
+    record, created = SyncRecord.objects.get_or_create(
+        bill=bill,
+        provider=integration.provider,
+        kind=kind,
+        defaults={"company_id": bill.company_id, "next_attempt_at": now},
+    )
+    if not created:
+        SyncRecord.objects.filter(pk=record.pk).update(
+            version=F("version") + 1,
+            state=SyncState.WAITING,
+            next_attempt_at=now,
+            attempts=0,
+            error_code="",
+            error="",
+            error_params={},
+        )
+    return record
+
+
+def record_bill_change(bill: Bill, *, paid: bool = False) -> list[int]:
+    """What receivers do for bill_saved / bill_paid; returns the integrations to wake."""
+    if bill.status not in POSTABLE or bill.total is None or bill.issue_date is None:
+        return []
+    woken = []
+    for integration in active_integrations(bill.company_id):
+        if paid and separate_payment_entries(integration.provider):
+            touch(bill, integration, SyncKind.PAYMENT)
+        else:
+            touch(bill, integration, SyncKind.INVOICE)
+        if integration.state == IntegrationState.CONNECTED:
+            woken.append(integration.pk)
+    return woken
+
+
+# ------------------------------------------------------------------ claiming
+
+
+def due(integration: Integration, now: Any = None) -> QuerySet[SyncRecord]:
+    now = now or timezone.now()
+    return SyncRecord.objects.filter(
+        company_id=integration.company_id,
+        provider=integration.provider,
+        state=SyncState.WAITING,
+        next_attempt_at__lte=now,
+    ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+
+
+def claim(integration: Integration, limit: int) -> tuple[str, list[SyncRecord]]:
+    """Claim up to `limit` due records for this worker: (claim token, records).
+
+    The UPDATE repeats the due condition, so of two workers racing for a record exactly one
+    wins (each row is updated under the database's row lock / SQLite's write lock).
+    """
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    ids = list(
+        due(integration, now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return token, []
+    due(integration, now).filter(pk__in=ids).update(
+        claimed_until=now + timedelta(seconds=claim_seconds()), claim_token=token
+    )
+    records = list(
+        SyncRecord.objects.filter(claim_token=token)
+        .select_related(
+            "bill", "bill__supplier", "bill__category", "bill__payment_method", "bill__payment",
+            "bill__payment__payment_method",
+        )
+        .order_by("id")
+    )  # fmt: skip
+    return token, records
+
+
+def _release(records: Iterable[SyncRecord], token: str, **changes: Any) -> None:
+    ids = [r.pk for r in records]
+    if ids:
+        SyncRecord.objects.filter(pk__in=ids, claim_token=token).update(
+            claimed_until=None, claim_token="", **changes
+        )
+
+
+# ------------------------------------------------------------------ snapshots
+
+
+def bill_snapshot(bill: Bill) -> BillSnapshot:
+    supplier = bill.supplier
+    return BillSnapshot(
+        bill_id=bill.pk,
+        supplier_name=supplier.name if supplier else "",
+        supplier_cvr=supplier.cvr if supplier else "",
+        supplier_vat_number=supplier.vat_number if supplier else "",
+        supplier_country=supplier.country if supplier else "",
+        supplier_address=supplier.address if supplier else "",
+        invoice_number=bill.invoice_number,
+        issue_date=bill.issue_date,  # type: ignore[arg-type]  # postable bills have one
+        due_date=bill.due_date,
+        currency=bill.currency,
+        total=bill.total,  # type: ignore[arg-type]
+        vat_amount=bill.vat_amount,
+        text=bill.text,
+        category_id=bill.category_id,
+        category_account=bill.category.account_number if bill.category else "",
+        payment_method_id=bill.payment_method_id,
+        payment_method_account=bill.payment_method.account_number if bill.payment_method else "",
+        document_name=bill.document_name,
+        document_content_type=bill.document_content_type,
+    )
+
+
+def payment_snapshot(bill: Bill) -> PaymentSnapshot | None:
+    try:
+        payment: Payment = bill.payment
+    except Payment.DoesNotExist:
+        return None
+    return PaymentSnapshot(
+        date=payment.date,
+        amount=payment.amount,
+        currency=payment.currency,
+        payment_method_id=payment.payment_method_id,
+        payment_method_account=payment.payment_method.account_number,
+    )
+
+
+def _document(bill: Bill) -> bytes | None:
+    if not bill.document:
+        return None
+    try:
+        with bill.document.open("rb") as fh:
+            return fh.read()
+    except OSError:
+        log.warning("document of bill %s is missing", bill.pk)
+        return None
+
+
+def entry_for(record: SyncRecord) -> EntryToPost:
+    bill = record.bill
+    return EntryToPost(
+        sync_record_id=record.pk,
+        kind=record.kind,
+        bill=bill_snapshot(bill),
+        payment=payment_snapshot(bill),
+        idempotency_key=f"billbridge-{record.pk}-v{record.version}",
+        reference=f"billbridge-{record.company_id}-{record.pk}",
+        remote_data=dict(record.remote_data or {}),
+        document=_document(bill),
+    )
+
+
+# ------------------------------------------------------------------ outcomes
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    """Seconds until the next attempt: 2 s doubling to 10 min, with jitter, never sooner
+    than the system's Retry-After."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+    if retry_after is not None:
+        delay = max(delay, float(retry_after))
+    return delay
+
+
+def _words(exc: AccountingError, system: str) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"system": system}
+    for name in ("account", "currency"):
+        if getattr(exc, name, ""):
+            params[name] = getattr(exc, name)
+    if exc.code == "rejected":
+        params["detail"] = exc.detail[:300]
+    with translation.override("en"):
+        return message_for(exc.code, **params)[:500], params
+
+
+def _posted(record: SyncRecord, token: str, posted: PostedEntry, version: int) -> None:
+    SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(
+        posted_version=version,
+        remote_reference=posted.remote_reference or F("remote_reference"),
+        remote_data=posted.remote_data,
+        in_doubt=False,
+        attempts=0,
+        error_code="",
+        error="",
+        error_params={},
+        claimed_until=None,
+        claim_token="",
+        state=Case(
+            When(version__lte=version, then=Value(SyncState.POSTED)),
+            default=Value(SyncState.WAITING),
+        ),
+        next_attempt_at=timezone.now(),
+    )
+
+
+def _system_name(key: str) -> str:
+    try:
+        return registry.get(key).name
+    except KeyError:
+        return key
+
+
+def hold(integration: Integration, exc: AccountingError) -> None:
+    """Credentials failed: the integration needs attention and posts nothing until fixed."""
+    message, _ = _words(exc, _system_name(integration.provider))
+    Integration.objects.filter(pk=integration.pk).update(
+        state=IntegrationState.NEEDS_ATTENTION,
+        attention_code=exc.code[:60],
+        attention_message=message,
+        updated_at=timezone.now(),
+    )
+
+
+def _failed(
+    integration: Integration,
+    records: Sequence[SyncRecord],
+    token: str,
+    exc: AccountingError,
+    wake: list[float],
+) -> None:
+    """Apply one error to some records, by what its kind asks for."""
+    if not records:
+        return
+    now = timezone.now()
+    message, params = _words(exc, _system_name(integration.provider))
+    if exc.kind == ErrorKind.CREDENTIALS:
+        hold(integration, exc)
+        _release(records, token, in_doubt=False, error_code=exc.code[:60], error=message,
+                 error_params=params)  # fmt: skip
+        return
+    if exc.kind == ErrorKind.REJECTED:
+        _release(
+            records,
+            token,
+            state=SyncState.FAILED,
+            in_doubt=False,
+            attempts=F("attempts") + 1,
+            error_code=exc.code[:60],
+            error=message,
+            error_params=params,
+        )
+        return
+    # RATE_LIMITED, UNAVAILABLE: nothing was written. UNCERTAIN: it may have been → find().
+    for record in records:
+        delay = backoff(record.attempts + 1, exc.retry_after)
+        wake.append(delay)
+        _release(
+            [record],
+            token,
+            in_doubt=exc.kind == ErrorKind.UNCERTAIN,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + timedelta(seconds=delay),
+            error_code=exc.code[:60],
+            error=message,
+            error_params=params,
+        )
+
+
+# ------------------------------------------------------------------ processing
+
+
+def process(integration_id: int, *, budget_seconds: float = 30.0) -> dict[str, Any]:
+    """Post what is due for one integration, batch after batch, within a time budget.
+
+    Returns {"handled", "more" (due records left), "wake_in" (seconds until the earliest
+    rescheduled record, or None)}; the task layer re-enqueues accordingly.
+    """
+    started = time.monotonic()
+    handled = 0
+    wake: list[float] = []
+    integration = Integration.objects.filter(pk=integration_id).first()
+    if integration is None or integration.state != IntegrationState.CONNECTED:
+        return {"handled": 0, "more": False, "wake_in": None}
+    limit = batch_size(integration.provider)
+    provider: AccountingSystem | None = None
+    try:
+        while time.monotonic() - started < budget_seconds:
+            token, records = claim(integration, limit)
+            if not records:
+                break
+            if provider is None:
+                try:
+                    provider = provider_for(integration)
+                except AccountingError as exc:
+                    _failed(integration, records, token, exc, wake)
+                    break
+            handled += len(records)
+            if not _batch(integration, provider, token, records, wake):
+                break
+            integration.refresh_from_db(fields=["state"])
+            if integration.state != IntegrationState.CONNECTED:
+                break
+    finally:
+        close = getattr(provider, "close", None)
+        if close is not None:
+            close()
+    integration.refresh_from_db(fields=["state"])
+    more = integration.state == IntegrationState.CONNECTED and due(integration).exists()
+    return {"handled": handled, "more": more, "wake_in": min(wake) if wake else None}
+
+
+def _batch(
+    integration: Integration,
+    provider: AccountingSystem,
+    token: str,
+    records: list[SyncRecord],
+    wake: list[float],
+) -> bool:
+    """One claimed batch. False when the integration must stop (credentials)."""
+    to_post: list[SyncRecord] = []
+    entries: list[EntryToPost] = []
+    # 1. Doubt first: did an earlier uncertain write land?
+    for record in records:
+        entry = entry_for(record)
+        if record.in_doubt:
+            try:
+                found = provider.find(entry)
+            except AccountingError as exc:
+                rest = [r for r in records if r not in to_post]
+                _failed(integration, rest, token, exc, wake)
+                _release(to_post, token)
+                return exc.kind != ErrorKind.CREDENTIALS
+            if found is not None:
+                record.posted_version = record.attempt_version
+                record.remote_data = found.remote_data
+                if record.attempt_version >= record.version:
+                    _posted(record, token, found, record.attempt_version)
+                    continue
+                SyncRecord.objects.filter(pk=record.pk).update(
+                    posted_version=record.attempt_version,
+                    remote_reference=found.remote_reference,
+                    remote_data=found.remote_data,
+                    in_doubt=False,
+                )
+                entry = entry_for(record)  # now an update of the found row
+            else:
+                SyncRecord.objects.filter(pk=record.pk).update(in_doubt=False)
+        to_post.append(record)
+        entries.append(entry)
+    if not to_post:
+        return True
+    # 2. Doubt before the write, committed: a crash from here on is found again by find().
+    for record in to_post:
+        record.attempt_version = record.version
+    with transaction.atomic():
+        for version in {r.version for r in to_post}:
+            SyncRecord.objects.filter(
+                pk__in=[r.pk for r in to_post if r.version == version], claim_token=token
+            ).update(in_doubt=True, attempt_version=version)
+    # 3. The write.
+    try:
+        results: Sequence[PostedEntry | AccountingError] = provider.post(entries)
+    except AccountingError as exc:
+        _failed(integration, to_post, token, exc, wake)
+        return exc.kind != ErrorKind.CREDENTIALS
+    except Exception as exc:  # a bug: leave the records in doubt, retry later
+        log.exception("provider %s failed", integration.provider)
+        error = AccountingError(ErrorKind.UNCERTAIN, "unavailable", repr(exc)[:300])
+        _failed(integration, to_post, token, error, wake)
+        return True
+    # 4. Outcomes.
+    go_on = True
+    errors: dict[tuple[ErrorKind, str], tuple[AccountingError, list[SyncRecord]]] = {}
+    with transaction.atomic():
+        for record, result in zip(to_post, results, strict=True):
+            if isinstance(result, PostedEntry):
+                _posted(record, token, result, record.attempt_version)
+            else:
+                key = (result.kind, result.code + repr(getattr(result, "account", "")))
+                errors.setdefault(key, (result, []))[1].append(record)
+        for exc, group in errors.values():
+            _failed(integration, group, token, exc, wake)
+            if exc.kind == ErrorKind.CREDENTIALS:
+                go_on = False
+    return go_on
+
+
+# ------------------------------------------------------------------ people's actions
+
+
+def _wake_after_commit(integration_id: int) -> None:
+    def enqueue() -> None:
+        from billbridge.sync import tasks
+
+        tasks.enqueue(integration_id)
+
+    transaction.on_commit(enqueue)
+
+
+def retry(record: SyncRecord) -> None:
+    """Send the record again now (after fixing a category, an account…)."""
+    SyncRecord.objects.filter(pk=record.pk).update(
+        state=SyncState.WAITING,
+        next_attempt_at=timezone.now(),
+        attempts=0,
+        error_code="",
+        error="",
+        error_params={},
+    )
+    integration = Integration.objects.filter(
+        company_id=record.company_id, provider=record.provider
+    ).first()
+    if integration is not None:
+        _wake_after_commit(integration.pk)
+
+
+def resume(integration: Integration) -> int:
+    """After a (re)connect: every waiting record is due now, and a worker is woken."""
+    count = SyncRecord.objects.filter(
+        company_id=integration.company_id,
+        provider=integration.provider,
+        state=SyncState.WAITING,
+    ).update(next_attempt_at=timezone.now(), attempts=0)
+    _wake_after_commit(integration.pk)
+    return count
+
+
+def backfill(integration: Integration) -> int:
+    """R-4: sync records for every postable bill that has none yet → how many were made."""
+    bills = Bill.objects.filter(
+        company_id=integration.company_id,
+        status__in=POSTABLE,
+        total__isnull=False,
+        issue_date__isnull=False,
+    )
+    have = set(
+        SyncRecord.objects.filter(
+            company_id=integration.company_id, provider=integration.provider
+        ).values_list("bill_id", "kind")
+    )
+    separate = separate_payment_entries(integration.provider)
+    now = timezone.now()
+    new: list[SyncRecord] = []
+    for bill_id, status in bills.values_list("pk", "status"):
+        kinds = [SyncKind.INVOICE]
+        if separate and status == BillStatus.PAID:
+            kinds.append(SyncKind.PAYMENT)
+        for kind in kinds:
+            if (bill_id, kind) not in have:
+                new.append(
+                    SyncRecord(
+                        company_id=integration.company_id,
+                        bill_id=bill_id,
+                        provider=integration.provider,
+                        kind=kind,
+                        next_attempt_at=now,
+                    )
+                )
+    with transaction.atomic():
+        SyncRecord.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        if integration.state == IntegrationState.CONNECTED:
+            _wake_after_commit(integration.pk)
+    return len(new)
+
+
+def progress(integration: Integration) -> dict[str, int]:
+    """How far sending has come: posted / total, with waiting and failed, from the DB."""
+    qs = SyncRecord.objects.filter(company_id=integration.company_id, provider=integration.provider)
+    counts = {state: 0 for state in SyncState.values}
+    for state, n in _count(qs):
+        counts[state] = n
+    total = sum(counts.values())
+    return {
+        "total": total,
+        "posted": counts[SyncState.POSTED],
+        "waiting": counts[SyncState.WAITING],
+        "failed": counts[SyncState.FAILED],
+        "percent": int(100 * counts[SyncState.POSTED] / total) if total else 100,
+    }
+
+
+def _count(qs: QuerySet[SyncRecord]) -> list[tuple[str, int]]:
+    from django.db.models import Count
+
+    return [(row["state"], row["n"]) for row in qs.values("state").annotate(n=Count("id"))]
+
+
+def due_integration_ids() -> list[int]:
+    """Connected integrations with something due: what the periodic sweep wakes."""
+    now = timezone.now()
+    out = []
+    for integration in Integration.objects.filter(state=IntegrationState.CONNECTED):
+        if due(integration, now).exists():
+            out.append(integration.pk)
+    return out

@@ -1,0 +1,89 @@
+"""The OpenAPI description (SPEC §7: a REST API with an OpenAPI description)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import resolve
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_OPERATIONS = {
+    ("post", "/api/v1/auth/token"),
+    ("get", "/api/v1/companies"),
+    ("get", "/api/v1/companies/{company_id}/bills"),
+    ("post", "/api/v1/companies/{company_id}/bills"),
+    ("get", "/api/v1/companies/{company_id}/bills/{bill_id}"),
+    ("patch", "/api/v1/companies/{company_id}/bills/{bill_id}"),
+    ("get", "/api/v1/companies/{company_id}/bills/{bill_id}/document"),
+    ("post", "/api/v1/companies/{company_id}/bills/{bill_id}/payments"),
+    ("post", "/api/v1/companies/{company_id}/bills/{bill_id}/not-a-duplicate"),
+    ("get", "/api/v1/companies/{company_id}/suppliers"),
+    ("get", "/api/v1/companies/{company_id}/suppliers/{supplier_id}"),
+    ("get", "/api/v1/companies/{company_id}/categories"),
+    ("post", "/api/v1/companies/{company_id}/categories"),
+    ("get", "/api/v1/companies/{company_id}/categories/{category_id}"),
+    ("patch", "/api/v1/companies/{company_id}/categories/{category_id}"),
+    ("get", "/api/v1/companies/{company_id}/payment-methods"),
+    ("post", "/api/v1/companies/{company_id}/payment-methods"),
+    ("get", "/api/v1/companies/{company_id}/payment-methods/{payment_method_id}"),
+    ("patch", "/api/v1/companies/{company_id}/payment-methods/{payment_method_id}"),
+    ("get", "/api/v1/companies/{company_id}/products"),
+    ("post", "/api/v1/companies/{company_id}/products"),
+    ("delete", "/api/v1/companies/{company_id}/products/{code}"),
+}
+
+
+@pytest.fixture
+def openapi(client) -> dict:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def test_openapi_lists_every_route(openapi):
+    operations = {(method, path) for path, item in openapi["paths"].items() for method in item}
+    assert operations >= EXPECTED_OPERATIONS
+
+
+def test_openapi_is_version_3(openapi):
+    assert openapi["openapi"].startswith("3.")
+    assert openapi["info"]["title"] == "billbridge"
+
+
+def test_openapi_declares_bearer_auth(openapi):
+    schemes = openapi["components"]["securitySchemes"]
+    assert schemes["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_openapi_describes_money_as_strings(openapi):
+    """§7 money: amounts are decimal strings, never JSON numbers."""
+    schemas = openapi["components"]["schemas"]
+    assert schemas["BillOut"]["properties"]["total"]["anyOf"][0]["type"] == "string"
+    assert schemas["BillOut"]["properties"]["vat_amount"]["type"] == "string"
+    assert schemas["PaymentOut"]["properties"]["amount"]["type"] == "string"
+    money_in = {s.get("type") for s in schemas["PaymentIn"]["properties"]["amount"]["anyOf"]}
+    assert money_in == {"string", "integer"}
+
+
+def test_bill_create_accepts_json_and_multipart(openapi):
+    body = openapi["paths"]["/api/v1/companies/{company_id}/bills"]["post"]["requestBody"]
+    assert set(body["content"]) == {"application/json", "multipart/form-data"}
+    form = body["content"]["multipart/form-data"]["schema"]["properties"]
+    assert form["document"] == {
+        "type": "string",
+        "format": "binary",
+        "description": "The bill's document: PDF, image or e-invoice XML.",
+    }
+
+
+def test_docs_page_is_served(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content
+
+
+def test_project_urls_mount_the_api_at_api_v1(settings):
+    """The tests run the API alone; the product's own URLconf must serve it at /api/v1/."""
+    settings.ROOT_URLCONF = "billbridge.urls"
+    assert resolve("/api/v1/openapi.json").url_name == "openapi-json"

@@ -1,0 +1,173 @@
+"""The Dinero seed guide walked in a real browser (Debian's chromium through Playwright),
+against the live server and the Dinero emulator, in Danish as the guide is written:
+log in → Integrationer → Dinero → CONNECT DINERO → Yes, Allow → the company → API-nøgle and
+Firma ID (a wrong key first) → 99999 / 55000 → import the chart → Save → the confirmation;
+then a bill added in billbridge lands in the emulator's kassekladde (S-d11)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from tools.compile_translations import compile_all
+
+from billbridge.accounts.services import add_product
+from tests.conftest import PASSWORD
+from tests.emulators.conftest import RunningEmulator, launch_emulator
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
+# are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+compile_all()  # before any catalog is loaded: the walk is in Danish
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[RunningEmulator]:
+    running = launch_emulator("dinero")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def danish_page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="da-DK", extra_http_headers={"Accept-Language": "da"})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def dinero(emulator: RunningEmulator, settings: Any) -> RunningEmulator:
+    emulator.reset()
+    creds = emulator.credentials()
+    settings.DINERO_API_URL = emulator.base_url
+    settings.DINERO_AUTH_URL = f"{emulator.base_url}/dineroapi/oauth/token"
+    settings.DINERO_CLIENT_ID = creds["client_id"]
+    settings.DINERO_CLIENT_SECRET = creds["client_secret"]
+    return emulator
+
+
+def snap(page: Page, name: str) -> None:
+    """A screenshot per step when BILLBRIDGE_SCREENSHOTS names a folder (for people, not asserts)."""
+    if folder := os.environ.get("BILLBRIDGE_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(folder, f"dinero-{name}.png"), full_page=True)
+
+
+def kassekladde(emulator: RunningEmulator, org: str) -> list[dict[str, Any]]:
+    response = emulator.client.get(f"/_emulator/organizations/{org}/ledgeritems")
+    response.raise_for_status()
+    return list(response.json())
+
+
+def test_the_seed_guide_walked_in_a_browser(
+    live_server: Any, danish_page: Page, dinero: RunningEmulator, user: Any, company: Any
+) -> None:
+    page = danish_page
+    add_product(company, "integrate", by=user)
+    org = next(o for o in dinero.credentials()["organizations"] if o["organization_id"] == "112233")
+    continue_button = page.get_by_role("button", name=re.compile("^(Fortsæt|Continue)$"))
+
+    # Log in.
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^(Log ind|Log in)$")).click()
+    page.wait_for_url(re.compile(r"/c/\d+/"))
+
+    # 1-3. Integrationer → Dinero → the Dinero page.
+    page.locator("nav.menu").get_by_role("link", name=re.compile("^Integration")).click()
+    page.locator("[data-provider=dinero] h2").get_by_role("link", name="Dinero").click()
+    expect(page.get_by_role("heading", name="Dinero", exact=True)).to_be_visible()
+    expect(page.get_by_text("Forudsætninger")).to_be_visible()
+
+    # 4. CONNECT DINERO. 5. Yes, Allow.
+    snap(page, "1-page")
+    page.get_by_role("link", name="CONNECT DINERO").click()
+    expect(page.get_by_role("heading", name="Må billbridge forbindes med din Dinero-konto?"))
+    snap(page, "2-consent")
+    page.get_by_role("button", name="Yes, Allow").click()
+
+    # 6. The company account; the hint about another e-mail address is there.
+    expect(page.get_by_test_id("company-hint")).to_contain_text("anden emailadresse")
+    snap(page, "3-company")
+    page.get_by_label("Nordlys Design ApS").check()
+    continue_button.click()
+
+    # 7. API-nøgle and Firma ID: first a wrong key, then the right one.
+    api_key = page.get_by_label("API-nøgle")
+    org_id = page.get_by_label("Firma ID")
+    api_key.fill("forkert-noegle")
+    org_id.fill(org["organization_id"])
+    continue_button.click()
+    expect(page.get_by_text("Dinero kender ikke denne API-nøgle.")).to_be_visible()
+    expect(page.get_by_label("Firma ID")).to_have_value(org["organization_id"])
+    snap(page, "4-credentials-wrong-key")
+    page.get_by_label("API-nøgle").fill(org["api_key"])
+    continue_button.click()
+
+    # 8. Fallback account 99999, counter account 55000.
+    expect(page.get_by_label("Standardkonto")).to_have_value("99999")
+    expect(page.get_by_label("Modkonto for betalinger")).to_have_value("55000")
+    assert org["api_key"] not in page.content()
+    snap(page, "5-accounts")
+    page.get_by_label("Standardkonto").select_option("99999")
+    page.get_by_label("Modkonto for betalinger").select_option("55000")
+    continue_button.click()
+
+    # 9. Import the chart. 10. Save (well under a second, S-d8). 11. The confirmation.
+    snap(page, "6-import")
+    page.get_by_label("Ja, importér kontoplanen").check()
+    started = time.monotonic()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name=re.compile("Integrationen er gemt"))).to_be_visible()
+    assert time.monotonic() - started < 3  # the import itself: well under a second
+    snap(page, "7-saved")
+    assert company.categories.filter(imported_from="dinero").exists()
+
+    # Back on the Dinero page: connected to 112233.
+    page.get_by_role("link", name="Tilbage til Dinero-siden").click()
+    expect(page.get_by_test_id("dinero-org")).to_have_text("112233")
+    snap(page, "8-connected")
+
+    # S-d11: a bill added now lands in Dinero's kassekladde.
+    page.goto(f"{live_server.url}/c/{company.pk}/bills/new/")
+    page.locator("#id_supplier_name").fill("Papirhuset A/S")
+    page.locator("#id_invoice_number").fill("PH-4711")
+    page.locator("#id_issue_date").fill("2026-11-20")
+    page.locator("#id_total").fill("1.250,00")
+    page.locator("#id_vat_amount").fill("250,00")
+    page.locator("#id_text").fill("Kontorartikler")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+
+    deadline = time.monotonic() + 15
+    rows: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        rows = [r for r in kassekladde(dinero, "112233") if "PH-4711" in (r["Description"] or "")]
+        if rows:
+            break
+        time.sleep(0.25)
+    assert len(rows) == 1, kassekladde(dinero, "112233")
+    assert rows[0]["Amount"] in (1250, 1250.0, -1250, -1250.0)
+    assert {rows[0]["AccountNumber"], rows[0]["BalancingAccountNumber"]} == {99999, 55000}

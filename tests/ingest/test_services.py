@@ -1,0 +1,122 @@
+"""Documents become bills: ANALYSING → UPCOMING with fields read (issue 6 item 3, SPEC B-6)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from billbridge.bills.models import BillStatus
+from billbridge.bills.services import BillInput, add_bill, complete_by_hand
+from billbridge.ingest.services import receive_document
+from tests.factories import CategoryFactory
+from tests.ingest import corpus
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _upload(name: str, data: bytes, content_type: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def test_an_oioubl_invoice_becomes_an_upcoming_bill_with_its_fields(company, user):
+    bill = receive_document(company, _upload("f.xml", corpus.oioubl(), "application/xml"), user=user)
+    bill.refresh_from_db()
+    source = corpus.Bill()
+    assert bill.status == BillStatus.UPCOMING
+    assert bill.invoice_number == source.number
+    assert bill.supplier.cvr == source.supplier_cvr
+    assert bill.total == source.total
+    assert bill.extraction["kind"] == "oioubl"
+
+
+def test_a_credit_note_gets_a_negative_total(company, user):
+    xml = corpus.peppol(credit_note=True)
+    bill = receive_document(company, _upload("c.xml", xml, "application/xml"), user=user)
+    bill.refresh_from_db()
+    assert bill.total < 0
+
+
+def test_a_pdf_bill_is_read_from_its_text_layer(company, user):
+    bill = receive_document(
+        company, _upload("f.pdf", corpus.bill_pdf(), "application/pdf"), user=user
+    )
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.UPCOMING
+    assert bill.extraction["kind"] == "pdf_text"
+    assert bill.total == corpus.Bill().total
+
+
+def test_supplier_memory_fills_the_category_of_a_read_bill(company, user):
+    """B-5 applies to bills read from documents too."""
+    category = CategoryFactory(company=company)
+    source = corpus.Bill()
+    add_bill(
+        company,
+        BillInput(
+            supplier_name=source.supplier_name,
+            supplier_cvr=source.supplier_cvr,
+            invoice_number="EARLIER-1",
+            issue_date=source_date(source),
+            total=Decimal("100.00"),
+            category=category,
+        ),
+    )
+    bill = receive_document(company, _upload("f.xml", corpus.oioubl(), "application/xml"), user=user)
+    bill.refresh_from_db()
+    assert bill.category == category
+
+
+def test_the_same_document_twice_is_a_duplicate_of_the_first(company, user):
+    first = receive_document(company, _upload("a.xml", corpus.oioubl(), "application/xml"), user=user)
+    second = receive_document(
+        company, _upload("b.xml", corpus.oioubl(), "application/xml"), user=user
+    )
+    second.refresh_from_db()
+    assert second.status == BillStatus.DUPLICATE
+    assert second.duplicate_of_id == first.pk
+
+
+def test_an_unreadable_document_keeps_the_bill_with_a_plain_reason(company, user):
+    bill = receive_document(
+        company, _upload("x.xml", b"<Invoice><unclosed>", "application/xml"), user=user
+    )
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.ANALYSING
+    assert "XML" in bill.extraction_error
+    assert bill.document
+
+
+def test_hostile_xml_is_refused_and_the_bill_kept(company, user):
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b"<Invoice>&e;</Invoice>"
+    )
+    bill = receive_document(company, _upload("x.xml", xxe, "application/xml"), user=user)
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.ANALYSING
+    assert "DOCTYPE" in bill.extraction_error
+
+
+def test_a_person_completes_an_unreadable_bill_by_hand(company, user):
+    bill = receive_document(
+        company, _upload("x.xml", b"<Invoice><unclosed>", "application/xml"), user=user
+    )
+    bill = complete_by_hand(
+        bill,
+        BillInput(
+            supplier_name="Typed A/S",
+            invoice_number="T-1",
+            issue_date=source_date(corpus.Bill()),
+            total=Decimal("80.00"),
+        ),
+    )
+    assert bill.status == BillStatus.UPCOMING
+    assert bill.supplier.name == "Typed A/S"
+
+
+def source_date(source):
+    import datetime as dt
+
+    return dt.date.fromisoformat(str(source.issue_date))

@@ -1,0 +1,150 @@
+"""Fixtures for tests that talk to the Dinero emulator over real HTTP (no mocks of our code).
+
+Imported by the conftests of tests/integrations/dinero and tests/sync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from django.utils import timezone
+
+from billbridge.bills.models import Bill, Category, PaymentMethod
+from billbridge.bills.services import BillInput, add_bill
+from billbridge.integrations.dinero import client as dinero_client
+from billbridge.integrations.dinero import setup
+from billbridge.integrations.models import Integration
+from billbridge.sync import engine
+from billbridge.sync.models import SyncRecord, SyncState
+from tests.emulators.conftest import RunningEmulator, launch_emulator
+
+ORG = "112233"
+OTHER_ORG = "445566"
+BENCH_ORG = "990001"
+
+
+@pytest.fixture(scope="session")
+def _dinero_process() -> Iterator[RunningEmulator]:
+    emulator = launch_emulator("dinero")
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def emu(_dinero_process: RunningEmulator, settings: Any) -> RunningEmulator:
+    """The shared Dinero emulator, reset, with the product's settings pointed at it."""
+    emulator = _dinero_process
+    if emulator.proc.poll() is not None:
+        raise RuntimeError("the Dinero emulator died")
+    emulator.reset()
+    creds = emulator.credentials()
+    settings.DINERO_API_URL = emulator.base_url
+    settings.DINERO_AUTH_URL = emulator.base_url + "/dineroapi/oauth/token"
+    settings.DINERO_CLIENT_ID = creds["client_id"]
+    settings.DINERO_CLIENT_SECRET = creds["client_secret"]
+    settings.DINERO_REQUESTS_PER_SECOND = 1000
+    settings.DINERO_BURST = 1000
+    settings.ACCOUNTING_HTTP_TIMEOUT = 2.0
+    dinero_client.TOKENS._tokens.clear()
+    return emulator
+
+
+def api_key(emulator: RunningEmulator, org: str = ORG) -> str:
+    return next(
+        o["api_key"] for o in emulator.credentials()["organizations"] if o["organization_id"] == org
+    )
+
+
+def rows(emulator: RunningEmulator, org: str = ORG) -> list[dict[str, Any]]:
+    """The emulator's kassekladde, read through its own API (a token of its own)."""
+    key = api_key(emulator, org)
+    creds = emulator.credentials()
+    token = emulator.client.post(
+        "/dineroapi/oauth/token",
+        auth=(creds["client_id"], creds["client_secret"]),
+        data={"grant_type": "password", "scope": "read write", "username": key, "password": key},
+    ).json()["access_token"]
+    response = emulator.client.get(
+        f"/v1/{org}/ledgeritems",
+        params={"includeBooked": "true"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    response.raise_for_status()
+    return list(response.json())
+
+
+def control_rows(emulator: RunningEmulator, org: str = ORG) -> list[dict[str, Any]]:
+    """The kassekladde through the emulator's control API (works with a revoked key)."""
+    return list(emulator.client.get(f"/_emulator/organizations/{org}/ledgeritems").json())
+
+
+def stats(emulator: RunningEmulator) -> dict[str, Any]:
+    return emulator.client.get("/_emulator/stats").json()
+
+
+@pytest.fixture
+def connected(emu: RunningEmulator, company: Any, user: Any) -> Integration:
+    """`company` connected to org 112233, chart not imported."""
+    return setup.connect(
+        company,
+        user,
+        api_key=api_key(emu),
+        organization_id=ORG,
+        fallback_account="99999",
+        payment_account="55000",
+        import_chart_of_accounts=False,
+    )
+
+
+@pytest.fixture
+def office(company: Any) -> Category:
+    return Category.objects.create(company=company, name="Kontorartikler", account_number="34000")
+
+
+@pytest.fixture
+def card(company: Any) -> PaymentMethod:
+    return PaymentMethod.objects.create(
+        company=company, name="Firmakort", type="credit_card", account_number="55100"
+    )
+
+
+def bill(company: Any, n: int = 1, **kw: Any) -> Bill:
+    data = {
+        "supplier_name": f"Leverandør {n} A/S",
+        "invoice_number": f"F-{1000 + n}",
+        "issue_date": dt.date(2026, 11, 1),
+        "due_date": dt.date(2026, 11, 15),
+        "total": Decimal("1250.00"),
+        "vat_amount": Decimal("250.00"),
+    }
+    data.update(kw)
+    document = data.pop("document", None)
+    return add_bill(company, BillInput(**data), document=document)
+
+
+def settle(integration: Integration, rounds: int = 30) -> list[dict[str, Any]]:
+    """Run the engine until nothing is waiting, fast-forwarding the clock over backoffs and
+    expired claims. Returns what each round of `engine.process` reported."""
+    outcomes = []
+    for _ in range(rounds):
+        integration.refresh_from_db()
+        outcomes.append(engine.process(integration.pk))
+        waiting = SyncRecord.objects.filter(
+            company_id=integration.company_id,
+            provider=integration.provider,
+            state=SyncState.WAITING,
+        )
+        integration.refresh_from_db()
+        if not waiting.exists() or integration.state != "connected":
+            break
+        waiting.update(next_attempt_at=timezone.now(), claimed_until=None)
+    return outcomes
+
+
+def emulator_http(emulator: RunningEmulator) -> httpx.Client:
+    return emulator.client

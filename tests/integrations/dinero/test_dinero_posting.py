@@ -1,0 +1,95 @@
+"""R-1 end to end: bills become rows in the emulator's kassekladde, read back through its API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from billbridge.bills.services import pay_bill, update_bill
+from billbridge.sync.models import AuditEntry, SyncRecord, SyncState
+from tests.integrations.dinero.fixtures import bill, rows, settle
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def only_row(emu):
+    found = rows(emu)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_new_bill_becomes_one_row(emu, connected, company, office):
+    b = bill(company, category=office)
+    settle(connected)
+    record = SyncRecord.objects.get(bill=b)
+    assert record.state == SyncState.POSTED
+    assert record.posted_version == record.version == 1
+    row = only_row(emu)
+    assert row["AccountNumber"] == 34000
+    assert row["AccountVatCode"] == "I25"
+    assert row["Amount"] == 1250.0
+    assert row["BalancingAccountNumber"] == 55000
+    assert row["VoucherDate"] == "2026-11-01"
+    assert row["Description"] == "Leverandør 1 A/S F-1001"
+    assert record.remote_reference == str(row["VoucherNumber"])
+    assert record.remote_data["id"] == row["Id"]
+
+
+def test_uncategorised_bill_uses_fallback_account(emu, connected, company):
+    bill(company)
+    settle(connected)
+    row = only_row(emu)
+    assert row["AccountNumber"] == 99999
+    assert row["AccountVatCode"] is None
+
+
+def test_changed_bill_updates_its_unbooked_row(emu, connected, company, office):
+    b = bill(company)
+    settle(connected)
+    update_bill(b, {"category": office, "total": Decimal("2500.00"), "vat_amount": Decimal("500")})
+    settle(connected)
+    row = only_row(emu)
+    assert (row["AccountNumber"], row["Amount"]) == (34000, 2500.0)
+    record = SyncRecord.objects.get(bill=b)
+    assert record.state == SyncState.POSTED and record.posted_version == 2
+
+
+def test_paid_bill_gets_the_payment_methods_account(emu, connected, company, office, card):
+    b = bill(company, category=office)
+    settle(connected)
+    pay_bill(b, date=dt.date(2026, 11, 10), amount=Decimal("1250.00"), payment_method=card)
+    settle(connected)
+    row = only_row(emu)
+    assert row["BalancingAccountNumber"] == 55100
+    assert SyncRecord.objects.filter(bill=b).count() == 1
+
+
+def test_credit_note_is_negative(emu, connected, company, office):
+    bill(company, category=office, total=Decimal("-500.00"), vat_amount=Decimal("-100.00"))
+    settle(connected)
+    assert only_row(emu)["Amount"] == -500.0
+
+
+def test_document_is_attached(emu, connected, company):
+    doc = SimpleUploadedFile("faktura.pdf", PDF, content_type="application/pdf")
+    bill(company, document=doc)
+    settle(connected)
+    row = only_row(emu)
+    assert row["FileGuid"]
+    assert SyncRecord.objects.get().remote_data["file_guid"] == row["FileGuid"]
+
+
+def test_calls_are_audited_without_secrets(emu, connected, company):
+    bill(company)
+    settle(connected)
+    entries = list(AuditEntry.objects.filter(company=company))
+    assert entries
+    key = connected.credentials["api_key"]
+    for entry in entries:
+        assert key not in entry.path and "Bearer" not in entry.path
+    assert any(e.path == "/v1.2/112233/ledgeritems" and e.status == 200 for e in entries)

@@ -1,0 +1,148 @@
+"""S-d5…S-d10 against the emulator: credentials checked at once, chart import, disconnect."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from billbridge.bills.models import Category, Supplier
+from billbridge.integrations.base import AccountingError, ErrorKind
+from billbridge.integrations.dinero import setup
+from billbridge.integrations.models import Integration, IntegrationState
+from tests.factories import BillFactory, SupplierFactory
+from tests.integrations.dinero.fixtures import BENCH_ORG, ORG, OTHER_ORG, api_key, stats
+
+pytestmark = pytest.mark.django_db
+
+
+def test_good_credentials_give_the_chart_in_three_requests(emu):
+    accounts = setup.validate_credentials(api_key(emu), ORG)
+    numbers = {a.number: a for a in accounts}
+    assert numbers["34000"].kind == "expense" and numbers["34000"].vat_code == "I25"
+    assert numbers["55000"].kind == "deposit"
+    assert "99999" in numbers
+    assert setup.default_accounts(accounts) == ("99999", "55000")
+    assert stats(emu)["requests"] == 3  # token, entry accounts, deposit accounts
+
+
+def test_wrong_key_is_invalid_api_key(emu):
+    with pytest.raises(AccountingError) as info:
+        setup.validate_credentials("not-a-key", ORG)
+    assert (info.value.kind, info.value.code) == (ErrorKind.CREDENTIALS, "invalid_api_key")
+
+
+def test_key_of_another_organisation_is_unknown_organization(emu):
+    with pytest.raises(AccountingError) as info:
+        setup.validate_credentials(api_key(emu, ORG), OTHER_ORG)
+    assert (info.value.kind, info.value.code) == (ErrorKind.CREDENTIALS, "unknown_organization")
+
+
+def test_unreachable_dinero_is_unavailable(emu, settings):
+    settings.DINERO_AUTH_URL = "http://127.0.0.1:9/dineroapi/oauth/token"
+    with pytest.raises(AccountingError) as info:
+        setup.validate_credentials(api_key(emu), ORG)
+    assert info.value.kind == ErrorKind.UNAVAILABLE
+
+
+def test_slow_dinero_is_a_timeout(emu, settings):
+    settings.ACCOUNTING_HTTP_TIMEOUT = 0.3
+    emu.faults(latency_ms=800)
+    with pytest.raises(AccountingError) as info:
+        setup.validate_credentials(api_key(emu), ORG)
+    assert (info.value.kind, info.value.code) == (ErrorKind.UNAVAILABLE, "timeout")
+
+
+def test_connect_stores_encrypted_credentials_settings_and_chart(emu, company, user):
+    key = api_key(emu)
+    integration = setup.connect(
+        company,
+        user,
+        api_key=key,
+        organization_id=ORG,
+        fallback_account="99999",
+        payment_account="55000",
+        import_chart_of_accounts=False,
+    )
+    integration.refresh_from_db()
+    assert integration.state == IntegrationState.CONNECTED
+    assert key not in integration.encrypted_credentials
+    assert integration.credentials == {"api_key": key, "organization_id": ORG}
+    assert integration.settings["fallback_account"] == "99999"
+    assert len(integration.remote_data["accounts"]) > 40
+    assert integration.connected_by == user
+    assert not Category.objects.filter(company=company).exists()
+
+
+def test_connect_refuses_an_account_not_in_the_chart(emu, company, user):
+    with pytest.raises(AccountingError) as info:
+        setup.connect(
+            company,
+            user,
+            api_key=api_key(emu),
+            organization_id=ORG,
+            fallback_account="12345",
+            import_chart_of_accounts=False,
+        )
+    assert (info.value.code, info.value.field) == ("unknown_account", "fallback_account")
+    assert not Integration.objects.filter(company=company).exists()
+
+
+def test_import_makes_expense_accounts_categories(emu, company, user):
+    setup.connect(
+        company, user, api_key=api_key(emu), organization_id=ORG, import_chart_of_accounts=True
+    )
+    categories = Category.objects.filter(company=company, archived=False)
+    assert categories.filter(account_number="34000", name="Kontorartikler").exists()
+    assert not categories.filter(account_number="55000").exists()  # a bank is no category
+    assert set(categories.values_list("imported_from", flat=True)) == {"dinero"}
+    assert categories.get(account_number="34000").vat_code == "I25"
+
+
+def test_reimport_overwrites_categories_in_use_and_forgets_supplier_memory(emu, company, user):
+    mine = Category.objects.create(company=company, name="Kaffe", account_number="34000")
+    handmade = Category.objects.create(company=company, name="Diverse", account_number="1")
+    supplier = SupplierFactory(company=company, remembered_category=mine)
+    b = BillFactory(company=company, supplier=supplier, category=handmade)
+    assert setup.categories_that_would_be_overwritten(company) == 2
+    accounts = setup.validate_credentials(api_key(emu), ORG)
+    result = setup.import_chart(company, accounts)
+    mine.refresh_from_db()
+    handmade.refresh_from_db()
+    assert (mine.name, mine.imported_from, mine.archived) == ("Kontorartikler", "dinero", False)
+    assert handmade.archived
+    b.refresh_from_db()
+    assert b.category == handmade  # bills keep their category
+    assert Supplier.objects.get(pk=supplier.pk).remembered_category is None
+    assert result.updated == 1 and result.archived == 1 and result.suppliers_forgotten == 1
+    again = setup.import_chart(company, accounts)
+    assert again.created == 0 and again.archived == 0
+    assert Category.objects.filter(company=company, account_number="34000").count() == 1
+
+
+def test_import_of_1000_accounts_is_fast(emu, company, user):
+    key = api_key(emu, BENCH_ORG)
+    accounts = setup.validate_credentials(key, BENCH_ORG)
+    assert len(accounts) == 1000
+    started = time.perf_counter()
+    result = setup.import_chart(company, accounts)
+    assert time.perf_counter() - started < 0.5
+    assert result.created == Category.objects.filter(company=company).count() > 900
+    started = time.perf_counter()
+    setup.import_chart(company, accounts)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_disconnect_erases_credentials(emu, connected, company):
+    setup.disconnect(company)
+    connected.refresh_from_db()
+    assert connected.state == IntegrationState.NOT_CONNECTED
+    assert connected.credentials == {}
+
+
+def test_refresh_fetches_the_chart_again(emu, connected, company):
+    connected.remote_data = {"accounts": []}
+    connected.save()
+    accounts = setup.refresh(company)
+    connected.refresh_from_db()
+    assert len(connected.remote_data["accounts"]) == len(accounts) > 40

@@ -1,0 +1,207 @@
+"""The web set-up (S-e2…S-e10) with Django's test client, following e-conomic's grant pages
+(the emulator's) over real HTTP."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from billbridge.accounts.models import CompanyProduct, Product
+from billbridge.integrations.models import Integration, IntegrationState
+from tests.factories import (
+    CategoryFactory,
+    CompanyFactory,
+    MembershipFactory,
+    PaymentMethodFactory,
+)
+from tests.integrations.economic.conftest import HAVNEN, NORDLYS, grant_token
+
+pytestmark = pytest.mark.django_db
+
+
+def follow_grant(url: str, username: str, agreement: int | None = None) -> str:
+    """Walk e-conomic's pages like a browser: login → (choose agreement) → Tilføj app.
+
+    Returns the URL e-conomic sends the browser back to (our callback with `token=`)."""
+    with httpx.Client(follow_redirects=False, timeout=10) as browser:
+        page = browser.get(url)
+        assert "password" in page.text
+        answer = browser.post(url, data={"action": "login", "username": username,
+                                         "password": "demo"})  # fmt: skip
+        assert answer.status_code == 302
+        page = browser.get(answer.headers["Location"] if answer.headers["Location"].startswith(
+            "http") else url)  # fmt: skip
+        if agreement is not None and "Tilføj app" not in page.text:
+            page = browser.post(url, data={"action": "choose", "agreement": str(agreement)})
+        assert "Tilføj app" in page.text
+        number = agreement or NORDLYS
+        done = browser.post(url, data={"action": "approve", "agreement": str(number)})
+        assert done.status_code == 302
+        return done.headers["Location"]
+
+
+def local(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+@pytest.fixture
+def integrate(company):
+    CompanyProduct.objects.create(company=company, code=Product.INTEGRATE)
+    return company
+
+
+@pytest.fixture
+def en_client(logged_in_client):
+    logged_in_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return logged_in_client
+
+
+def base(company) -> str:
+    return f"/c/{company.pk}/integrations/economic/"
+
+
+def start(client, company, access: str = "one") -> str:
+    answer = client.post(base(company) + "connect/", {"access": access})
+    assert answer.status_code == 302 and answer["Location"].endswith("/authenticate/")
+    page = client.get(answer["Location"])
+    assert b"OK" in page.content
+    answer = client.post(answer["Location"])
+    assert answer.status_code == 302
+    return answer["Location"]
+
+
+def test_without_integrate_the_page_sends_you_to_integrations(en_client, company):
+    answer = en_client.get(base(company))
+    assert answer.status_code == 302 and answer["Location"].endswith("/integrations/")
+
+
+def test_one_company_walk(en_client, integrate, economic, remote):
+    company = integrate
+    card = PaymentMethodFactory(company=company, name="Firmakort", type="debit_card",
+                                account_number="")  # fmt: skip
+    visa = PaymentMethodFactory(company=company, name="Visa", type="credit_card",
+                                account_number="")  # fmt: skip
+    category = CategoryFactory(company=company, name="Telefoni", account_number="2710")
+    page = en_client.get(base(company))
+    assert b"Prerequisites" in page.content and b"CONNECT E-CONOMIC" in page.content
+    assert page.content.count(b'data-met="unknown"') == 2
+    grant = start(en_client, company)
+    assert grant.startswith(economic.base_url + "/secure/api1/requestaccess.aspx")
+    query = parse_qs(urlsplit(grant).query)
+    assert query["appPublicToken"] == [economic.credentials()["app_public_token"]]
+    back = follow_grant(grant, "nordlys@example.com")
+    assert "token=" in back and "state=" in back
+    answer = en_client.get(local(back))
+    assert answer.status_code == 302 and answer["Location"].endswith("/loading/")
+    loading = en_client.get(answer["Location"])
+    assert b'data-testid="economic-loading"' in loading.content and b"hx-post" in loading.content
+    fetched = en_client.post(base(company) + "fetch/", HTTP_HX_REQUEST="true")
+    assert fetched.status_code == 204 and fetched["HX-Redirect"].endswith("/setup/")
+    form = en_client.get(base(company) + "setup/")
+    html = form.content.decode()
+    for label in ("Creditor invoice / Leverandørfaktura", "Creditor payment / Leverandørbetaling",
+                  "Payment methods / Betalingsmetoder", "Bill categories / Regningskategorier",
+                  "Default account", "SAVE", "CANCEL", "6700 (6600)", 'data-testid="refresh"'):
+        assert label in html, label  # fmt: skip
+    assert html.count('data-met="yes"') == 2
+    assert grant_token(economic) not in html  # never shown
+    ctx = form.context["form"]
+    assert ctx["creditor_invoice_journal"].initial == 2  # restricted to supplier invoices
+    assert ctx[f"pm_{card.pk}"].initial == 5810 and ctx[f"pm_{visa.pk}"].initial == 6710
+    assert ctx[f"cat_{category.pk}"].initial == 2710
+    saved = en_client.post(base(company) + "setup/", {
+        "creditor_invoice_journal": 2, "creditor_payment_journal": 3, "default_account": 2800,
+        f"pm_{card.pk}": 5830, f"pm_{visa.pk}": 6720, f"cat_{category.pk}": 2710,
+    })  # fmt: skip
+    assert saved.status_code == 302
+    integ = Integration.objects.get(company=company, provider="economic")
+    assert integ.state == IntegrationState.CONNECTED
+    assert integ.settings["payment_method_accounts"] == {str(card.pk): 5830, str(visa.pk): 6720}
+    assert integ.settings["category_accounts"] == {str(category.pk): 2710}
+    assert integ.credentials["agreement_grant_token"] == grant_token(economic)
+    assert grant_token(economic) not in integ.encrypted_credentials
+    page = en_client.get(base(company))
+    assert b"701001" in page.content and grant_token(economic).encode() not in page.content
+
+
+def test_state_mismatch_is_refused(en_client, integrate, economic):
+    grant = start(en_client, integrate)
+    back = follow_grant(grant, "nordlys@example.com")
+    forged = back.replace("state=", "state=x")
+    answer = en_client.get(local(forged))
+    assert answer.status_code == 400 and b"security check" in answer.content
+    assert not Integration.objects.filter(company=integrate).exists()
+
+
+def test_cancel_in_economic_changes_nothing(en_client, integrate, economic):
+    grant = start(en_client, integrate)
+    parts = parse_qs(urlsplit(grant).query)
+    back = parts["redirectUrl"][0] + "&error=access_denied"
+    answer = en_client.get(local(back))
+    assert answer.status_code == 302
+    assert not Integration.objects.filter(company=integrate).exists()
+
+
+def test_prerequisites_not_met_are_shown(en_client, integrate, economic):
+    economic.client.post(f"/_emulator/agreements/{NORDLYS}", json={"indscanning": False})
+    back = follow_grant(start(en_client, integrate), "nordlys@example.com")
+    en_client.get(local(back))
+    en_client.post(base(integrate) + "fetch/")
+    html = en_client.get(base(integrate) + "setup/").content.decode()
+    assert 'data-testid="prerequisite-indscanning" data-met="no"' in html
+    assert "Add-on modules" in html
+
+
+def test_refresh_fetches_again(en_client, integrate, economic):
+    back = follow_grant(start(en_client, integrate), "nordlys@example.com")
+    en_client.get(local(back))
+    en_client.post(base(integrate) + "fetch/")
+    assert b"2810 Faglitteratur" in en_client.get(base(integrate) + "setup/").content
+    economic.client.delete(f"/_emulator/agreements/{NORDLYS}/accounts/2810").raise_for_status()
+    CategoryFactory(company=integrate, name="Ny kategori")
+    answer = en_client.post(base(integrate) + "refresh/")
+    assert answer.status_code == 302
+    html = en_client.get(base(integrate) + "setup/").content.decode()
+    assert "2810 Faglitteratur" not in html and "Ny kategori" in html
+
+
+def test_accountant_maps_each_agreement_to_own_company(en_client, integrate, user, economic,
+                                                        outsider):  # fmt: skip
+    cafe = CompanyFactory(name="Havnens Café ApS", cvr="42345678")
+    MembershipFactory(user=user, company=cafe, role="admin")
+    CompanyProduct.objects.create(company=cafe, code=Product.INTEGRATE)
+    grant = start(en_client, integrate, access="several")
+    back = follow_grant(grant, "revisor@example.com", agreement=HAVNEN)
+    answer = en_client.get(local(back))
+    assert answer.status_code == 302 and answer["Location"].endswith("/agreements/")
+    page = en_client.get(answer["Location"])
+    html = page.content.decode()
+    assert "Havnens Café ApS" in html and "Andet Firma" not in html  # only own companies
+    assert page.context["rows"][0]["form"]["company"].initial == cafe.pk  # matched by CVR
+    answer = en_client.post(answer["Location"], {"grant": "0", "g0-company": cafe.pk})
+    assert answer["Location"] == f"/c/{cafe.pk}/integrations/economic/loading/"
+    en_client.post(f"/c/{cafe.pk}/integrations/economic/fetch/")
+    integ = Integration.objects.get(company=cafe, provider="economic")
+    assert integ.remote_data["agreement"]["number"] == HAVNEN
+    assert integ.credentials["agreement_grant_token"] == grant_token(economic, HAVNEN)
+    assert not Integration.objects.filter(company=integrate).exists()
+    # a company of someone else cannot be chosen
+    grant = start(en_client, integrate, access="several")
+    en_client.get(local(follow_grant(grant, "revisor@example.com", agreement=NORDLYS)))
+    other = outsider.memberships.first().company
+    answer = en_client.post(base(integrate) + "agreements/", {"grant": "0",
+                                                               "g0-company": other.pk})  # fmt: skip
+    assert answer.status_code == 200
+    assert not Integration.objects.filter(company=other).exists()
+
+
+def test_member_cannot_set_up(client, integrate, economic):
+    from tests.factories import UserFactory
+
+    member = UserFactory()
+    MembershipFactory(user=member, company=integrate, role="member")
+    client.force_login(member)
+    assert client.get(base(integrate) + "connect/").status_code == 403

@@ -1,0 +1,189 @@
+"""R-3 under faults: whatever fails, every bill ends up in the kassekladde exactly once.
+
+Each test injects a fault in the Dinero emulator, runs the engine (fast-forwarding the clock
+over backoffs) and counts the rows in the emulator.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from billbridge.bills.models import Category
+from billbridge.bills.services import update_bill
+from billbridge.integrations.dinero import setup
+from billbridge.integrations.models import IntegrationState
+from billbridge.sync import engine
+from billbridge.sync.models import SyncRecord, SyncState
+from tests.integrations.dinero.fixtures import ORG, api_key, bill, control_rows, rows, settle, stats
+
+pytestmark = pytest.mark.django_db
+
+CREATE = "POST /v1.2/{org}/ledgeritems"
+
+
+def assert_exactly_once(emu, company, n):
+    found = rows(emu)
+    descriptions = Counter(r["Description"] for r in found)
+    assert len(found) == n, found
+    assert all(count == 1 for count in descriptions.values()), descriptions
+    records = SyncRecord.objects.filter(company=company)
+    assert records.count() == n
+    assert set(records.values_list("state", flat=True)) == {SyncState.POSTED}
+    assert not records.filter(in_doubt=True).exists()
+    ids = {r["Id"] for r in found}
+    assert {r.remote_data["id"] for r in records} == ids
+
+
+def test_429_waits_for_retry_after(emu, connected, company):
+    for n in range(3):
+        bill(company, n)
+    emu.faults(fail_next=[{"status": 429, "count": 1, "path_contains": "ledgeritems",
+                           "method": "POST", "retry_after": 7}])  # fmt: skip
+    before = timezone.now()
+    engine.process(connected.pk)
+    records = SyncRecord.objects.filter(company=company)
+    assert set(records.values_list("state", "error_code")) == {("waiting", "rate_limited")}
+    assert all((r.next_attempt_at - before).total_seconds() >= 7 for r in records)
+    assert not records.filter(in_doubt=True).exists()
+    assert engine.process(connected.pk)["handled"] == 0  # not due before Retry-After
+    settle(connected)
+    assert_exactly_once(emu, company, 3)
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_errors_back_off_and_retry(emu, connected, company, status):
+    for n in range(3):
+        bill(company, n)
+    emu.faults(fail_next=[{"status": status, "count": 2, "path_contains": "ledgeritems"}])
+    engine.process(connected.pk)
+    record = SyncRecord.objects.filter(company=company).first()
+    assert record.state == SyncState.WAITING and record.error_code == "unavailable"
+    assert 1 <= (record.next_attempt_at - timezone.now()).total_seconds() <= 2.5
+    settle(connected)
+    assert_exactly_once(emu, company, 3)
+
+
+def test_connection_dropped_after_the_write_is_found_not_reposted(emu, connected, company):
+    for n in range(4):
+        bill(company, n)
+    emu.faults(fail_next=[{"status": "drop", "count": 1, "path_contains": "/ledgeritems",
+                           "method": "POST"}])  # fmt: skip
+    engine.process(connected.pk)
+    records = SyncRecord.objects.filter(company=company)
+    assert records.filter(in_doubt=True).count() == 4
+    assert len(rows(emu)) == 4  # the write landed although we never heard the answer
+    settle(connected)
+    assert_exactly_once(emu, company, 4)
+    assert stats(emu)["by_route"][CREATE] == 1  # found again, never posted twice
+
+
+def test_timeout_on_the_write_is_found_not_reposted(emu, connected, company, settings):
+    settings.ACCOUNTING_HTTP_TIMEOUT = 0.5
+    for n in range(2):
+        bill(company, n)
+    emu.faults(timeout_seconds=1.0, fail_next=[{"status": "timeout", "count": 1,
+                                                "path_contains": "/ledgeritems"}])  # fmt: skip
+    engine.process(connected.pk)
+    assert SyncRecord.objects.filter(in_doubt=True, error_code="timeout").count() == 2
+    settle(connected)
+    assert_exactly_once(emu, company, 2)
+    assert stats(emu)["by_route"][CREATE] == 1
+
+
+def test_doubt_cleared_wrongly_still_posts_once(emu, connected, company):
+    """Layer two: even if the engine forgot its doubt, the row's Id makes Dinero say 409."""
+    b = bill(company)
+    emu.faults(fail_next=[{"status": "drop", "count": 1, "path_contains": "/ledgeritems"}])
+    engine.process(connected.pk)
+    SyncRecord.objects.filter(bill=b).update(in_doubt=False)  # lose the first layer
+    settle(connected)
+    assert_exactly_once(emu, company, 1)
+
+
+def test_expired_token_is_refreshed_once(emu, connected, company):
+    emu.faults(token_ttl_seconds=0.5)
+    bill(company, 1)
+    settle(connected)
+    time.sleep(0.7)
+    bill(company, 2)
+    settle(connected)
+    assert_exactly_once(emu, company, 2)
+    assert connected.state == IntegrationState.CONNECTED
+
+
+def test_revoked_key_holds_everything_until_reconnected(emu, connected, company, user):
+    key = api_key(emu)
+    emu.client.post(f"/_emulator/organizations/{ORG}/api-keys/{key}/revoke").raise_for_status()
+    for n in range(3):
+        bill(company, n)
+    engine.process(connected.pk)
+    connected.refresh_from_db()
+    assert connected.state == IntegrationState.NEEDS_ATTENTION
+    assert connected.attention_code == "invalid_api_key"
+    assert "API key" in connected.attention_message
+    bill(company, 3)  # still recorded while held…
+    assert engine.process(connected.pk)["handled"] == 0  # …but nothing is sent
+    assert SyncRecord.objects.filter(state=SyncState.WAITING).count() == 4
+    assert control_rows(emu) == []
+    # The user fixes it in Dinero (the emulator's reset makes the key valid again) and
+    # reconnects: every held record is queued again and posted.
+    emu.reset()
+    setup.connect(company, user, api_key=key, organization_id=ORG,
+                  import_chart_of_accounts=False)  # fmt: skip
+    connected.refresh_from_db()
+    assert connected.state == IntegrationState.CONNECTED and not connected.attention_code
+    settle(connected)
+    assert_exactly_once(emu, company, 4)
+
+
+def test_deleted_account_fails_in_plain_words_then_retry_after_recategorising(
+    emu, connected, company
+):
+    office = Category.objects.create(company=company, name="Kontor", account_number="34000")
+    other = Category.objects.create(company=company, name="Software", account_number="34200")
+    emu.client.delete(f"/_emulator/organizations/{ORG}/accounts/34000").raise_for_status()
+    good = bill(company, 1, category=other)
+    b = bill(company, 2, category=office)
+    settle(connected)
+    record = SyncRecord.objects.get(bill=b)
+    assert record.state == SyncState.FAILED and record.error_code == "unknown_account"
+    assert record.error == (
+        "Account 34000 no longer exists in Dinero. Choose another category or fallback "
+        "account, then press Retry."
+    )
+    assert SyncRecord.objects.get(bill=good).state == SyncState.POSTED  # the batch went on
+    engine.retry(record)  # Retry without a fix: fails again, still nothing posted twice
+    settle(connected)
+    assert SyncRecord.objects.get(bill=b).state == SyncState.FAILED
+    update_bill(b, {"category": other})
+    engine.retry(SyncRecord.objects.get(bill=b))
+    settle(connected)
+    assert_exactly_once(emu, company, 2)
+
+
+def test_chaos_every_bill_exactly_once(emu, connected, company):
+    for n in range(20):
+        bill(company, n)
+    emu.faults(seed=7, error_rate=0.2, throttle_rate=0.1, drop_after_write_rate=0.3,
+               retry_after=0)  # fmt: skip
+    settle(connected, rounds=60)
+    emu.faults(reset=True)
+    settle(connected)
+    assert_exactly_once(emu, company, 20)
+
+
+def test_changes_during_doubt_are_sent_after_the_row_is_found(emu, connected, company):
+    from decimal import Decimal
+
+    b = bill(company)
+    emu.faults(fail_next=[{"status": "drop", "count": 1, "path_contains": "/ledgeritems"}])
+    engine.process(connected.pk)
+    update_bill(b, {"total": Decimal("999.00"), "vat_amount": Decimal("0")})
+    settle(connected)
+    assert_exactly_once(emu, company, 1)
+    assert rows(emu)[0]["Amount"] == 999.0
+    assert SyncRecord.objects.get(bill=b).posted_version == 2
