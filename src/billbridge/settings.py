@@ -129,7 +129,11 @@ if os.environ.get("BILLBRIDGE_FAST_PASSWORD_HASHER") == "1":
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]
 # Every package may carry its own translations (a provider package keeps its own words).
-LOCALE_PATHS = sorted({BASE_DIR / "locale", *BASE_DIR.glob("**/locale")})
+# The product's own catalogue comes first: for a msgid in several, the first one wins.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    *sorted(p for p in BASE_DIR.glob("*/**/locale") if p != BASE_DIR / "locale"),
+]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

@@ -218,6 +218,16 @@ def test_multipart_upload_stores_the_document_and_links_it(client, company, api_
     assert bill.document_content_type == "application/pdf"
 
 
+def test_document_alone_becomes_an_analysing_bill(client, company, api_headers):
+    """B-6: fields are read from the document when the client sends none."""
+    response = client.post(api_url(company, "/bills"), {"document": _upload()}, headers=api_headers)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "ANALYSING"
+    assert body["total"] is None
+    assert body["document_url"].endswith(f"/bills/{body['id']}/document")
+
+
 def test_multipart_form_treats_empty_optional_fields_as_not_given(client, company, api_headers):
     response = client.post(
         api_url(company, "/bills"),

@@ -133,3 +133,19 @@ def test_floats_are_refused_as_money():
 def test_money_with_more_than_two_decimals_is_refused():
     with pytest.raises(ValidationError):
         to_money("1.005", "total")
+
+
+def test_a_paid_bill_keeps_its_amount(company):
+    method = PaymentMethodFactory(company=company)
+    bill = add_bill(company, _bill_input())
+    pay_bill(bill, date=dt.date(2026, 11, 10), amount=Decimal("1250.00"), payment_method=method)
+    with pytest.raises(ValidationError):
+        update_bill(bill, {"total": Decimal("999.00")})
+
+
+def test_a_paid_bill_can_still_be_recategorised(company):
+    method = PaymentMethodFactory(company=company)
+    category = CategoryFactory(company=company)
+    bill = add_bill(company, _bill_input())
+    pay_bill(bill, date=dt.date(2026, 11, 10), amount=Decimal("1250.00"), payment_method=method)
+    assert update_bill(bill, {"category": category}).category == category

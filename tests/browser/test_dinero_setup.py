@@ -69,7 +69,7 @@ def dinero(emulator: RunningEmulator, settings: Any) -> RunningEmulator:
 
 
 def snap(page: Page, name: str) -> None:
-    """A screenshot per step when BILLBRIDGE_SCREENSHOTS names a folder (for people, not asserts)."""
+    """A screenshot per step when BILLBRIDGE_SCREENSHOTS names a folder (for people to see)."""
     if folder := os.environ.get("BILLBRIDGE_SCREENSHOTS"):
         page.screenshot(path=os.path.join(folder, f"dinero-{name}.png"), full_page=True)
 
@@ -145,9 +145,15 @@ def test_the_seed_guide_walked_in_a_browser(
     snap(page, "7-saved")
     assert company.categories.filter(imported_from="dinero").exists()
 
-    # Back on the Dinero page: connected to 112233.
-    page.get_by_role("link", name="Tilbage til Dinero-siden").click()
+    # 11. "…or reload the page and go straight to step 6": the company step again.
+    page.reload()
+    expect(page.get_by_role("heading", name="Vælg din virksomhedskonto")).to_be_visible()
+
+    # The Dinero page: connected to 112233, with Set up again and Disconnect.
+    page.goto(f"{live_server.url}/c/{company.pk}/integrations/dinero/")
     expect(page.get_by_test_id("dinero-org")).to_have_text("112233")
+    expect(page.get_by_role("link", name="Opsæt igen")).to_be_visible()
+    expect(page.get_by_role("link", name="Afbryd forbindelsen")).to_be_visible()
     snap(page, "8-connected")
 
     # S-d11: a bill added now lands in Dinero's kassekladde.

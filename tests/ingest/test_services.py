@@ -120,3 +120,26 @@ def source_date(source):
     import datetime as dt
 
     return dt.date.fromisoformat(str(source.issue_date))
+
+
+def test_a_typed_total_is_not_overwritten_by_the_document(company, user):
+    from billbridge.bills.services import finish_analysis
+
+    bill = receive_document(
+        company, _upload("x.xml", b"<Invoice><unclosed>", "application/xml"), user=user
+    )
+    bill.total = Decimal("42.00")
+    bill.save()
+    bill = finish_analysis(
+        bill,
+        BillInput(
+            supplier_name="Read A/S",
+            invoice_number="R-1",
+            issue_date=source_date(corpus.Bill()),
+            total=Decimal("999.00"),
+            currency="EUR",
+        ),
+        {},
+    )
+    assert bill.total == Decimal("42.00")
+    assert bill.currency == "DKK"

@@ -265,3 +265,9 @@ def test_money_and_day_formats():
         assert format_money(Decimal("1250"), "DKK") == "DKK\xa01,250.00"
         assert format_day(dt.date(2026, 11, 22)) == "22 Nov 2026"
     assert format_money(None) == ""
+
+
+def test_save_buttons_are_danish_whatever_other_catalogs_say(logged_in_client, world):
+    """A provider catalog may keep "Save" in English (the seed's label); ours has a context."""
+    html = logged_in_client.get(_url("web:categories", world)).content.decode()
+    assert ">Gem</button>" in html

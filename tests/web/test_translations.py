@@ -14,7 +14,11 @@ from billbridge.integrations.models import IntegrationState
 from billbridge.sync.models import SyncState
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "billbridge"
-TRANSLATE = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(?P<msgid>.+?)\1""", re.S)
+TRANSLATE = re.compile(
+    r"""\{%\s*(?:translate|trans)\s+(["'])(?P<msgid>.+?)\1"""
+    r"""(?:\s+context\s+(["'])(?P<context>.+?)\3)?""",
+    re.S,
+)
 UNDERSCORE = re.compile(r"""_\((["'])(?P<msgid>.+?)\1\)""")
 BLOCK = re.compile(
     r"\{%\s*blocktrans(?:late)?(?P<args>[^%]*)%\}(?P<body>.*?)\{%\s*endblocktrans(?:late)?\s*%\}",
@@ -25,18 +29,25 @@ PY_GETTEXT = re.compile(r"""\b_\(\s*(["'])(?P<msgid>(?:(?!\1).)+)\1\s*[,)%]""")
 
 
 def danish_catalog() -> dict[str, str]:
-    """Every Danish msgid → msgstr of the project (the main catalog and the packages')."""
+    """Every Danish msgid → msgstr of the project (the main catalog and the packages').
+
+    A msgid with a context is keyed "context\x04msgid", as gettext itself keys it.
+    """
     catalog: dict[str, str] = {}
     for po_path in SRC.glob("**/locale/da/LC_MESSAGES/django.po"):
         for entry in polib.pofile(str(po_path)):
             if entry.msgstr and "fuzzy" not in entry.flags:
-                catalog.setdefault(entry.msgid, entry.msgstr)
+                key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+                catalog.setdefault(key, entry.msgstr)
     return catalog
 
 
 def template_msgids(path: Path) -> set[str]:
     text = path.read_text()
-    ids = {m["msgid"] for m in TRANSLATE.finditer(text)}
+    ids = {
+        f"{m['context']}\x04{m['msgid']}" if m["context"] else m["msgid"]
+        for m in TRANSLATE.finditer(text)
+    }
     ids |= {m["msgid"] for m in UNDERSCORE.finditer(text)}
     for block in BLOCK.finditer(text):
         if "count " in block["args"] or "{% plural" in block["body"]:
@@ -68,6 +79,7 @@ def test_the_scan_finds_strings():
     ids = set().union(*(template_msgids(p) for p in WEB_TEMPLATES))
     assert {"Bills", "Not a duplicate", "Page %(number)s of %(pages)s"} <= ids
     assert "No categories yet." in ids  # from _("…") in an include
+    assert "form button\x04Save" in ids  # a translate tag with a context
     assert "The bill has been added." in set().union(*(python_msgids(p) for p in WEB_PYTHON))
 
 
@@ -95,5 +107,6 @@ def test_status_labels_in_danish():
 def test_placeholders_survive_translation():
     """A msgstr must keep its msgid's %(name)s placeholders, or rendering breaks."""
     placeholder = re.compile(r"%\(\w+\)[sd]")
-    for msgid, msgstr in danish_catalog().items():
-        assert sorted(placeholder.findall(msgid)) == sorted(placeholder.findall(msgstr)), msgid
+    for key, msgstr in danish_catalog().items():
+        msgid = key.split("\x04")[-1]
+        assert sorted(placeholder.findall(msgid)) == sorted(placeholder.findall(msgstr)), key

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Schema
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from billbridge.bills.models import PaymentMethodType
@@ -42,6 +42,27 @@ OptionalMoney = Annotated[
     BeforeValidator(_money),
     WithJsonSchema({"anyOf": [*_MONEY_TYPES, {"type": "null"}], **_MONEY_SCHEMA}),
 ]
+
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL cannot store a NUL character; refuse it here rather than fail there."""
+    if "\x00" in value:
+        raise PydanticCustomError("nul", "Text may not contain NUL characters.")
+    return value
+
+
+NoNul = AfterValidator(_no_nul)
+# Strings that fit their database columns: too long is a 422, never a 500 from the database.
+Email = Annotated[str, StringConstraints(max_length=254), NoNul]
+Password = Annotated[str, StringConstraints(max_length=200), NoNul]
+Code = Annotated[str, StringConstraints(max_length=40), NoNul]
+Name = Annotated[str, StringConstraints(max_length=200), NoNul]
+AccountNumber = Annotated[str, StringConstraints(max_length=20), NoNul]
+Cvr = Annotated[str, StringConstraints(max_length=20), NoNul]
+InvoiceNumber = Annotated[str, StringConstraints(max_length=100), NoNul]
+Currency = Annotated[str, StringConstraints(min_length=3, max_length=3), NoNul]
+BillText = Annotated[str, StringConstraints(max_length=500), NoNul]
+SearchText = Annotated[str, StringConstraints(max_length=200), NoNul]
 MoneyOut = Annotated[
     str,
     WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "example": "1250.00"}),
@@ -65,8 +86,8 @@ class ErrorOut(Schema):
 
 
 class TokenIn(Schema):
-    email: str
-    password: str
+    email: Email
+    password: Password
 
 
 class TokenOut(Schema):
@@ -89,7 +110,7 @@ class ProductOut(Schema):
 
 
 class ProductIn(Schema):
-    code: str
+    code: Code
 
 
 # --- catalog --------------------------------------------------------------------------------
@@ -103,13 +124,13 @@ class CategoryOut(Schema):
 
 
 class CategoryIn(Schema):
-    name: str
-    account_number: str = ""
+    name: Name
+    account_number: AccountNumber = ""
 
 
 class CategoryPatch(Schema):
-    name: str | None = None
-    account_number: str | None = None
+    name: Name | None = None
+    account_number: AccountNumber | None = None
     archived: bool | None = None
 
 
@@ -122,15 +143,15 @@ class PaymentMethodOut(Schema):
 
 
 class PaymentMethodIn(Schema):
-    name: str
+    name: Name
     type: PaymentMethodTypeName
-    account_number: str = ""
+    account_number: AccountNumber = ""
 
 
 class PaymentMethodPatch(Schema):
-    name: str | None = None
+    name: Name | None = None
     type: PaymentMethodTypeName | None = None
-    account_number: str | None = None
+    account_number: AccountNumber | None = None
     archived: bool | None = None
 
 
@@ -150,15 +171,15 @@ class SupplierOut(Schema):
 class BillIn(Schema):
     """A new bill. Multipart uploads send the same fields as form fields, plus `document`."""
 
-    supplier_name: str = ""
-    supplier_cvr: str = ""
-    invoice_number: str = ""
+    supplier_name: Name = ""
+    supplier_cvr: Cvr = ""
+    invoice_number: InvoiceNumber = ""
     issue_date: dt.date | None = None
     due_date: dt.date | None = None
-    currency: str = Field("DKK", min_length=3, max_length=3)
+    currency: Currency = "DKK"
     total: OptionalMoney = None
     vat_amount: OptionalMoney = None
-    text: str = Field("", max_length=500)
+    text: BillText = ""
     category_id: int | None = None
     payment_method_id: int | None = None
 
@@ -166,15 +187,15 @@ class BillIn(Schema):
 class BillPatch(Schema):
     """Only the fields sent are changed; `null` clears a category or payment method."""
 
-    supplier_name: str | None = None
-    supplier_cvr: str | None = None
-    invoice_number: str | None = None
+    supplier_name: Name | None = None
+    supplier_cvr: Cvr | None = None
+    invoice_number: InvoiceNumber | None = None
     issue_date: dt.date | None = None
     due_date: dt.date | None = None
-    currency: str | None = Field(None, min_length=3, max_length=3)
+    currency: Currency | None = None
     total: OptionalMoney = None
     vat_amount: OptionalMoney = None
-    text: str | None = Field(None, max_length=500)
+    text: BillText | None = None
     category_id: int | None = None
     payment_method_id: int | None = None
 

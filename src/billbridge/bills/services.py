@@ -258,6 +258,10 @@ def update_bill(bill: Bill, changes: dict[str, Any], *, supplier: BillInput | No
             changed.add("supplier")
     if not changed:
         return bill
+    if bill.status == BillStatus.PAID and changed & {"total", "currency"}:
+        raise ValidationError(
+            {"total": _("The bill is paid: its amount and currency can no longer change.")}
+        )
     _validate_bill(bill)
     bill.save()
     if "category" in changed:
@@ -323,12 +327,13 @@ def finish_analysis(bill: Bill, data: BillInput, extraction: dict[str, Any]) -> 
         value = getattr(data, field)
         if value and not getattr(bill, field):
             setattr(bill, field, value)
-    if data.currency:
-        bill.currency = data.currency.upper()
-    if data.total is not None:
+    # Amounts a person typed win over amounts read; the currency belongs to the total.
+    if bill.total is None and data.total is not None:
         bill.total = data.total
-    if data.vat_amount is not None:
-        bill.vat_amount = data.vat_amount
+        if data.currency:
+            bill.currency = data.currency.upper()
+        if data.vat_amount is not None:
+            bill.vat_amount = data.vat_amount
     if bill.supplier_id is None and (data.supplier_name or data.supplier_cvr):
         bill.supplier = find_or_create_supplier(
             bill.company,

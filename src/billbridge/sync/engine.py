@@ -591,6 +591,17 @@ def _count(qs: QuerySet[SyncRecord]) -> list[tuple[str, int]]:
     return [(row["state"], row["n"]) for row in qs.values("state").annotate(n=Count("id"))]
 
 
+def describe(record: SyncRecord) -> SyncRecord:
+    """Give the record a `message`: its error in plain words, in the active language."""
+    if record.error_code:
+        params = dict(record.error_params or {})
+        params.setdefault("system", _system_name(record.provider))
+        record.message = message_for(record.error_code, **params)  # type: ignore[attr-defined]
+    else:
+        record.message = ""  # type: ignore[attr-defined]
+    return record
+
+
 def due_integration_ids() -> list[int]:
     """Connected integrations with something due: what the periodic sweep wakes."""
     now = timezone.now()

@@ -93,3 +93,72 @@ def test_calls_are_audited_without_secrets(emu, connected, company):
     for entry in entries:
         assert key not in entry.path and "Bearer" not in entry.path
     assert any(e.path == "/v1.2/112233/ledgeritems" and e.status == 200 for e in entries)
+
+
+def _as_accountant(emu):
+    """The emulator's own API with org 112233's key (what an accountant's tools would do)."""
+    from tests.integrations.dinero.fixtures import api_key
+
+    key = api_key(emu)
+    creds = emu.credentials()
+    token = emu.client.post(
+        "/dineroapi/oauth/token",
+        auth=(creds["client_id"], creds["client_secret"]),
+        data={"grant_type": "password", "scope": "read write", "username": key, "password": key},
+    ).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_booked_row_is_not_changed_and_payment_moves_the_amount(
+    emu, connected, company, office, card
+):
+    b = bill(company, category=office)
+    settle(connected)
+    row = only_row(emu)
+    headers = _as_accountant(emu)
+    booked = emu.client.post(
+        "/v1/112233/ledgeritems/book",
+        json=[{"Id": row["Id"], "Version": row["Version"]}],
+        headers=headers,
+    )
+    assert booked.status_code == 200, booked.text
+    update_bill(b, {"text": "changed after booking"})
+    settle(connected)
+    assert len(rows(emu)) == 1  # a booked row is left alone (R-1: only while unbooked)
+    pay_bill(b, date=dt.date(2026, 11, 10), amount=Decimal("1250.00"), payment_method=card)
+    settle(connected)
+    found = rows(emu)
+    assert len(found) == 2
+    payment = next(r for r in found if r["Id"] != row["Id"])
+    assert (payment["AccountNumber"], payment["BalancingAccountNumber"]) == (55000, 55100)
+    assert payment["Amount"] == 1250.0 and payment["VoucherDate"] == "2026-11-10"
+    record = SyncRecord.objects.get(bill=b)
+    assert record.state == SyncState.POSTED and record.remote_data["payment"]["id"]
+    update_bill(b, {"text": "again"})
+    settle(connected)
+    assert len(rows(emu)) == 2  # the payment row is not posted twice
+
+
+def test_row_deleted_in_dinero_is_posted_again(emu, connected, company, office):
+    b = bill(company, category=office)
+    settle(connected)
+    row = only_row(emu)
+    deleted = emu.client.request(
+        "DELETE",
+        "/v1/112233/ledgeritems/delete",
+        json=[{"Id": row["Id"], "Version": row["Version"]}],
+        headers=_as_accountant(emu),
+    )
+    assert deleted.status_code == 200, deleted.text
+    update_bill(b, {"total": Decimal("100.00"), "vat_amount": Decimal("20.00")})
+    settle(connected)
+    again = only_row(emu)
+    assert again["Id"] != row["Id"] and again["Amount"] == 100.0
+
+
+def test_foreign_currency_bill_fails_in_plain_words(emu, connected, company):
+    b = bill(company, currency="EUR")
+    settle(connected)
+    record = SyncRecord.objects.get(bill=b)
+    assert record.state == SyncState.FAILED and record.error_code == "currency_not_supported"
+    assert "EUR" in record.error and rows(emu) == []

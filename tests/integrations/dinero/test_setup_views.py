@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.urls import Resolver404, include, path, resolve
 from django.utils import timezone
 from tests.emulators.conftest import RunningEmulator, launch_emulator
 from tests.factories import (
@@ -416,3 +418,72 @@ def test_the_pages_speak_danish(web: Client, user, company) -> None:
     walk_to_credentials(web, user, company)
     html = web.get(url(company, "credentials")).content.decode()
     assert "API-nøgle" in html and "Firma ID" in html
+
+
+def test_needs_attention_says_why_and_what_to_do(web: Client, company) -> None:
+    Integration.objects.create(
+        company=company,
+        provider="dinero",
+        state="needs_attention",
+        attention_code="invalid_api_key",
+        settings={"organization_id": "112233", "fallback_account": "99999"},
+    )
+    html = web.get(url(company)).content.decode()
+    assert 'data-testid="dinero-attention"' in html
+    assert "Dinero did not accept the API key" in html
+    assert "Set up again" in html and url(company, "connect") in html
+
+
+def test_every_string_of_the_set_up_pages_has_danish() -> None:
+    from tests.web.test_translations import danish_catalog, python_msgids, template_msgids
+
+    src = Path(__file__).resolve().parents[3] / "src" / "billbridge" / "integrations"
+    templates = sorted((src / "templates" / "dinero").glob("*.html"))
+    python = [src / "dinero" / "views.py", src / "dinero" / "forms.py"]
+    msgids = set().union(*map(template_msgids, templates), *map(python_msgids, python))
+    assert {"CONNECT DINERO", "Yes, Allow", "Save", "API key"} <= msgids
+    catalog = danish_catalog()
+    assert not sorted(m for m in msgids if m not in catalog)
+
+
+def test_an_empty_form_says_what_is_missing(web: Client, user, company) -> None:
+    walk_to_credentials(web, user, company)
+    html = web.post(url(company, "credentials"), {}).content.decode()
+    assert html.count("This field is required.") == 2
+
+
+# The sync pages' URLs, for as long as the project's URLconf does not mount them yet.
+urlpatterns = [
+    path("c/<int:company_id>/sync/", include("billbridge.sync.urls")),
+    path("", include("billbridge.urls")),
+]
+
+
+@pytest.fixture
+def sync_mounted(settings) -> None:
+    """/c/<id>/sync/… as the sync engine's README says it is mounted."""
+    try:
+        resolve("/c/1/sync/backfill/dinero/")
+    except Resolver404:
+        settings.ROOT_URLCONF = __name__
+
+
+def test_the_backfill_sends_the_bills_added_before_with_progress(
+    sync_mounted, web: Client, user, company, org, dinero, django_capture_on_commit_callbacks
+) -> None:
+    BillFactory.create_batch(3, company=company)
+    walk_to_import(web, user, company, org)
+    web.post(url(company, "import"), {"import_chart": "no"})
+    html = web.get(url(company)).content.decode()
+    assert "Send the 3 bills added before" in html
+    backfill = f"/c/{company.pk}/sync/backfill/dinero/"
+    assert f'hx-post="{backfill}"' in html
+
+    with django_capture_on_commit_callbacks(execute=True):  # the queue runs at once in tests
+        fragment = web.post(backfill, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="sync-progress"' in fragment
+    assert "of 3 bills sent to Dinero" in fragment
+    progress = web.get(f"{backfill}progress/").content.decode()
+    assert "3 of 3 bills sent to Dinero" in progress
+    assert len(dinero.client.get("/_emulator/organizations/112233/ledgeritems").json()) == 3
+    assert "Send the" not in web.get(url(company)).content.decode()

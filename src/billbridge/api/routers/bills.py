@@ -32,9 +32,11 @@ from billbridge.api.schemas import (
     ErrorOut,
     PaymentIn,
     PaymentOut,
+    SearchText,
 )
 from billbridge.bills import services
 from billbridge.bills.models import Bill, BillStatus, Category, Payment, PaymentMethod
+from billbridge.ingest.services import receive_document
 
 router = Router(tags=["bills"])
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -63,9 +65,11 @@ class BillFilters(Schema):
     page: int = Field(1, ge=1)
     page_size: int = Field(25, ge=1, le=100)
     status: BillStatusName | None = None
-    supplier: str | None = Field(None, description="A supplier's id, or its exact name.")
+    supplier: SearchText | None = Field(None, description="A supplier's id, or its exact name.")
     category_id: int | None = None
-    q: str | None = Field(None, description="Searches supplier name, invoice number and text.")
+    q: SearchText | None = Field(
+        None, description="Searches supplier name, invoice number and text."
+    )
 
 
 # --- JSON out ---------------------------------------------------------------------------------
@@ -258,7 +262,11 @@ _BILL_FORM_SCHEMA = {
     },
 )
 def create_bill(request: HttpRequest, company_id: CompanyId) -> Status[dict[str, Any]]:
-    """Add a bill (B-6) from JSON, or from a multipart form with a `document` file."""
+    """Add a bill (B-6) from JSON, or from a multipart form with a `document` file.
+
+    A multipart form with only the document gives an ANALYSING bill whose fields are read from
+    the document in the background; with fields, the bill is added as they say.
+    """
     company = company_for(request, company_id)
     document: UploadedFile | None = None
     if request.content_type == "multipart/form-data":
@@ -268,6 +276,10 @@ def create_bill(request: HttpRequest, company_id: CompanyId) -> Status[dict[str,
         document = request.FILES.get("document")
         if document is not None:
             _check_document(document)
+            if not data:
+                # Only a document: keep it as an ANALYSING bill and read its fields (B-6).
+                bill = receive_document(company, document, user=request.auth)
+                return Status(201, bill_out(request, _bill_or_404(company, bill.pk)))
     else:
         try:
             data = json.loads(request.body or b"{}")

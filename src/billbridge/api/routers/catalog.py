@@ -16,6 +16,7 @@ from billbridge.api.schemas import (
     PaymentMethodIn,
     PaymentMethodOut,
     PaymentMethodPatch,
+    SearchText,
     SupplierOut,
 )
 from billbridge.bills import catalog
@@ -115,7 +116,7 @@ def update_payment_method(
 
 @router.get("/suppliers", response=list[SupplierOut], tags=["suppliers"])
 def list_suppliers(
-    request: HttpRequest, company_id: CompanyId, q: str | None = None
+    request: HttpRequest, company_id: CompanyId, q: SearchText | None = None
 ) -> list[Supplier]:
     """The company's suppliers; `q` searches names and CVR numbers."""
     suppliers = Supplier.objects.filter(company=company_for(request, company_id))

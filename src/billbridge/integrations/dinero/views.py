@@ -45,6 +45,7 @@ from billbridge.integrations.dinero.forms import (
 )
 from billbridge.integrations.messages import message_for
 from billbridge.integrations.models import Consent, Integration
+from billbridge.sync import engine
 from billbridge.web.context import url_exists
 from billbridge.web.decorators import company_view, manager_required
 
@@ -113,6 +114,11 @@ def _accounts(state: dict[str, Any]) -> list[Account]:
     return [Account(**row) for row in state.get("accounts", [])]
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one, so its errors show), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _step(request: HttpRequest, step: str, context: dict[str, Any]) -> HttpResponse:
     """Render one set-up step's page, with the list of steps on top."""
     return render(request, f"dinero/{step}.html", {"step": step, "steps": STEPS, **context})
@@ -134,9 +140,14 @@ def _managed_companies(request: HttpRequest) -> Any:
 
 
 def _unsent_bills(company: Company) -> int:
-    """Bills that have no Dinero sync record yet: the backfill offer (R-4)."""
+    """Bills the backfill would send (R-4): postable, complete, with no Dinero sync record."""
     return (
-        Bill.objects.filter(company=company, status__in=[BillStatus.UPCOMING, BillStatus.PAID])
+        Bill.objects.filter(
+            company=company,
+            status__in=[BillStatus.UPCOMING, BillStatus.PAID],
+            total__isnull=False,
+            issue_date__isnull=False,
+        )
         .exclude(sync_records__provider=PROVIDER)
         .count()
     )
@@ -178,8 +189,8 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
     company = request.company
     integration = _integration(company)
     active = integration is not None and integration.is_active
-    unsent = _unsent_bills(company) if active else 0
     backfill_url = f"/c/{company.pk}/sync/backfill/{PROVIDER}/"
+    backfill = active and url_exists(backfill_url)
     return render(
         request,
         "dinero/page.html",
@@ -189,11 +200,12 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
             "settings": integration.settings if integration else {},
             **_account_labels(integration),
             "attention_text": _attention_text(integration) if integration else "",
-            "unsent": unsent,
-            "backfill_url": backfill_url,
-            "backfill_ready": url_exists(backfill_url),
-            "progress_url": f"/c/{company.pk}/sync/backfill/{PROVIDER}/progress/",
             "integrations_url": _optional_url("web:integrations", company_id=company.pk),
+            "backfill_url": backfill_url if backfill else "",
+            "unsent": _unsent_bills(company) if backfill else 0,
+            # R-4 progress, as the sync engine's own fragment renders it.
+            "progress": engine.progress(integration) if backfill else None,
+            "provider_name": "Dinero",
         },
     )
 
@@ -242,7 +254,7 @@ def company(request: HttpRequest, company_id: int) -> HttpResponse:
     """S-d4: pick one of the user's own company accounts; the flow continues in that one."""
     companies = _managed_companies(request)
     form = CompanyChoiceForm(
-        request.POST or None,
+        _posted(request),
         companies=companies,
         initial={"company": request.company.pk},
     )
@@ -275,7 +287,7 @@ def credentials(request: HttpRequest, company_id: int) -> HttpResponse:
         return redirect(_url("consent", company))
     previous = _integration(company)
     initial = {"organization_id": previous.settings.get("organization_id", "") if previous else ""}
-    form = CredentialsForm(request.POST or None, initial=initial)
+    form = CredentialsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         api_key = form.cleaned_data["api_key"]
         organization_id = form.cleaned_data["organization_id"]
@@ -330,7 +342,7 @@ def accounts(request: HttpRequest, company_id: int) -> HttpResponse:
     entry, deposit = _split_accounts(fetched)
     fallback, payment = _account_defaults(_integration(company), fetched)
     form = AccountsForm(
-        request.POST or None,
+        _posted(request),
         entry=entry,
         deposit=deposit,
         initial={"fallback_account": fallback, "payment_account": payment},
@@ -357,7 +369,7 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
     state = _flow(request, company)
     if state is None or "payment_account" not in state:
         return _back_to_company_step(request)
-    form = ImportForm(request.POST or None)
+    form = ImportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         secret = decrypt_json(state["credentials"])
         started = time.perf_counter()

@@ -82,28 +82,45 @@ def _leaves(node: Any) -> Iterator[dict[str, Any]]:
             yield from _leaves(item)
 
 
-def rejected_indexes(response: httpx.Response) -> dict[int, str]:
-    """For a refused bulk POST: array index → that voucher's error words (§5.2 b)."""
+def rejected_indexes(response: httpx.Response) -> dict[int, AccountingError]:
+    """For a refused bulk POST: array index → that voucher's own error (§5.2 b)."""
     try:
         body = response.json()
     except ValueError:
         return {}
     errors = body.get("errors") if isinstance(body, dict) else None
-    out: dict[int, str] = {}
+    out: dict[int, AccountingError] = {}
     if isinstance(errors, list):
         for item in errors:
             if isinstance(item, dict) and isinstance(item.get("arrayIndex"), int):
                 words = [
                     leaf.get("errorMessage") or leaf.get("message") or "" for leaf in _leaves(item)
                 ]
-                out[item["arrayIndex"]] = " ".join(w for w in dict.fromkeys(words) if w)
+                detail = " ".join(w for w in dict.fromkeys(words) if w)
+                out[item["arrayIndex"]] = rejection(item, detail, response.status_code)
     return out
+
+
+def rejection(body: Any, detail: str, status: int) -> AccountingError:
+    """A REJECTED error: `unknown_account` (with `.account`) when e-conomic names one."""
+    error = AccountingError(ErrorKind.REJECTED, _code_for(body), detail, status=status)
+    account = next(
+        (
+            leaf.get("inputValue") if "inputValue" in leaf else leaf.get("value")
+            for leaf in _leaves(body)
+            if leaf.get("errorCode") == "E07150"
+        ),
+        None,
+    )
+    if account is not None:
+        error.account = str(account)  # type: ignore[attr-defined]  # read by the engine
+    return error
 
 
 def _code_for(body: Any) -> str:
     """`unknown_account` when e-conomic names a missing/barred account, else `rejected`."""
     codes = {leaf.get("errorCode") for leaf in _leaves(body)}
-    return "unknown_account" if codes & {"E07150", "E04041"} else "rejected"
+    return "unknown_account" if "E07150" in codes else "rejected"
 
 
 def _retry_after(response: httpx.Response) -> float:
@@ -243,7 +260,7 @@ class EconomicClient:
             )
         if status >= 500:
             raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", detail, status=status)
-        error = AccountingError(ErrorKind.REJECTED, _code_for(body), detail, status=status)
+        error = rejection(body, detail, status)
         error.response = response  # type: ignore[attr-defined]  # for bulk per-voucher errors
         raise error
 

@@ -456,11 +456,9 @@ class EconomicProvider:
                     for i, _ in chunk:
                         results[i] = exc
                     return
-                for index, words in refused.items():
+                for index, error in refused.items():
                     if 0 <= index < len(chunk):
-                        results[chunk[index][0]] = AccountingError(
-                            ErrorKind.REJECTED, "validation", words, status=400
-                        )
+                        results[chunk[index][0]] = error
                 chunk = [c for n, c in enumerate(chunk) if n not in refused]
                 continue
             for (i, _), voucher in zip(chunk, created, strict=False):
@@ -551,7 +549,7 @@ class EconomicProvider:
         return posted
 
 
-def rejected_indexes_from(exc: AccountingError) -> dict[int, str]:
+def rejected_indexes_from(exc: AccountingError) -> dict[int, AccountingError]:
     """Array index → words, from the response kept on the error (see `_with_response`)."""
     response = getattr(exc, "response", None)
     return rejected_indexes(response) if response is not None else {}

@@ -147,8 +147,12 @@ def validate_mapping(integration: Integration, mapping: dict[str, Any]) -> dict[
     if _int(mapping.get("default_account")) not in accounts:
         errors["default_account"] = "unknown_account"
     company = integration.company
-    methods = {str(pk) for pk in PaymentMethod.objects.filter(company=company).values_list("pk", flat=True)}
-    categories = {str(pk) for pk in Category.objects.filter(company=company).values_list("pk", flat=True)}
+    methods = {
+        str(pk) for pk in PaymentMethod.objects.filter(company=company).values_list("pk", flat=True)
+    }
+    categories = {
+        str(pk) for pk in Category.objects.filter(company=company).values_list("pk", flat=True)
+    }
     for key, known in (("payment_method_accounts", methods), ("category_accounts", categories)):
         for item, account in (mapping.get(key) or {}).items():
             if str(item) not in known:

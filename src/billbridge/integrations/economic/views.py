@@ -152,10 +152,12 @@ def callback(request: HttpRequest, company_id: int) -> HttpResponse:
         return render(
             request,
             "economic/error.html",
-            {"message": _(
-                "The answer from e-conomic does not belong to this browser session (the "
-                "security check failed), so it was ignored. Start the connection again."
-            )},  # fmt: skip
+            {
+                "message": _(
+                    "The answer from e-conomic does not belong to this browser session (the "
+                    "security check failed), so it was ignored. Start the connection again."
+                )
+            },  # fmt: skip
             status=400,
         )
     request.session[FLOW_KEY] = {**flow, "state": ""}  # a state is good for one answer only
@@ -194,10 +196,8 @@ def agreements(request: HttpRequest, company_id: int) -> HttpResponse:
     for i, grant in enumerate(grants):
         cvr = grant["agreement"].get("cvr", "")
         guess = next((c.pk for c in companies if cvr and c.cvr == cvr), None)
-        guess = guess or next(
-            (c.pk for c in companies if c.name.lower() == grant["agreement"]["company_name"].lower()),
-            None,
-        )
+        name = grant["agreement"]["company_name"].lower()
+        guess = guess or next((c.pk for c in companies if c.name.lower() == name), None)
         form = AgreementCompanyForm(
             request.POST if request.POST.get("grant") == str(i) else None,
             user=user,  # type: ignore[arg-type]

@@ -1,0 +1,214 @@
+"""REST API for Dinero: /api/v1/companies/{company_id}/integrations/dinero.
+
+The same steps as the set-up pages (setup.py does the work): connect with an API key and an
+Organization ID, read the state (never the key), disconnect, fetch the chart again, backfill.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from billbridge.api import CompanyId, membership_for
+from billbridge.integrations.base import AccountingError, ErrorKind
+from billbridge.integrations.dinero import setup
+from billbridge.integrations.messages import message_for
+from billbridge.integrations.models import Integration
+from billbridge.sync import engine
+
+router = Router()
+
+
+class ConnectIn(Schema):
+    api_key: str
+    organization_id: str
+    fallback_account: str = setup.DEFAULT_FALLBACK
+    payment_account: str = setup.DEFAULT_PAYMENT
+    import_chart_of_accounts: bool = False
+    backfill: bool = False
+
+
+class ProblemOut(Schema):
+    """An error with a stable `code` (e.g. "invalid_api_key") and plain words in `detail`."""
+
+    detail: str
+    code: str
+    field: str | None = None
+
+
+class ProgressOut(Schema):
+    total: int
+    posted: int
+    waiting: int
+    failed: int
+    percent: int
+
+
+class StateOut(Schema):
+    provider: str
+    state: str
+    attention_code: str
+    attention_message: str
+    organization_id: str
+    fallback_account: str
+    payment_account: str
+    import_chart_of_accounts: bool
+    connected_at: dt.datetime | None
+    accounts: int
+    progress: ProgressOut
+    backfilled: int | None = None
+    imported_categories: int | None = None
+
+
+class AccountOut(Schema):
+    number: str
+    name: str
+    vat_code: str
+    kind: str
+    hidden: bool
+
+
+class BackfillOut(Schema):
+    created: int
+    progress: ProgressOut
+
+
+def _manager(request: HttpRequest, company_id: int) -> Any:
+    membership = membership_for(request, company_id)
+    if not membership.can_manage:
+        from billbridge.api import ApiError
+
+        raise ApiError(403, "Only the company's owners and admins can change integrations.")
+    return membership.company
+
+
+def _problem(exc: AccountingError) -> Status:
+    status = 503 if exc.kind in (ErrorKind.UNAVAILABLE, ErrorKind.RATE_LIMITED) else 400
+    detail = message_for(exc.code, system="Dinero", account=getattr(exc, "account", "") or "")
+    return Status(status, {"detail": detail, "code": exc.code, "field": exc.field})
+
+
+def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
+    if integration is None:
+        return {
+            "provider": setup.PROVIDER,
+            "state": "not_connected",
+            "attention_code": "",
+            "attention_message": "",
+            "organization_id": "",
+            "fallback_account": "",
+            "payment_account": "",
+            "import_chart_of_accounts": False,
+            "connected_at": None,
+            "accounts": 0,
+            "progress": {"total": 0, "posted": 0, "waiting": 0, "failed": 0, "percent": 100},
+            **extra,
+        }
+    s = integration.settings
+    return {
+        "provider": integration.provider,
+        "state": integration.state,
+        "attention_code": integration.attention_code,
+        "attention_message": integration.attention_message,
+        "organization_id": str(s.get("organization_id", "")),
+        "fallback_account": str(s.get("fallback_account", "")),
+        "payment_account": str(s.get("payment_account", "")),
+        "import_chart_of_accounts": bool(s.get("import_chart_of_accounts", False)),
+        "connected_at": integration.connected_at,
+        "accounts": len(integration.remote_data.get("accounts", [])),
+        "progress": engine.progress(integration),
+        **extra,
+    }
+
+
+def _not_connected() -> Status:
+    return Status(
+        400, {"detail": message_for("not_connected", system="Dinero"), "code": "not_connected"}
+    )
+
+
+def _integration(company_id: int) -> Integration | None:
+    return Integration.objects.filter(company_id=company_id, provider=setup.PROVIDER).first()
+
+
+@router.put("", response={200: StateOut, 400: ProblemOut, 403: ProblemOut, 503: ProblemOut})
+def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> Any:
+    """Connect (or reconnect) Dinero: the key and ID are checked against Dinero at once."""
+    company = _manager(request, company_id)
+    try:
+        accounts = setup.validate_credentials(
+            payload.api_key, payload.organization_id, company=company
+        )
+        integration = setup.connect(
+            company,
+            request.auth,  # type: ignore[attr-defined]
+            api_key=payload.api_key,
+            organization_id=payload.organization_id,
+            fallback_account=payload.fallback_account,
+            payment_account=payload.payment_account,
+            import_chart_of_accounts=payload.import_chart_of_accounts,
+            accounts=accounts,
+        )
+    except AccountingError as exc:
+        return _problem(exc)
+    extra: dict[str, Any] = {}
+    if payload.backfill:
+        extra["backfilled"] = engine.backfill(integration)
+    if payload.import_chart_of_accounts:
+        extra["imported_categories"] = company.categories.filter(
+            imported_from=setup.PROVIDER, archived=False
+        ).count()
+    return Status(200, _state(integration, **extra))
+
+
+@router.get("", response={200: StateOut})
+def state(request: HttpRequest, company_id: CompanyId) -> Any:
+    """State and settings; the API key is never shown again."""
+    membership_for(request, company_id)
+    return Status(200, _state(_integration(company_id)))
+
+
+@router.delete("", response={204: None, 403: ProblemOut})
+def disconnect(request: HttpRequest, company_id: CompanyId) -> Any:
+    """Stop sending bills to Dinero; what was sent stays there."""
+    setup.disconnect(_manager(request, company_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/refresh", response={200: list[AccountOut], 400: ProblemOut, 403: ProblemOut, 503: ProblemOut}
+)
+def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
+    """Fetch the chart from Dinero again (an account created since shows up)."""
+    company = _manager(request, company_id)
+    if _integration(company_id) is None:
+        return _not_connected()
+    try:
+        accounts = setup.refresh(company)
+    except AccountingError as exc:
+        return _problem(exc)
+    out = [
+        {
+            "number": a.number,
+            "name": a.name,
+            "vat_code": a.vat_code,
+            "kind": a.kind,
+            "hidden": a.hidden,
+        }  # fmt: skip
+        for a in accounts
+    ]
+    return Status(200, out)
+
+
+@router.post("/backfill", response={200: BackfillOut, 400: ProblemOut, 403: ProblemOut})
+def backfill(request: HttpRequest, company_id: CompanyId) -> Any:
+    """R-4: send every bill added before the connection; progress in the answer and in GET."""
+    _manager(request, company_id)
+    integration = _integration(company_id)
+    if integration is None or not integration.is_active:
+        return _not_connected()
+    created = engine.backfill(integration)
+    return Status(200, {"created": created, "progress": engine.progress(integration)})

@@ -1,0 +1,202 @@
+"""REST API for e-conomic: /api/v1/companies/{company_id}/integrations/economic.
+
+The same steps as the set-up pages (setup.py does the work): connect with an agreement grant
+token and the mapping, read the state (never the token), disconnect, fetch again, backfill.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from billbridge.api import ApiError, CompanyId, membership_for
+from billbridge.integrations.base import AccountingError, ErrorKind
+from billbridge.integrations.economic import setup
+from billbridge.integrations.economic.messages import error_text
+from billbridge.integrations.models import Integration
+from billbridge.sync import engine
+
+router = Router()
+
+
+class ConnectIn(Schema):
+    agreement_grant_token: str
+    creditor_invoice_journal: int
+    creditor_payment_journal: int
+    default_account: int
+    payment_method_accounts: dict[str, int] = {}
+    category_accounts: dict[str, int] = {}
+    backfill: bool = False
+
+
+class ProblemOut(Schema):
+    """An error with a stable `code` and plain words in `detail`; `field` when one is wrong."""
+
+    detail: str
+    code: str
+    field: str | None = None
+
+
+class ProgressOut(Schema):
+    total: int
+    posted: int
+    waiting: int
+    failed: int
+    percent: int
+
+
+class PrerequisiteOut(Schema):
+    key: str
+    met: bool | None
+
+
+class AgreementOut(Schema):
+    number: int | None = None
+    company_name: str = ""
+    cvr: str = ""
+
+
+class StateOut(Schema):
+    provider: str
+    state: str
+    attention_code: str
+    attention_message: str
+    agreement: AgreementOut | None
+    prerequisites: list[PrerequisiteOut]
+    creditor_invoice_journal: int | None
+    creditor_payment_journal: int | None
+    default_account: int | None
+    payment_method_accounts: dict[str, int]
+    category_accounts: dict[str, int]
+    connected_at: dt.datetime | None
+    journals: int
+    accounts: int
+    progress: ProgressOut
+    backfilled: int | None = None
+
+
+class BackfillOut(Schema):
+    created: int
+    progress: ProgressOut
+
+
+ERRORS = {400: ProblemOut, 403: ProblemOut, 503: ProblemOut}
+
+
+def _manager(request: HttpRequest, company_id: int) -> Any:
+    membership = membership_for(request, company_id)
+    if not membership.can_manage:
+        raise ApiError(403, "Only the company's owners and admins can change integrations.")
+    return membership.company
+
+
+def _problem(exc: AccountingError) -> Status:
+    status = 503 if exc.kind in (ErrorKind.UNAVAILABLE, ErrorKind.RATE_LIMITED) else 400
+    return Status(
+        status, {"detail": error_text(exc.code, exc.detail), "code": exc.code, "field": exc.field}
+    )
+
+
+def _integration(company_id: int) -> Integration | None:
+    return Integration.objects.filter(company_id=company_id, provider=setup.PROVIDER).first()
+
+
+def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
+    s = integration.settings if integration else {}
+    data = integration.remote_data if integration else {}
+    return {
+        "provider": setup.PROVIDER,
+        "state": integration.state if integration else "not_connected",
+        "attention_code": integration.attention_code if integration else "",
+        "attention_message": integration.attention_message if integration else "",
+        "agreement": data.get("agreement") or None,
+        "prerequisites": [
+            {"key": p.key, "met": p.met} for p in setup.prerequisites(integration)
+        ],
+        "creditor_invoice_journal": s.get("creditor_invoice_journal"),
+        "creditor_payment_journal": s.get("creditor_payment_journal"),
+        "default_account": s.get("default_account"),
+        "payment_method_accounts": s.get("payment_method_accounts") or {},
+        "category_accounts": s.get("category_accounts") or {},
+        "connected_at": integration.connected_at if integration else None,
+        "journals": len(data.get("journals", [])),
+        "accounts": len(data.get("accounts", [])),
+        "progress": (
+            engine.progress(integration)
+            if integration
+            else {"total": 0, "posted": 0, "waiting": 0, "failed": 0, "percent": 100}
+        ),
+        **extra,
+    }
+
+
+@router.put("", response={200: StateOut, **ERRORS})
+def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> Any:
+    """Connect (or reconnect): the grant token is checked and e-conomic's data fetched at once;
+    journals and accounts must exist there."""
+    company = _manager(request, company_id)
+    try:
+        data = setup.fetch(payload.agreement_grant_token, company=company)
+    except AccountingError as exc:
+        if exc.kind == ErrorKind.CREDENTIALS:
+            exc.field = "agreement_grant_token"
+        return _problem(exc)
+    mapping = payload.dict(exclude={"agreement_grant_token", "backfill"})
+    draft = Integration(company=company, provider=setup.PROVIDER, remote_data=data)
+    errors = setup.validate_mapping(draft, mapping)
+    if errors:  # nothing stored: a refused PUT changes nothing
+        field, code = next(iter(errors.items()))
+        return Status(400, {"detail": error_text(code), "code": code, "field": field})
+    integration = setup.store_grant(
+        company,
+        payload.agreement_grant_token,
+        request.auth,  # type: ignore[attr-defined]
+        data,
+    )
+    setup.save(integration, mapping, request.auth)  # type: ignore[attr-defined]
+    extra: dict[str, Any] = {}
+    if payload.backfill:
+        extra["backfilled"] = engine.backfill(integration)
+    return Status(200, _state(integration, **extra))
+
+
+@router.get("", response={200: StateOut})
+def state(request: HttpRequest, company_id: CompanyId) -> Any:
+    """State, prerequisites and mapping; the grant token is never shown again."""
+    membership_for(request, company_id)
+    return Status(200, _state(_integration(company_id)))
+
+
+@router.delete("", response={204: None, 403: ProblemOut})
+def disconnect(request: HttpRequest, company_id: CompanyId) -> Any:
+    """Stop sending bills to e-conomic; what was sent stays there."""
+    setup.disconnect(_manager(request, company_id))
+    return Status(204, None)
+
+
+@router.post("/refresh", response={200: StateOut, **ERRORS})
+def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
+    """S-e10: fetch journals, accounts, VAT codes and suppliers from e-conomic again."""
+    _manager(request, company_id)
+    integration = _integration(company_id)
+    if integration is None or not integration.encrypted_credentials:
+        return _problem(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
+    try:
+        setup.refresh(integration)
+    except AccountingError as exc:
+        return _problem(exc)
+    return Status(200, _state(integration))
+
+
+@router.post("/backfill", response={200: BackfillOut, **ERRORS})
+def backfill(request: HttpRequest, company_id: CompanyId) -> Any:
+    """R-4: send every bill added before e-conomic was connected; progress in the answer."""
+    _manager(request, company_id)
+    integration = _integration(company_id)
+    if integration is None or not integration.is_active:
+        return _problem(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
+    created = engine.backfill(integration)
+    return Status(200, {"created": created, "progress": engine.progress(integration)})

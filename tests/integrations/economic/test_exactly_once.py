@@ -1,0 +1,135 @@
+"""R-3 through the real sync engine: whatever the emulator does wrong, each bill lands in
+e-conomic's kassekladde exactly once (entries counted in the emulator)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from billbridge.bills.models import BillStatus, Payment
+from billbridge.integrations.models import IntegrationState
+from billbridge.sync import engine
+from billbridge.sync.models import AuditEntry, SyncRecord, SyncState
+from tests.factories import BillFactory, PaymentMethodFactory, SupplierFactory
+from tests.integrations.economic.conftest import INVOICE_JOURNAL, NORDLYS, PAYMENT_JOURNAL, PDF
+
+pytestmark = pytest.mark.django_db
+
+
+def drive(integration, rounds: int = 12) -> None:
+    """Run the engine as the worker and the clock would: every retry made due at once."""
+    for _ in range(rounds):
+        SyncRecord.objects.filter(state=SyncState.WAITING).update(
+            next_attempt_at=timezone.now(), claimed_until=None, claim_token=""
+        )
+        engine.process(integration.pk, budget_seconds=10)
+        integration.refresh_from_db()
+        if integration.state != IntegrationState.CONNECTED or not engine.due(integration).exists():
+            if not SyncRecord.objects.filter(state=SyncState.WAITING).exists():
+                return
+
+
+def make_bills(company, integration, n: int = 3, paid: bool = False):
+    method = PaymentMethodFactory(company=company)
+    integration.settings["payment_method_accounts"] = {str(method.pk): 5820}
+    integration.save()
+    supplier = SupplierFactory(company=company, name="Office Danmark", cvr="26150004")
+    bills = []
+    for _ in range(n):
+        bill = BillFactory(company=company, supplier=supplier, payment_method=method)
+        engine.record_bill_change(bill)
+        if paid:
+            Payment.objects.create(bill=bill, date=dt.date(2026, 11, 12), amount=bill.total,
+                                   payment_method=method)  # fmt: skip
+            bill.status = BillStatus.PAID
+            bill.save()
+            engine.record_bill_change(bill, paid=True)
+        bills.append(bill)
+    return bills
+
+
+def assert_once(remote, company, bills, journal=INVOICE_JOURNAL) -> None:
+    texts = [row["text"] for row in remote.entries(journal)]
+    marks = Counter(t[t.rindex("[") :] for t in texts)
+    records = SyncRecord.objects.filter(bill__in=bills, kind="invoice" if journal == 2 else "payment")
+    assert len(texts) == len(bills)
+    for record in records:
+        assert record.state == SyncState.POSTED, (record.error_code, record.error)
+        assert marks[f"[billbridge-{company.pk}-{record.pk}]"] == 1
+        assert record.remote_reference
+
+
+@pytest.mark.parametrize("status", [429, 500, 503, "drop", "timeout"])
+def test_voucher_post_fault_posts_once(status, integration, remote, company, economic, settings):
+    settings.ACCOUNTING_HTTP_TIMEOUT = 1.0
+    bills = make_bills(company, integration)
+    economic.faults(retry_after=1, timeout_seconds=1.5, fail_next=[
+        {"status": status, "count": 1, "method": "POST", "path_contains": "/vouchers"}
+    ])  # fmt: skip
+    drive(integration)
+    assert_once(remote, company, bills)
+    outcome = {"drop": "connection_lost", "timeout": "timeout"}.get(status, f"http_{status}")
+    assert AuditEntry.objects.filter(company=company, outcome=outcome).exists()
+
+
+def test_drop_after_write_of_payments_and_attachments(integration, remote, company, economic):
+    bills = make_bills(company, integration, paid=True)
+    for bill in bills:
+        bill.document.save("f.pdf", ContentFile(PDF), save=True)
+    economic.faults(fail_next=[
+        {"status": "drop", "count": 1, "method": "POST", "path_contains": "/journals/3/vouchers"},
+        {"status": "drop", "count": 2, "method": "POST", "path_contains": "/attachment/file"},
+        {"status": "drop", "count": 1, "method": "POST", "path_contains": "/suppliers"},
+    ])  # fmt: skip
+    drive(integration)
+    assert_once(remote, company, bills)
+    assert_once(remote, company, bills, journal=PAYMENT_JOURNAL)
+    for record in SyncRecord.objects.filter(kind="invoice"):
+        assert record.remote_data.get("attachment") == "attached", record.remote_data
+
+
+def test_new_supplier_created_once_despite_drop(integration, remote, company, economic):
+    supplier = SupplierFactory(company=company, name="Helt Ny ApS", cvr="39990009")
+    bills = [BillFactory(company=company, supplier=supplier) for _ in range(2)]
+    for bill in bills:
+        engine.record_bill_change(bill)
+    economic.faults(fail_next=[{"status": "drop", "count": 1, "method": "POST",
+                                "path_contains": "/suppliers"}])  # fmt: skip
+    drive(integration)
+    assert_once(remote, company, bills)
+    assert sum(s["name"] == "Helt Ny ApS" for s in remote.suppliers()) == 1
+
+
+def test_chaos_every_bill_exactly_once(integration, remote, company, economic, settings):
+    settings.ACCOUNTING_HTTP_TIMEOUT = 2.0
+    bills = make_bills(company, integration, n=12, paid=True)
+    economic.faults(seed=7, drop_after_write_rate=0.4, error_rate=0.15, throttle_rate=0.15,
+                    retry_after=0)  # fmt: skip
+    drive(integration, rounds=40)
+    economic.faults(reset=True)
+    drive(integration)
+    assert_once(remote, company, bills)
+    assert_once(remote, company, bills, journal=PAYMENT_JOURNAL)
+
+
+def test_revoked_grant_needs_attention_and_holds_bills(integration, remote, company, economic):
+    bills = make_bills(company, integration)
+    economic.client.post(f"/_emulator/agreements/{NORDLYS}/revoke").raise_for_status()
+    drive(integration)
+    integration.refresh_from_db()
+    assert integration.state == IntegrationState.NEEDS_ATTENTION
+    assert integration.attention_code == "not_connected"
+    assert SyncRecord.objects.filter(bill__in=bills, state=SyncState.WAITING).count() == 3
+    assert remote.requests() >= 1
+
+
+def test_rate_limited_per_agreement(integration, remote, company, economic):
+    bills = make_bills(company, integration, n=5)
+    economic.faults(daily_limit=1)
+    drive(integration, rounds=2)
+    record = SyncRecord.objects.filter(bill__in=bills).first()
+    assert record.state == SyncState.WAITING and record.error_code == "rate_limited"

@@ -1,0 +1,128 @@
+"""The queue for real: a Huey consumer subprocess (file SQLite DB + file SqliteStorage).
+
+Bills added in the web process are posted by the worker; a worker killed with SIGKILL in the
+middle of a batch — after its write reached Dinero, before it heard the answer — leaves the
+records in doubt, and the next worker finds the rows instead of posting them again.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from huey.contrib.djhuey import HUEY
+
+from billbridge.sync import tasks
+from billbridge.sync.models import SyncRecord, SyncState
+from tests.integrations.dinero.fixtures import bill, control_rows, stats
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SRC = Path(__file__).resolve().parents[2] / "src"
+ROOT = SRC.parent
+CREATE = "POST /v1.2/{org}/ledgeritems"
+
+
+@pytest.fixture
+def queue() -> Iterator[None]:
+    """Tasks go to the file queue instead of running inline."""
+    HUEY.immediate = False
+    HUEY.flush()
+    yield
+    HUEY.flush()
+    HUEY.immediate = True
+
+
+@pytest.fixture
+def worker(emu, queue, tmp_path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=os.pathsep.join([str(SRC), str(ROOT)]),
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        BILLBRIDGE_DATA_DIR=str(settings.DATA_DIR),
+        DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+        HUEY_IMMEDIATE="0",
+        HUEY_FILE=HUEY.storage.filename,
+        HUEY_WORKERS="1",
+        DINERO_API_URL=settings.DINERO_API_URL,
+        DINERO_AUTH_URL=settings.DINERO_AUTH_URL,
+        DINERO_CLIENT_ID=settings.DINERO_CLIENT_ID,
+        DINERO_CLIENT_SECRET=settings.DINERO_CLIENT_SECRET,
+        DINERO_REQUESTS_PER_SECOND="1000",
+        DINERO_BURST="1000",
+        SYNC_CLAIM_SECONDS="2",
+        LOG_LEVEL="WARNING",
+    )
+
+    def start() -> subprocess.Popen[bytes]:
+        log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "billbridge", "run_huey", "-w", "1", "-k", "thread"],
+            env=env,
+            cwd=str(ROOT),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def all_posted(company, n: int) -> Callable[[], bool]:
+    return lambda: SyncRecord.objects.filter(company=company, state=SyncState.POSTED).count() == n
+
+
+def test_worker_posts_what_the_web_process_enqueued(emu, connected, company, worker):
+    for n in range(5):
+        bill(company, n)
+    assert SyncRecord.objects.filter(company=company, state=SyncState.WAITING).count() == 5
+    assert len(HUEY) >= 1  # messages are waiting in the file queue
+    worker()
+    wait_for(all_posted(company, 5))
+    assert len(control_rows(emu)) == 5
+
+
+def test_worker_killed_mid_batch_posts_exactly_once_after_restart(
+    emu, connected, company, worker
+):
+    emu.faults(latency_ms=1000)  # token ~1 s, then the create ~1 s (applied after the wait)
+    for n in range(5):
+        bill(company, n)
+    first = worker()
+    wait_for(lambda: SyncRecord.objects.filter(company=company, in_doubt=True).count() == 5)
+    time.sleep(1.5)  # the create request is in flight now
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=5)
+    time.sleep(1.0)  # the emulator finishes applying the write nobody will hear about
+    assert len(control_rows(emu)) == 5
+    assert SyncRecord.objects.filter(company=company, in_doubt=True).count() == 5
+    emu.faults(latency_ms=0)
+    time.sleep(1.0)  # the dead worker's claim (2 s lease) runs out
+    tasks.process_integration(connected.pk)  # what the minute sweep would enqueue
+    worker()
+    wait_for(all_posted(company, 5))
+    assert len(control_rows(emu)) == 5
+    assert stats(emu)["by_route"][CREATE] == 1  # found again, never posted twice
+    assert not SyncRecord.objects.filter(company=company, in_doubt=True).exists()
