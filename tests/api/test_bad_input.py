@@ -57,3 +57,21 @@ def test_random_bill_bodies_never_give_500(client, company, api_headers, body):
 def test_random_list_queries_never_give_500(client, company, api_headers, query):
     response = client.get(api_url(company, "/bills"), query, headers=api_headers)
     assert response.status_code in (200, 422)
+
+
+def test_nul_character_in_a_search_is_422_not_a_database_error(client, company, api_headers):
+    """PostgreSQL refuses NUL in text; the API says so instead of failing with a 500."""
+    response = client.get(api_url(company, "/bills"), {"q": "a\x00b"}, headers=api_headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "q"
+
+
+def test_too_long_invoice_number_is_422_naming_it(client, company, api_headers):
+    response = client.post(
+        api_url(company, "/bills"),
+        bill_json(invoice_number="F" * 101),
+        content_type="application/json",
+        headers=api_headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "invoice_number"

@@ -13,19 +13,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from tools.compile_translations import compile_all
 
 from billbridge.accounts.services import add_product
 from tests.conftest import PASSWORD
 from tests.emulators.conftest import RunningEmulator, launch_emulator
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
-# are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-compile_all()  # before any catalog is loaded: the walk is in Danish
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+compile_all()  # before any catalog is loaded in this process: the walk is in Danish
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -34,27 +29,6 @@ def emulator() -> Iterator[RunningEmulator]:
     running = launch_emulator("dinero")
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def danish_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="da-DK", extra_http_headers={"Accept-Language": "da"})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -81,9 +55,9 @@ def kassekladde(emulator: RunningEmulator, org: str) -> list[dict[str, Any]]:
 
 
 def test_the_seed_guide_walked_in_a_browser(
-    live_server: Any, danish_page: Page, dinero: RunningEmulator, user: Any, company: Any
+    live_server: Any, page: Page, dinero: RunningEmulator, user: Any, company: Any
 ) -> None:
-    page = danish_page
+    """`page` (tests/browser/conftest.py) is Debian's chromium in Danish (locale da-DK)."""
     add_product(company, "integrate", by=user)
     org = next(o for o in dinero.credentials()["organizations"] if o["organization_id"] == "112233")
     continue_button = page.get_by_role("button", name=re.compile("^(Fortsæt|Continue)$"))

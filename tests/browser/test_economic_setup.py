@@ -20,8 +20,7 @@ from playwright.sync_api import Page, expect
 from billbridge.accounts.services import add_product
 from billbridge.integrations.models import Integration, IntegrationState
 from tests.emulators.conftest import RunningEmulator, launch_emulator
-from tests.factories import CategoryFactory, CompanyFactory, MembershipFactory
-from tests.factories import PaymentMethodFactory
+from tests.factories import CategoryFactory, CompanyFactory, MembershipFactory, PaymentMethodFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,10 +74,14 @@ def authenticate(page: Page, access: str, username: str) -> None:
 
 def fill_setup(page: Page, card: Any, visa: Any, category: Any) -> None:
     expect(page.get_by_test_id("economic-setup-form")).to_be_visible()
-    for label in ("Creditor invoice / Leverandørfaktura", "Creditor payment / Leverandørbetaling",
-                  "Payment methods / Betalingsmetoder", "Bill categories / Regningskategorier",
-                  "Default account"):
-        expect(page.get_by_text(label, exact=True).first).to_be_visible()  # fmt: skip
+    for label in (
+        "Creditor invoice / Leverandørfaktura",
+        "Creditor payment / Leverandørbetaling",
+        "Payment methods / Betalingsmetoder",
+        "Bill categories / Regningskategorier",
+        "Default account",
+    ):
+        expect(page.locator("label, h2").filter(has_text=label).first).to_be_visible()
     expect(page.get_by_test_id("payment-hint")).to_contain_text("6700 (6600)")
     expect(page.get_by_test_id("payment-hint")).to_contain_text("5800")
     expect(page.locator('[data-testid="prerequisite-indscanning"][data-met="yes"]')).to_be_visible()

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billbridge.bills.models import BillStatus
 from billbridge.bills.services import BillInput, add_bill, complete_by_hand
+from billbridge.ingest.errors import ERROR_MESSAGES
 from billbridge.ingest.services import receive_document
 from tests.factories import CategoryFactory
 from tests.ingest import corpus
@@ -21,7 +22,9 @@ def _upload(name: str, data: bytes, content_type: str) -> SimpleUploadedFile:
 
 
 def test_an_oioubl_invoice_becomes_an_upcoming_bill_with_its_fields(company, user):
-    bill = receive_document(company, _upload("f.xml", corpus.oioubl(), "application/xml"), user=user)
+    bill = receive_document(
+        company, _upload("f.xml", corpus.oioubl(), "application/xml"), user=user
+    )
     bill.refresh_from_db()
     source = corpus.Bill()
     assert bill.status == BillStatus.UPCOMING
@@ -63,13 +66,17 @@ def test_supplier_memory_fills_the_category_of_a_read_bill(company, user):
             category=category,
         ),
     )
-    bill = receive_document(company, _upload("f.xml", corpus.oioubl(), "application/xml"), user=user)
+    bill = receive_document(
+        company, _upload("f.xml", corpus.oioubl(), "application/xml"), user=user
+    )
     bill.refresh_from_db()
     assert bill.category == category
 
 
 def test_the_same_document_twice_is_a_duplicate_of_the_first(company, user):
-    first = receive_document(company, _upload("a.xml", corpus.oioubl(), "application/xml"), user=user)
+    first = receive_document(
+        company, _upload("a.xml", corpus.oioubl(), "application/xml"), user=user
+    )
     second = receive_document(
         company, _upload("b.xml", corpus.oioubl(), "application/xml"), user=user
     )
@@ -143,3 +150,11 @@ def test_a_typed_total_is_not_overwritten_by_the_document(company, user):
     )
     assert bill.total == Decimal("42.00")
     assert bill.currency == "DKK"
+
+
+@pytest.mark.parametrize("code", sorted(ERROR_MESSAGES))
+def test_every_document_error_has_danish_words(code):
+    from django.utils import translation
+
+    with translation.override("da"):
+        assert translation.gettext(ERROR_MESSAGES[code]) != ERROR_MESSAGES[code]

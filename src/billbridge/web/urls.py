@@ -11,6 +11,7 @@ app_name = "web"
 company_patterns = [
     path("bills/", bills.bill_list, name="bill_list"),
     path("bills/new/", bills.bill_new, name="bill_new"),
+    path("bills/upload/", bills.bill_upload, name="bill_upload"),
     path("bills/<int:bill_id>/", bills.bill_detail, name="bill_detail"),
     path("bills/<int:bill_id>/document/", bills.bill_document, name="bill_document"),
     path("bills/<int:bill_id>/edit/", bills.bill_edit, name="bill_edit"),

@@ -9,13 +9,13 @@ from collections import Counter
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from tests.factories import BillFactory, PaymentMethodFactory, SupplierFactory
+from tests.integrations.economic.conftest import INVOICE_JOURNAL, NORDLYS, PAYMENT_JOURNAL, PDF
 
 from billbridge.bills.models import BillStatus, Payment
 from billbridge.integrations.models import IntegrationState
 from billbridge.sync import engine
 from billbridge.sync.models import AuditEntry, SyncRecord, SyncState
-from tests.factories import BillFactory, PaymentMethodFactory, SupplierFactory
-from tests.integrations.economic.conftest import INVOICE_JOURNAL, NORDLYS, PAYMENT_JOURNAL, PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,11 @@ def drive(integration, rounds: int = 12) -> None:
         )
         engine.process(integration.pk, budget_seconds=10)
         integration.refresh_from_db()
-        if integration.state != IntegrationState.CONNECTED or not engine.due(integration).exists():
-            if not SyncRecord.objects.filter(state=SyncState.WAITING).exists():
-                return
+        stopped = integration.state != IntegrationState.CONNECTED
+        if (stopped or not engine.due(integration).exists()) and not SyncRecord.objects.filter(
+            state=SyncState.WAITING
+        ).exists():
+            return
 
 
 def make_bills(company, integration, n: int = 3, paid: bool = False):
@@ -55,7 +57,8 @@ def make_bills(company, integration, n: int = 3, paid: bool = False):
 def assert_once(remote, company, bills, journal=INVOICE_JOURNAL) -> None:
     texts = [row["text"] for row in remote.entries(journal)]
     marks = Counter(t[t.rindex("[") :] for t in texts)
-    records = SyncRecord.objects.filter(bill__in=bills, kind="invoice" if journal == 2 else "payment")
+    kind = "invoice" if journal == INVOICE_JOURNAL else "payment"
+    records = SyncRecord.objects.filter(bill__in=bills, kind=kind)
     assert len(texts) == len(bills)
     for record in records:
         assert record.state == SyncState.POSTED, (record.error_code, record.error)

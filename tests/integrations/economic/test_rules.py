@@ -19,9 +19,7 @@ from billbridge.integrations.economic.client import filter_value, url_id
 
 SCHEMA_DIR = Path("/work/shared/api/economic-schemas")
 if not SCHEMA_DIR.exists():  # the emulator ships the same official files
-    SCHEMA_DIR = (
-        Path(__file__).resolve().parents[3] / "src/billbridge/emulators/economic/schemas"
-    )
+    SCHEMA_DIR = Path(__file__).resolve().parents[3] / "src/billbridge/emulators/economic/schemas"
 
 
 def bill(**changes: Any) -> BillSnapshot:
@@ -153,9 +151,11 @@ def test_new_supplier_body():
 
 
 def test_payment_terms_closest_net_days():
-    terms = [{"paymentTermsNumber": 1, "daysOfCredit": 8, "paymentTermsType": "net"},
-             {"paymentTermsNumber": 5, "daysOfCredit": 30, "paymentTermsType": "net"},
-             {"paymentTermsNumber": 4, "daysOfCredit": 30, "paymentTermsType": "invoiceMonth"}]
+    terms = [
+        {"paymentTermsNumber": 1, "daysOfCredit": 8, "paymentTermsType": "net"},
+        {"paymentTermsNumber": 5, "daysOfCredit": 30, "paymentTermsType": "net"},
+        {"paymentTermsNumber": 4, "daysOfCredit": 30, "paymentTermsType": "invoiceMonth"},
+    ]
     assert rules.payment_terms_for(bill(), terms) == 5
     assert rules.payment_terms_for(bill(due_date=None), terms) == 1
 
@@ -169,8 +169,10 @@ def test_mapping_lookups():
 
 
 def test_accounting_year_and_helpers():
-    years = [{"year": "2025/2026", "fromDate": "2025-07-01", "toDate": "2026-06-30"},
-             {"year": "2026/2027", "fromDate": "2026-07-01", "toDate": "2027-06-30"}]
+    years = [
+        {"year": "2025/2026", "fromDate": "2025-07-01", "toDate": "2026-06-30"},
+        {"year": "2026/2027", "fromDate": "2026-07-01", "toDate": "2027-06-30"},
+    ]
     assert rules.accounting_year(dt.date(2026, 6, 30), years) == "2025/2026"
     assert rules.accounting_year(dt.date(2026, 7, 1), years) == "2026/2027"
     assert rules.accounting_year(dt.date(2030, 1, 1), years) is None

@@ -7,9 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-
-from billbridge.accounts.models import CompanyProduct, Product
-from billbridge.integrations.models import Integration, IntegrationState
 from tests.factories import (
     CategoryFactory,
     CompanyFactory,
@@ -17,6 +14,9 @@ from tests.factories import (
     PaymentMethodFactory,
 )
 from tests.integrations.economic.conftest import HAVNEN, NORDLYS, grant_token
+
+from billbridge.accounts.models import CompanyProduct, Product
+from billbridge.integrations.models import Integration, IntegrationState
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +102,17 @@ def test_one_company_walk(en_client, integrate, economic, remote):
     assert fetched.status_code == 204 and fetched["HX-Redirect"].endswith("/setup/")
     form = en_client.get(base(company) + "setup/")
     html = form.content.decode()
-    for label in ("Creditor invoice / Leverandørfaktura", "Creditor payment / Leverandørbetaling",
-                  "Payment methods / Betalingsmetoder", "Bill categories / Regningskategorier",
-                  "Default account", "SAVE", "CANCEL", "6700 (6600)", 'data-testid="refresh"'):
+    for label in (
+        "Creditor invoice / Leverandørfaktura",
+        "Creditor payment / Leverandørbetaling",
+        "Payment methods / Betalingsmetoder",
+        "Bill categories / Regningskategorier",
+        "Default account",
+        "SAVE",
+        "CANCEL",
+        "6700 (6600)",
+        'data-testid="refresh"',
+    ):
         assert label in html, label  # fmt: skip
     assert html.count('data-met="yes"') == 2
     assert grant_token(economic) not in html  # never shown

@@ -6,7 +6,7 @@ Every change goes through `billbridge.bills.services`, so events and rules apply
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +39,7 @@ from billbridge.bills.models import Bill, BillStatus, Category, Payment, Payment
 from billbridge.ingest.services import receive_document
 
 router = Router(tags=["bills"])
+Owned = TypeVar("Owned", Category, PaymentMethod)
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 BillStatusName = Literal[tuple(BillStatus.values)]  # type: ignore[valid-type]
 # Form fields that mean "not given" when sent empty (a browser form sends every field).
@@ -147,7 +148,7 @@ def _bill_or_404(company: Company, bill_id: int) -> Bill:
     return get_object_or_404(_bills(company), pk=bill_id)
 
 
-def _owned(model: type[Category] | type[PaymentMethod], company: Company, pk: int, field: str):
+def _owned(model: type[Owned], company: Company, pk: int, field: str) -> Owned:
     """A category or payment method of this company, or a 422 naming the field."""
     obj = model.objects.filter(company=company, pk=pk).first()
     if obj is None:

@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -341,10 +342,22 @@ class DineroClient:
         return list(self._api("GET", "/v1/{org}/accounts/deposit") or [])
 
     def accounts(self) -> list[Account]:
-        """Entry and deposit accounts as one list (two requests, plus a token if needed)."""
-        entry = self.entry_accounts()
-        deposit = self.deposit_accounts()
-        return accounts_from(entry, deposit)
+        """Entry and deposit accounts as one list: two requests sent at once (plus a token if
+        needed), so checking credentials costs two round trips, not three."""
+        self.token()
+        calls: list[CallInfo] = []
+        hook, self._on_call = self._on_call, calls.append  # audit in the caller's thread
+        try:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                entry = pool.submit(self.entry_accounts)
+                deposit = pool.submit(self.deposit_accounts)
+                result = accounts_from(entry.result(), deposit.result())
+        finally:
+            self._on_call = hook
+            if hook is not None:
+                for call in calls:
+                    hook(call)
+        return result
 
     # ledger items -------------------------------------------------------
     def create_ledger_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

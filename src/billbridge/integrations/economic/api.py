@@ -113,9 +113,7 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
         "attention_code": integration.attention_code if integration else "",
         "attention_message": integration.attention_message if integration else "",
         "agreement": data.get("agreement") or None,
-        "prerequisites": [
-            {"key": p.key, "met": p.met} for p in setup.prerequisites(integration)
-        ],
+        "prerequisites": [{"key": p.key, "met": p.met} for p in setup.prerequisites(integration)],
         "creditor_invoice_journal": s.get("creditor_invoice_journal"),
         "creditor_payment_journal": s.get("creditor_payment_journal"),
         "default_account": s.get("default_account"),

@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from billbridge.accounts.models import MANAGING_ROLES, Company, User
 from billbridge.bills.models import Category, PaymentMethod, PaymentMethodType
 from billbridge.integrations.economic import setup
 from billbridge.integrations.models import Integration
 
+DEFAULT_LABEL = pgettext_lazy("economic", "Default account")
 ONE = "one"
 SEVERAL = "several"
 
@@ -81,7 +83,7 @@ class SetupForm(forms.Form):
         coerce=int,
     )
     default_account = forms.TypedChoiceField(
-        label=_("Default account"),
+        label=DEFAULT_LABEL,
         help_text=_(
             "The contra account new bills (status UPCOMING) are posted to while they have "
             "no category."
@@ -126,7 +128,7 @@ class SetupForm(forms.Form):
             name = f"cat_{category.pk}"
             own = _int(category.account_number)
             self.fields[name] = forms.TypedChoiceField(
-                label=category.name, choices=_choices(accounts, str(_("Default account"))),
+                label=category.name, choices=_choices(accounts, str(DEFAULT_LABEL)),
                 coerce=int, required=False, empty_value=None,
                 initial=cat_current.get(str(category.pk)) or (own if own in numbers else None),
             )  # fmt: skip

@@ -40,6 +40,7 @@ from billbridge.integrations.economic.client import (
 
 KEY = "economic"
 VOUCHERS_PER_REQUEST = 500  # e-conomic's bulk limit is undocumented; stay well inside 9 MB
+BATCH_SIZE = VOUCHERS_PER_REQUEST  # what the sync engine hands over per `post()` call
 ATTACHMENT_WORKERS = 8
 # Our own pace per agreement. e-conomic's token bucket size is unpublished (economic.md §5.1,
 # UNCONFIRMED); its 429 + Retry-After is honoured on top of this.

@@ -14,6 +14,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from billbridge.bills.models import Bill, BillStatus
@@ -25,6 +27,7 @@ from billbridge.bills.services import (
     pay_bill,
     update_bill,
 )
+from billbridge.ingest.services import receive_document
 from billbridge.ingest.tasks import analyse_document
 from billbridge.integrations.registry import PROVIDERS
 from billbridge.web.decorators import company_view
@@ -167,6 +170,7 @@ def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResp
     inline_type = _inline_type(bill)
     context = {
         "bill": bill,
+        "low_confidence": _low_confidence_labels(bill),
         "payment": getattr(bill, "payment", None) if bill.status == BillStatus.PAID else None,
         "sync_records": records,
         "document_inline": inline_type,
@@ -193,6 +197,61 @@ def bill_document(request: HttpRequest, company_id: int, bill_id: int) -> FileRe
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Field names of the extraction record → the words the detail page uses for them.
+_FIELD_LABELS = {
+    "supplier_name": _lazy("Supplier"),
+    "supplier_cvr": _lazy("Supplier's CVR number"),
+    "invoice_number": _lazy("Invoice number"),
+    "issue_date": _lazy("Bill date"),
+    "due_date": _lazy("Due date"),
+    "currency": _lazy("Currency"),
+    "total": _lazy("Total incl. VAT"),
+    "vat_amount": _lazy("VAT"),
+}
+
+
+def _low_confidence_fields(bill: Bill) -> set[str]:
+    """Form fields read from the document with low confidence: the person should check them."""
+    names = (bill.extraction or {}).get("low_confidence", [])
+    return {name for name in names if name in _FIELD_LABELS}
+
+
+def _low_confidence_labels(bill: Bill) -> list[str]:
+    return [str(_FIELD_LABELS[n]) for n in _FIELD_LABELS if n in _low_confidence_fields(bill)]
+
+
+@company_view
+@require_POST
+def bill_upload(request: HttpRequest, company_id: int) -> HttpResponse:
+    """Several documents at once (drag and drop): each becomes a bill read in the background."""
+    company = request.company  # type: ignore[attr-defined]
+    documents = request.FILES.getlist("documents")
+    if not documents:
+        messages.error(request, _("Choose or drop one or more documents."))
+        return redirect("web:bill_list", company_id=company.pk)
+    added, refused = 0, []
+    for document in documents:
+        try:
+            receive_document(company, document, user=request.user)
+        except ValidationError as exc:
+            refused.append(f"{document.name}: {' '.join(exc.messages)}")
+        else:
+            added += 1
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d document added: it is being read now.",
+                "%(count)d documents added: they are being read now.",
+                added,
+            )
+            % {"count": added},
+        )
+    for reason in refused:
+        messages.error(request, reason)
+    return redirect("web:bill_list", company_id=company.pk)
 
 
 @company_view
@@ -234,7 +293,8 @@ def bill_edit(request: HttpRequest, company_id: int, bill_id: int) -> HttpRespon
             else:
                 messages.success(request, _("The bill has been saved."))
                 return redirect("web:bill_detail", company_id=company.pk, bill_id=bill.pk)
-    return render(request, "web/bills/form.html", {"form": form, "bill": bill})
+    context = {"form": form, "bill": bill, "low_confidence": _low_confidence_fields(bill)}
+    return render(request, "web/bills/form.html", context)
 
 
 @company_view
