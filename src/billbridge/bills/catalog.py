@@ -24,7 +24,10 @@ def create_payment_method(
         raise ValidationError({"name": _("Give the payment method a name.")})
     if type not in PaymentMethodType.values:
         raise ValidationError(
-            {"type": _("Choose one of: %(types)s.") % {"types": ", ".join(PaymentMethodType.values)}}
+            {
+                "type": _("Choose one of: %(types)s.")
+                % {"types": ", ".join(PaymentMethodType.values)}
+            }
         )
     return PaymentMethod.objects.create(
         company=company, name=name.strip(), type=type, account_number=account_number.strip()
