@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from billbridge.web.views import bills, home, integrations, settings
+from billbridge.web.views import bills, home, integrations, overview, settings
 
 app_name = "web"
 
@@ -48,5 +48,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", set_language, name="set_language"),
     path("", home.home, name="home"),
+    path("overview/", overview.overview, name="overview"),
     path("c/<int:company_id>/", include(company_patterns)),
 ]

@@ -62,7 +62,7 @@ def test_bad_token_is_400_with_reason(client, company, api_headers, economic):
     assert answer.status_code == 400
     problem = answer.json()
     assert problem["code"] == "not_connected" and problem["field"] == "agreement_grant_token"
-    assert "grant token" in problem["detail"]
+    assert "grant token" in problem["detail"] or "adgangstoken" in problem["detail"]
     assert not Integration.objects.filter(company=company).exists()
 
 

@@ -1,0 +1,68 @@
+"""The accountant's overview: the sync health of every company the user belongs to (SPEC §7)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from billbridge.bills.models import Bill, BillStatus
+from billbridge.integrations.models import Integration, IntegrationState
+from billbridge.integrations.registry import PROVIDERS
+from billbridge.sync.models import SyncRecord, SyncState
+from billbridge.web.decorators import SESSION_COMPANY_KEY
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """One row per company and connected system, in three queries whatever the count."""
+    companies = list(request.user.companies())
+    ids = [c.pk for c in companies]
+    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for row in (
+        SyncRecord.objects.filter(company_id__in=ids)
+        .values("company_id", "provider", "state")
+        .annotate(n=Count("id"))
+    ):
+        counts[(row["company_id"], row["provider"])][row["state"]] = row["n"]
+    waiting_for_fields = dict(
+        Bill.objects.filter(company_id__in=ids, status=BillStatus.ANALYSING)
+        .values_list("company_id")
+        .annotate(n=Count("id"))
+    )
+    integrations = defaultdict(list)
+    for integration in Integration.objects.filter(company_id__in=ids).exclude(
+        state=IntegrationState.NOT_CONNECTED
+    ):
+        per_state = counts[(integration.company_id, integration.provider)]
+        info = PROVIDERS.get(integration.provider)
+        integrations[integration.company_id].append(
+            {
+                "integration": integration,
+                "name": info.name if info else integration.provider,
+                "waiting": per_state.get(SyncState.WAITING, 0),
+                "failed": per_state.get(SyncState.FAILED, 0),
+                "posted": per_state.get(SyncState.POSTED, 0),
+            }
+        )
+    rows = [
+        {
+            "company": company,
+            "integrations": integrations.get(company.pk, []),
+            "analysing": waiting_for_fields.get(company.pk, 0),
+            "healthy": all(
+                i["integration"].state == IntegrationState.CONNECTED and not i["failed"]
+                for i in integrations.get(company.pk, [])
+            ),
+        }
+        for company in companies
+    ]
+    remembered = request.session.get(SESSION_COMPANY_KEY)
+    current = next(
+        (c for c in companies if c.pk == remembered), companies[0] if companies else None
+    )
+    context = {"rows": rows, "current_company": current}
+    return render(request, "web/overview.html", context)
