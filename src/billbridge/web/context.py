@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
 from billbridge.accounts.models import Product
 
@@ -30,12 +30,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context["user_companies"] = list(user.companies())
     if company is not None:
         membership = request.membership  # type: ignore[attr-defined]
-        audit = f"/c/{company.pk}/settings/audit/"
+        audit = reverse("sync:audit", kwargs={"company_id": company.pk})
         context.update(
             current_company=company,
             current_membership=membership,
             can_manage=membership.can_manage,
             has_integrate=company.has_product(Product.INTEGRATE),
-            audit_url=audit if url_exists(audit) else "",
+            audit_url=audit if membership.can_manage else "",
         )
     return context

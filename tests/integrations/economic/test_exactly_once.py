@@ -117,6 +117,8 @@ def test_chaos_every_bill_exactly_once(integration, remote, company, economic, s
     drive(integration)
     assert_once(remote, company, bills)
     assert_once(remote, company, bills, journal=PAYMENT_JOURNAL)
+    faults = AuditEntry.objects.filter(company=company).exclude(outcome="ok").count()
+    assert faults >= 3  # the chaos did happen
 
 
 def test_revoked_grant_needs_attention_and_holds_bills(integration, remote, company, economic):

@@ -151,3 +151,30 @@ def test_fetch_accounts(integration):
     accounts = EconomicProvider(integration).fetch_accounts()
     by_number = {a.number: a for a in accounts}
     assert by_number["2800"].vat_code == "I25" and by_number["2800"].kind == "expense"
+
+
+def test_xml_document_is_not_sent_and_a_changed_bill_is_not_posted_twice(
+    integration, remote, company
+):
+    bill = BillFactory(company=company, document_name="bill.xml",
+                       document_content_type="application/xml")  # fmt: skip
+    provider = EconomicProvider(integration)
+    entry = invoice_entry(bill, document=b"<Invoice/>")
+    [posted] = provider.post([entry])
+    assert isinstance(posted, PostedEntry) and "attachment" not in posted.remote_data
+    changed = invoice_entry(bill, version=2)
+    changed = type(changed)(**{**changed.__dict__, "remote_data": posted.remote_data})
+    [again] = EconomicProvider(integration).post([changed])
+    assert isinstance(again, PostedEntry) and again.remote_reference == posted.remote_reference
+    assert len(remote.entries(INVOICE_JOURNAL)) == 1
+
+
+def test_audit_trail_without_secrets(integration, company, economic):
+    from billbridge.sync.models import AuditEntry
+
+    EconomicProvider(integration).post([invoice_entry(BillFactory(company=company))])
+    rows = list(AuditEntry.objects.filter(company=company, provider="economic"))
+    assert {(r.method, r.path) for r in rows} >= {("GET", "/suppliers"),
+                                                  ("POST", "/journals/2/vouchers")}  # fmt: skip
+    token = integration.credentials["agreement_grant_token"]
+    assert all(token not in r.path and "?" not in r.path for r in rows)

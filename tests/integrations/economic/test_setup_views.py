@@ -213,3 +213,30 @@ def test_member_cannot_set_up(client, integrate, economic):
     MembershipFactory(user=member, company=integrate, role="member")
     client.force_login(member)
     assert client.get(base(integrate) + "connect/").status_code == 403
+
+
+def test_fetch_failure_on_the_loading_page_does_not_hang(en_client, integrate, economic):
+    back = follow_grant(start(en_client, integrate), "nordlys@example.com")
+    en_client.get(local(back))
+    economic.client.post(f"/_emulator/agreements/{NORDLYS}/revoke").raise_for_status()
+    answer = en_client.post(base(integrate) + "fetch/", HTTP_HX_REQUEST="true")
+    assert answer.status_code == 204 and answer["HX-Redirect"] == base(integrate)
+    page = en_client.get(base(integrate))
+    assert b"did not accept the agreement grant token" in page.content
+
+
+def test_revoked_grant_shows_attention_and_api_prereq_not_met(
+    en_client, integration, integrate, economic
+):
+    from tests.factories import BillFactory
+
+    from billbridge.integrations.economic.provider import EconomicProvider
+    from billbridge.sync import engine
+
+    economic.client.post(f"/_emulator/agreements/{NORDLYS}/revoke").raise_for_status()
+    engine.record_bill_change(BillFactory(company=integrate))
+    engine.process(integration.pk)
+    html = en_client.get(base(integrate)).content.decode()
+    assert 'data-testid="economic-attention"' in html
+    assert 'data-testid="prerequisite-api_access" data-met="no"' in html
+    assert EconomicProvider  # the provider is what the engine used

@@ -149,6 +149,14 @@ class SetupForm(forms.Form):
             },
         }
 
+    def field_for(self, key: str) -> str | None:
+        """The form field behind a `setup.validate_mapping` key (None: the whole form)."""
+        if key.startswith("payment_method_accounts."):
+            key = f"pm_{key.split('.', 1)[1]}"
+        elif key.startswith("category_accounts."):
+            key = f"cat_{key.split('.', 1)[1]}"
+        return key if key in self.fields else None
+
     def bound_payment_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.payment_fields]
 

@@ -42,6 +42,10 @@ KEY = "economic"
 VOUCHERS_PER_REQUEST = 500  # e-conomic's bulk limit is undocumented; stay well inside 9 MB
 BATCH_SIZE = VOUCHERS_PER_REQUEST  # what the sync engine hands over per `post()` call
 ATTACHMENT_WORKERS = 8
+ATTACHMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/gif"})
+ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".gif")
+ATTACHMENT_MAX_BYTES = 9 * 1024 * 1024
+ATTACHMENT_MAGIC = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG", b"GIF8")
 # Our own pace per agreement. e-conomic's token bucket size is unpublished (economic.md §5.1,
 # UNCONFIRMED); its 429 + Retry-After is honoured on top of this.
 RATE_PER_SECOND = 25.0
@@ -237,6 +241,12 @@ class EconomicProvider:
         ]
 
     def post(self, entries: Sequence[EntryToPost]) -> list[PostedEntry | AccountingError]:
+        try:
+            return self._post(entries)
+        finally:
+            flush_audit(self.client)
+
+    def _post(self, entries: Sequence[EntryToPost]) -> list[PostedEntry | AccountingError]:
         results: list[PostedEntry | AccountingError | None] = [None] * len(entries)
         fresh: list[int] = []
         for i, entry in enumerate(entries):
@@ -262,7 +272,6 @@ class EconomicProvider:
                         for i, _ in chunk:
                             results[i] = exc
             self._attach_all(entries, results)
-        flush_audit(self.client)
         return [r if r is not None else _error("internal", "no result") for r in results]
 
     def find(self, entry: EntryToPost) -> PostedEntry | None:
@@ -287,7 +296,7 @@ class EconomicProvider:
                     row.get("journalEntryNumber"),
                     (row.get("supplier") or {}).get("supplierNumber"),
                 )
-                if entry.kind == "invoice" and entry.document:
+                if entry.kind == "invoice" and entry.document and attachable(entry):
                     self._attach_one(entry, posted)
                 flush_audit(self.client)
                 return posted
@@ -505,6 +514,7 @@ class EconomicProvider:
             and entries[i].kind == "invoice"
             and entries[i].document
             and "attachment" not in r.remote_data
+            and attachable(entries[i])
         ]
         if not jobs:
             return
@@ -544,6 +554,7 @@ class EconomicProvider:
         if (
             entry.kind == "invoice"
             and entry.document
+            and attachable(entry)
             and posted.remote_data.get("attachment") != "attached"
         ):
             self._attach_one(entry, posted)
@@ -554,6 +565,20 @@ def rejected_indexes_from(exc: AccountingError) -> dict[int, AccountingError]:
     """Array index → words, from the response kept on the error (see `_with_response`)."""
     response = getattr(exc, "response", None)
     return rejected_indexes(response) if response is not None else {}
+
+
+def attachable(entry: EntryToPost) -> bool:
+    """e-conomic takes .jpg, .jpeg, .pdf, .gif and .png up to 9 MB (§2.6); an e-invoice XML
+    is not a document it can show, so it stays in billbridge."""
+    ctype = (entry.bill.document_content_type or "").lower()
+    name = (entry.bill.document_name or "").lower()
+    data = entry.document or b""
+    ok_type = (
+        ctype in ATTACHMENT_TYPES
+        or name.endswith(ATTACHMENT_SUFFIXES)
+        or data.startswith(ATTACHMENT_MAGIC)
+    )
+    return ok_type and len(data) <= ATTACHMENT_MAX_BYTES
 
 
 def _error(code: str, detail: str) -> AccountingError:

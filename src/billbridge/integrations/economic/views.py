@@ -246,16 +246,23 @@ def fetch(request: HttpRequest, company_id: int) -> HttpResponse:
                 return redirect(_url("connect", company_id))
             setup.refresh(integration)
     except AccountingError as exc:
+        if request.htmx:  # type: ignore[attr-defined]  # the loading page must not hang
+            messages.error(request, error_text(exc.code, exc.detail))
+            return _hx_redirect(_url("page", company_id))
         return render(
             request, "economic/error.html", {"message": error_text(exc.code, exc.detail)},
             status=502,
         )  # fmt: skip
     target = _url("setup", company_id)
     if request.htmx:  # type: ignore[attr-defined]
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = target
-        return response
+        return _hx_redirect(target)
     return redirect(target)
+
+
+def _hx_redirect(url: str) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
 
 
 # ------------------------------------------------------------------------------ S-e8, S-e10
@@ -278,8 +285,8 @@ def setup_form(request: HttpRequest, company_id: int) -> HttpResponse:
             setup.save(integration, mapping, request.user)  # type: ignore[arg-type]
             messages.success(request, _("The e-conomic integration is saved."))
             return redirect(_url("page", company_id))
-        for key in errors:
-            form.add_error(None, _("%(field)s: choose again.") % {"field": key})
+        for key, code in errors.items():
+            form.add_error(form.field_for(key), error_text(code))
     return render(
         request,
         "economic/setup.html",
