@@ -187,3 +187,27 @@ def test_changes_during_doubt_are_sent_after_the_row_is_found(emu, connected, co
     assert_exactly_once(emu, company, 1)
     assert rows(emu)[0]["Amount"] == 999.0
     assert SyncRecord.objects.get(bill=b).posted_version == 2
+
+
+def test_connection_refused_is_unavailable_and_not_in_doubt(emu, connected, company, settings):
+    bill(company)
+    from billbridge.integrations.dinero import client as dinero_client
+
+    dinero_client.TOKENS._tokens.clear()
+    settings.DINERO_API_URL = "http://127.0.0.1:9"
+    settings.DINERO_AUTH_URL = "http://127.0.0.1:9/dineroapi/oauth/token"
+    engine.process(connected.pk)
+    record = SyncRecord.objects.get()
+    assert (record.state, record.error_code, record.in_doubt) == ("waiting", "unavailable", False)
+    settings.DINERO_API_URL = emu.base_url
+    settings.DINERO_AUTH_URL = emu.base_url + "/dineroapi/oauth/token"
+    settle(connected)
+    assert_exactly_once(emu, company, 1)
+
+
+def test_sweep_finds_due_integrations_only(emu, connected, company):
+    assert engine.due_integration_ids() == []
+    bill(company)
+    assert engine.due_integration_ids() == [connected.pk]
+    settle(connected)
+    assert engine.due_integration_ids() == []

@@ -95,8 +95,14 @@ def test_members_cannot_backfill_or_read_the_audit_log(client, company, integrat
 
 
 def test_audit_log_page(logged_in_client, company, integration):
-    AuditEntry.objects.create(company=company, provider="dinero", method="POST",
-                              path="/v1.2/112233/ledgeritems", status=200, duration_ms=12)  # fmt: skip
+    AuditEntry.objects.create(
+        company=company,
+        provider="dinero",
+        method="POST",
+        path="/v1.2/112233/ledgeritems",
+        status=200,
+        duration_ms=12,
+    )
     response = logged_in_client.get(f"/c/{company.pk}/sync/audit/")
     assert response.status_code == 200
     assert b"/v1.2/112233/ledgeritems" in response.content

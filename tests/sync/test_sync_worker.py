@@ -104,9 +104,7 @@ def test_worker_posts_what_the_web_process_enqueued(emu, connected, company, wor
     assert len(control_rows(emu)) == 5
 
 
-def test_worker_killed_mid_batch_posts_exactly_once_after_restart(
-    emu, connected, company, worker
-):
+def test_worker_killed_mid_batch_posts_exactly_once_after_restart(emu, connected, company, worker):
     emu.faults(latency_ms=1000)  # token ~1 s, then the create ~1 s (applied after the wait)
     for n in range(5):
         bill(company, n)

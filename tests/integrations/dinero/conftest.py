@@ -1,2 +1,9 @@
-from tests.integrations.dinero.fixtures import _dinero_process, connected, emu  # noqa: F401
-from tests.integrations.dinero.fixtures import card, office  # noqa: F401
+"""The Dinero emulator fixtures (see tests/integrations/dinero/fixtures.py)."""
+
+from tests.integrations.dinero.fixtures import (  # noqa: F401
+    _dinero_process,
+    card,
+    connected,
+    emu,
+    office,
+)
