@@ -16,4 +16,5 @@ from billbridge.settings import *  # noqa: E402,F403
 from billbridge.settings import DATABASES  # noqa: E402
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["BILLBRIDGE_DATA_DIR"], "test.sqlite3")}
+    test_db = os.path.join(os.environ["BILLBRIDGE_DATA_DIR"], "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": test_db}

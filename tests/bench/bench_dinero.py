@@ -28,7 +28,6 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from huey.contrib.djhuey import HUEY  # noqa: E402
-from tests.emulators.conftest import launch_emulator  # noqa: E402
 
 from billbridge.accounts.models import Company, Membership, User  # noqa: E402
 from billbridge.bills.models import Bill, Category  # noqa: E402
@@ -36,6 +35,7 @@ from billbridge.bills.services import BillInput, add_bill  # noqa: E402
 from billbridge.integrations.dinero import setup  # noqa: E402
 from billbridge.sync import engine  # noqa: E402
 from billbridge.sync.models import SyncRecord, SyncState  # noqa: E402
+from tests.emulators.conftest import launch_emulator  # noqa: E402
 
 BENCH_ORG = "990001"
 BILLS = 1000

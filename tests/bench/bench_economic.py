@@ -27,11 +27,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from tests.emulators.conftest import launch_emulator  # noqa: E402
 
 from billbridge.integrations.base import BillSnapshot, EntryToPost, PostedEntry  # noqa: E402
 from billbridge.integrations.economic import provider as economic  # noqa: E402
 from billbridge.integrations.models import Integration  # noqa: E402
+from tests.emulators.conftest import launch_emulator  # noqa: E402
 
 BENCH_AGREEMENT = 701004
 LATENCY = {"latency_ms": 50, "jitter_ms": 50}

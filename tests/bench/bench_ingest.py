@@ -15,6 +15,8 @@ for path in (ROOT, ROOT / "src"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+from billbridge.ingest import extract  # noqa: E402
+from billbridge.ingest.ocr import tesseract_available  # noqa: E402
 from tests.ingest.corpus import (  # noqa: E402
     Bill,
     Line,
@@ -25,9 +27,6 @@ from tests.ingest.corpus import (  # noqa: E402
     peppol,
     render_png,
 )
-
-from billbridge.ingest import extract  # noqa: E402
-from billbridge.ingest.ocr import tesseract_available  # noqa: E402
 
 
 def _rate(data: bytes, filename: str, seconds: float = 2.0) -> tuple[float, int]:

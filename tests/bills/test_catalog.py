@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from tests.factories import CategoryFactory, PaymentMethodFactory
 
 from billbridge.bills.catalog import update_category, update_payment_method
+from tests.factories import CategoryFactory, PaymentMethodFactory
 
 pytestmark = pytest.mark.django_db
 

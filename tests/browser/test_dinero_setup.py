@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from tools.compile_translations import compile_all
 
 from billbridge.accounts.services import add_product
 from tests.conftest import PASSWORD
 from tests.emulators.conftest import RunningEmulator, launch_emulator
+from tools.compile_translations import compile_all
 
 compile_all()  # before any catalog is loaded in this process: the walk is in Danish
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -186,3 +186,21 @@ def test_credentials_failure_holds_and_resume_requeues(emu, connected, company, 
     assert engine.due_integration_ids() == [connected.pk]
     settle(connected)
     assert len(rows(emu)) == 1
+
+
+@pytest.mark.django_db
+def test_changes_made_while_disconnected_are_sent_after_reconnecting(emu, connected, company,
+                                                                     user):  # fmt: skip
+    from billbridge.bills.services import update_bill
+    from billbridge.integrations.dinero import setup
+    from tests.integrations.dinero.fixtures import ORG, api_key
+
+    b = bill(company)
+    settle(connected)
+    setup.disconnect(company)
+    update_bill(b, {"total": Decimal("42.00"), "vat_amount": Decimal("8.40")})
+    assert SyncRecord.objects.get(bill=b).state == SyncState.POSTED  # nothing to send to
+    setup.connect(company, user, api_key=api_key(emu), organization_id=ORG,
+                  import_chart_of_accounts=False)  # fmt: skip
+    settle(connected)
+    assert [r["Amount"] for r in rows(emu)] == [42.0]

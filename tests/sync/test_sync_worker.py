@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from billbridge.sync import tasks
@@ -109,15 +110,16 @@ def test_worker_killed_mid_batch_posts_exactly_once_after_restart(emu, connected
     for n in range(5):
         bill(company, n)
     first = worker()
-    wait_for(lambda: SyncRecord.objects.filter(company=company, in_doubt=True).count() == 5)
-    time.sleep(1.5)  # the create request is in flight now
+    # The emulator counts a request when it arrives, then waits out the latency, then applies
+    # it: kill the worker as soon as its create request has arrived.
+    wait_for(lambda: stats(emu)["by_route"].get(CREATE, 0) == 1)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=5)
-    time.sleep(1.0)  # the emulator finishes applying the write nobody will hear about
-    assert len(control_rows(emu)) == 5
+    wait_for(lambda: len(control_rows(emu)) == 5)  # the write nobody will hear about lands
     assert SyncRecord.objects.filter(company=company, in_doubt=True).count() == 5
     emu.faults(latency_ms=0)
-    time.sleep(1.0)  # the dead worker's claim (2 s lease) runs out
+    lease = SyncRecord.objects.filter(company=company).first().claimed_until
+    wait_for(lambda: timezone.now() > lease)  # the dead worker's claim (2 s lease) runs out
     tasks.process_integration(connected.pk)  # what the minute sweep would enqueue
     worker()
     wait_for(all_posted(company, 5))

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+
 from tools.compile_translations import compile_all
 
 MINIMAL_PDF = (

@@ -122,6 +122,9 @@ class CompanyProduct(models.Model):
             models.UniqueConstraint(fields=["company", "code"], name="one_product_per_company")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.company} + {self.code}"
+
 
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -155,3 +158,6 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenManager()
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -73,7 +73,10 @@ class Supplier(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["company", "cvr"]), models.Index(fields=["company", "name"])]
+        indexes = [
+            models.Index(fields=["company", "cvr"]),
+            models.Index(fields=["company", "name"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -168,3 +171,6 @@ class Payment(models.Model):
         PaymentMethod, on_delete=models.PROTECT, related_name="payments"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.bill} paid {self.date}"

@@ -1,4 +1,4 @@
-"""`python -m billbridge emulate dinero|economic --port N [--state FILE] [--seed demo|bench|none]`."""
+"""`python -m billbridge emulate dinero|economic --port N [--state FILE]`."""
 
 from __future__ import annotations
 

@@ -75,3 +75,6 @@ class Consent(models.Model):
                 fields=["user", "company", "provider"], name="one_consent_per_user_company"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} allowed {self.provider} for {self.company}"

@@ -127,6 +127,7 @@ def touch(bill: Bill, integration: Integration, kind: str) -> SyncRecord:
             version=F("version") + 1,
             state=SyncState.WAITING,
             next_attempt_at=now,
+            updated_at=now,
             attempts=0,
             error_code="",
             error="",
@@ -306,6 +307,7 @@ def _posted(record: SyncRecord, token: str, posted: PostedEntry, version: int) -
             default=Value(SyncState.WAITING),
         ),
         next_attempt_at=timezone.now(),
+        updated_at=timezone.now(),
     )
 
 
@@ -521,12 +523,21 @@ def retry(record: SyncRecord) -> None:
 
 
 def resume(integration: Integration) -> int:
-    """After a (re)connect: every waiting record is due now, and a worker is woken."""
-    count = SyncRecord.objects.filter(
-        company_id=integration.company_id,
-        provider=integration.provider,
-        state=SyncState.WAITING,
-    ).update(next_attempt_at=timezone.now(), attempts=0)
+    """After a (re)connect: every waiting record is due now, and a worker is woken.
+
+    Bills changed while the integration was disconnected (their events made no record
+    change) get their records bumped, so Dinero's unbooked rows catch up. The comparison is
+    coarse (a bill saved before its record was posted also counts), so at worst a row is sent again
+    unchanged, which an update makes harmless.
+    """
+    now = timezone.now()
+    records = SyncRecord.objects.filter(
+        company_id=integration.company_id, provider=integration.provider
+    )
+    records.exclude(state=SyncState.WAITING).filter(
+        bill__updated_at__gt=F("updated_at"), bill__status__in=POSTABLE
+    ).update(version=F("version") + 1, state=SyncState.WAITING, updated_at=now)
+    count = records.filter(state=SyncState.WAITING).update(next_attempt_at=now, attempts=0)
     _wake_after_commit(integration.pk)
     return count
 

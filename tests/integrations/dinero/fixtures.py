@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 from django.utils import timezone
-from tests.emulators.conftest import RunningEmulator, launch_emulator
 
 from billbridge.bills.models import Bill, Category, PaymentMethod
 from billbridge.bills.services import BillInput, add_bill
@@ -22,6 +21,7 @@ from billbridge.integrations.dinero import setup
 from billbridge.integrations.models import Integration
 from billbridge.sync import engine
 from billbridge.sync.models import SyncRecord, SyncState
+from tests.emulators.conftest import RunningEmulator, launch_emulator
 
 ORG = "112233"
 OTHER_ORG = "445566"

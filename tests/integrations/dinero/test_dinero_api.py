@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.factories import BillFactory, MembershipFactory, UserFactory
-from tests.integrations.dinero.fixtures import ORG, OTHER_ORG, api_key, rows, settle
 
 from billbridge.bills.models import Category
 from billbridge.integrations.models import Integration
 from billbridge.sync.models import SyncRecord
+from tests.factories import BillFactory, MembershipFactory, UserFactory
+from tests.integrations.dinero.fixtures import ORG, OTHER_ORG, api_key, rows, settle
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from tests.integrations.dinero.fixtures import bill, rows, settle
 
 from billbridge.bills.services import pay_bill, update_bill
 from billbridge.sync.models import AuditEntry, SyncRecord, SyncState
+from tests.integrations.dinero.fixtures import bill, rows, settle
 
 pytestmark = pytest.mark.django_db
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from tests.factories import BillFactory, SupplierFactory
-from tests.integrations.dinero.fixtures import BENCH_ORG, ORG, OTHER_ORG, api_key, stats
 
 from billbridge.bills.models import Category, Supplier
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.models import Integration, IntegrationState
+from tests.factories import BillFactory, SupplierFactory
+from tests.integrations.dinero.fixtures import BENCH_ORG, ORG, OTHER_ORG, api_key, stats
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,9 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, include, path, resolve
 from django.utils import timezone
+
+from billbridge.integrations.dinero.views import AUTH_TIME_KEY, FLOW_KEY
+from billbridge.integrations.models import Consent, Integration
 from tests.emulators.conftest import RunningEmulator, launch_emulator
 from tests.factories import (
     BillFactory,
@@ -21,9 +24,6 @@ from tests.factories import (
     UserFactory,
 )
 from tools.compile_translations import compile_all
-
-from billbridge.integrations.dinero.views import AUTH_TIME_KEY, FLOW_KEY
-from billbridge.integrations.models import Consent, Integration
 
 compile_all()  # the .mo files are build output; before any catalog is loaded
 pytestmark = pytest.mark.django_db

@@ -13,12 +13,12 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.emulators.conftest import RunningEmulator, launch_emulator
 
 from billbridge.bills.models import Bill, Payment
 from billbridge.integrations.base import BillSnapshot, EntryToPost, PaymentSnapshot
 from billbridge.integrations.economic import provider as economic_provider
 from billbridge.integrations.models import Integration, IntegrationState
+from tests.emulators.conftest import RunningEmulator, launch_emulator
 
 NORDLYS = 701001
 HAVNEN = 701002

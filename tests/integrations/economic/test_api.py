@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.factories import BillFactory, CategoryFactory, PaymentMethodFactory
-from tests.integrations.economic.conftest import grant_token
 
 from billbridge.integrations.models import Integration, IntegrationState
 from billbridge.sync.models import SyncRecord
+from tests.factories import BillFactory, CategoryFactory, PaymentMethodFactory
+from tests.integrations.economic.conftest import grant_token
 
 pytestmark = pytest.mark.django_db
 

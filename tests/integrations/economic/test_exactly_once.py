@@ -9,13 +9,13 @@ from collections import Counter
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from tests.factories import BillFactory, PaymentMethodFactory, SupplierFactory
-from tests.integrations.economic.conftest import INVOICE_JOURNAL, NORDLYS, PAYMENT_JOURNAL, PDF
 
 from billbridge.bills.models import BillStatus, Payment
 from billbridge.integrations.models import IntegrationState
 from billbridge.sync import engine
 from billbridge.sync.models import AuditEntry, SyncRecord, SyncState
+from tests.factories import BillFactory, PaymentMethodFactory, SupplierFactory
+from tests.integrations.economic.conftest import INVOICE_JOURNAL, NORDLYS, PAYMENT_JOURNAL, PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,32 @@ def test_rate_limited_per_agreement(integration, remote, company, economic):
     drive(integration, rounds=2)
     record = SyncRecord.objects.filter(bill__in=bills).first()
     assert record.state == SyncState.WAITING and record.error_code == "rate_limited"
+
+
+def test_bill_added_and_paid_through_the_services_lands_in_economic(
+    integration, remote, company, django_capture_on_commit_callbacks
+):
+    """S-e9: the bill service → sync record → worker (Huey, immediate) → e-conomic."""
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from billbridge.bills.services import BillInput, add_bill, pay_bill
+
+    method = PaymentMethodFactory(company=company)
+    integration.settings["payment_method_accounts"] = {str(method.pk): 5820}
+    integration.save()
+    data = BillInput(supplier_name="Office Danmark A/S", supplier_cvr="26150004",
+                     invoice_number="S-1", issue_date=dt.date(2026, 11, 3),
+                     due_date=dt.date(2026, 12, 3), total=Decimal("500.00"),
+                     vat_amount=Decimal("100.00"), text="Papir")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        bill = add_bill(company, data)
+    [row] = remote.entries(INVOICE_JOURNAL)
+    assert row["amount"] == -500.0 and row["supplier"]["supplierNumber"] == 1
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        pay_bill(bill, date=dt.date(2026, 11, 20), amount=Decimal("500.00"), payment_method=method)
+    [pay] = remote.entries(PAYMENT_JOURNAL)
+    assert pay["amount"] == 500.0 and pay["contraAccount"]["accountNumber"] == 5820
+    states = set(SyncRecord.objects.filter(bill=bill).values_list("kind", "state"))
+    assert states == {("invoice", "posted"), ("payment", "posted")}

@@ -6,6 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+
+from billbridge.bills.models import Payment
+from billbridge.integrations.base import AccountingError, ErrorKind, PostedEntry
+from billbridge.integrations.economic.provider import EconomicProvider
 from tests.factories import (
     BillFactory,
     CategoryFactory,
@@ -19,10 +23,6 @@ from tests.integrations.economic.conftest import (
     invoice_entry,
     payment_entry,
 )
-
-from billbridge.bills.models import Payment
-from billbridge.integrations.base import AccountingError, ErrorKind, PostedEntry
-from billbridge.integrations.economic.provider import EconomicProvider
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+
+from billbridge.accounts.models import CompanyProduct, Product
+from billbridge.integrations.models import Integration, IntegrationState
 from tests.factories import (
     CategoryFactory,
     CompanyFactory,
@@ -14,9 +17,6 @@ from tests.factories import (
     PaymentMethodFactory,
 )
 from tests.integrations.economic.conftest import HAVNEN, NORDLYS, grant_token
-
-from billbridge.accounts.models import CompanyProduct, Product
-from billbridge.integrations.models import Integration, IntegrationState
 
 pytestmark = pytest.mark.django_db
 
@@ -228,10 +228,9 @@ def test_fetch_failure_on_the_loading_page_does_not_hang(en_client, integrate, e
 def test_revoked_grant_shows_attention_and_api_prereq_not_met(
     en_client, integration, integrate, economic
 ):
-    from tests.factories import BillFactory
-
     from billbridge.integrations.economic.provider import EconomicProvider
     from billbridge.sync import engine
+    from tests.factories import BillFactory
 
     economic.client.post(f"/_emulator/agreements/{NORDLYS}/revoke").raise_for_status()
     engine.record_bill_change(BillFactory(company=integrate))

@@ -154,7 +154,7 @@ class EconomicClient:
             "X-AgreementGrantToken": agreement_grant_token,
             "Accept": "application/json",
         }
-        self._on_call = on_call
+        self.on_call = on_call
         self._throttle = throttle
         self._own_http = http is None
         self.http = http or httpx.Client(
@@ -228,8 +228,8 @@ class EconomicClient:
                 self._raise(response)
             return response
         finally:
-            if self._on_call is not None:
-                self._on_call(
+            if self.on_call is not None:
+                self.on_call(
                     CallInfo(
                         method=method,
                         path=urlsplit(url).path,

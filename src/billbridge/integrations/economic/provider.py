@@ -127,7 +127,7 @@ class _ThreadSafeAudit:
 
 def flush_audit(client: EconomicClient) -> None:
     """Write audit rows queued by worker threads (call on the client's creating thread)."""
-    hook = client._on_call
+    hook = client.on_call
     if isinstance(hook, _ThreadSafeAudit):
         hook.flush()
 
@@ -211,7 +211,7 @@ class EconomicProvider:
         self.integration = integration
         grant = (integration.credentials or {}).get("agreement_grant_token", "")
         if not grant:
-            raise AccountingError(ErrorKind.CREDENTIALS, "missing_grant", "no grant token stored")
+            raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", "no grant token stored")
         self.settings: dict[str, Any] = dict(integration.settings or {})
         self.remote: dict[str, Any] = dict(integration.remote_data or {})
         self.agreement = str((self.remote.get("agreement") or {}).get("number") or "")
@@ -219,6 +219,7 @@ class EconomicProvider:
             grant, company_id=integration.company_id, agreement=self.agreement, http=http
         )
         self._suppliers: list[dict[str, Any]] | None = None
+        self._years_fresh = False
 
     def close(self) -> None:
         self.client.close()
@@ -272,7 +273,10 @@ class EconomicProvider:
                         for i, _ in chunk:
                             results[i] = exc
             self._attach_all(entries, results)
-        return [r if r is not None else _error("internal", "no result") for r in results]
+        # A slot without an answer (e-conomic returned fewer vouchers than sent) may have been
+        # written: uncertain, so the engine looks it up with find() before sending it again.
+        missing = AccountingError(ErrorKind.UNCERTAIN, "connection_lost", "no voucher returned")
+        return [r if r is not None else missing for r in results]
 
     def find(self, entry: EntryToPost) -> PostedEntry | None:
         journal = self._journal(entry.kind)
@@ -310,14 +314,16 @@ class EconomicProvider:
         return int(value) if value else None
 
     def _years(self, refresh: bool = False) -> list[dict[str, Any]]:
-        if refresh or not self.remote.get("years"):
+        if (refresh and not self._years_fresh) or not self.remote.get("years"):
             self.remote["years"] = [
                 {"year": y["year"], "fromDate": y["fromDate"], "toDate": y["toDate"]}
                 for y in self.client.accounting_years()
             ]
+            self._years_fresh = True
         return list(self.remote["years"])
 
     def _year_for(self, date: Any) -> str | None:
+        """The accounting year of a date; a year created since set-up is fetched (once)."""
         year = rules.accounting_year(date, self._years())
         if year is None:
             year = rules.accounting_year(date, self._years(refresh=True))
