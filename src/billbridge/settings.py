@@ -43,9 +43,7 @@ FERNET_KEYS = [
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -188,9 +186,7 @@ else:
 
 # External systems, reached only through these URLs (DESIGN.md).
 DINERO_API_URL = os.environ.get("DINERO_API_URL", "https://api.dinero.dk")
-DINERO_AUTH_URL = os.environ.get(
-    "DINERO_AUTH_URL", "https://authz.dinero.dk/dineroapi/oauth/token"
-)
+DINERO_AUTH_URL = os.environ.get("DINERO_AUTH_URL", "https://authz.dinero.dk/dineroapi/oauth/token")
 DINERO_CLIENT_ID = os.environ.get("DINERO_CLIENT_ID", "")
 DINERO_CLIENT_SECRET = os.environ.get("DINERO_CLIENT_SECRET", "")
 ECONOMIC_API_URL = os.environ.get("ECONOMIC_API_URL", "https://restapi.e-conomic.com")

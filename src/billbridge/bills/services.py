@@ -63,7 +63,7 @@ class BillInput:
 def to_money(value: Any, field: str) -> Decimal:
     """Parse an amount exactly; floats are refused because they lose øre."""
     if isinstance(value, float):
-        raise ValidationError({field: _("Send amounts as decimal strings, e.g. \"1234.50\".")})
+        raise ValidationError({field: _('Send amounts as decimal strings, e.g. "1234.50".')})
     try:
         amount = Decimal(str(value).strip().replace(" ", ""))
     except (InvalidOperation, ValueError):
@@ -271,17 +271,17 @@ def update_bill(bill: Bill, changes: dict[str, Any], *, supplier: BillInput | No
 
 
 @transaction.atomic
-def pay_bill(
-    bill: Bill, *, date: date, amount: Decimal, payment_method: PaymentMethod
-) -> Payment:
+def pay_bill(bill: Bill, *, date: date, amount: Decimal, payment_method: PaymentMethod) -> Payment:
     """Mark a bill paid in full (B-2): UPCOMING → PAID."""
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
     if bill.status == BillStatus.PAID or Payment.objects.filter(bill=bill).exists():
         raise ValidationError({"bill": _("This bill is already paid.")})
     if bill.status != BillStatus.UPCOMING:
         raise ValidationError(
-            {"bill": _("Only an upcoming bill can be paid; this one is %(status)s.")
-             % {"status": bill.get_status_display()}}
+            {
+                "bill": _("Only an upcoming bill can be paid; this one is %(status)s.")
+                % {"status": bill.get_status_display()}
+            }
         )
     _check_owned(bill.company, payment_method, "payment_method_id")
     if payment_method.archived:

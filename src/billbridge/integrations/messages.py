@@ -57,9 +57,19 @@ MESSAGES: dict[str, Promise] = {
 }
 
 
-def message_for(code: str, *, system: str = "", **params: Any) -> str:
+def _provider_messages(provider: str) -> dict[str, Promise]:
+    """A provider's own words (its `messages.MESSAGES`), which win over the shared ones."""
+    from billbridge.integrations.registry import PROVIDERS
+
+    info = PROVIDERS.get(provider)
+    module = info.module("messages") if info else None
+    return getattr(module, "MESSAGES", {})
+
+
+def message_for(code: str, *, system: str = "", provider: str = "", **params: Any) -> str:
     """The plain-words message for an error code, in the active language."""
-    template = MESSAGES.get(code, MESSAGES["rejected"])
+    own = _provider_messages(provider) if provider else {}
+    template = own.get(code) or MESSAGES.get(code, MESSAGES["rejected"])
     values: dict[str, Any] = {"system": system, "account": "", "detail": code, "currency": ""}
     values.update({k: v for k, v in params.items() if v is not None})
     try:

@@ -279,15 +279,15 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return delay
 
 
-def _words(exc: AccountingError, system: str) -> tuple[str, dict[str, Any]]:
-    params: dict[str, Any] = {"system": system}
+def _words(exc: AccountingError, provider: str) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"system": _system_name(provider)}
     for name in ("account", "currency"):
         if getattr(exc, name, ""):
             params[name] = getattr(exc, name)
     if exc.code == "rejected":
         params["detail"] = exc.detail[:300]
     with translation.override("en"):
-        return message_for(exc.code, **params)[:500], params
+        return message_for(exc.code, provider=provider, **params)[:500], params
 
 
 def _posted(record: SyncRecord, token: str, posted: PostedEntry, version: int) -> None:
@@ -320,7 +320,7 @@ def _system_name(key: str) -> str:
 
 def hold(integration: Integration, exc: AccountingError) -> None:
     """Credentials failed: the integration needs attention and posts nothing until fixed."""
-    message, _ = _words(exc, _system_name(integration.provider))
+    message, _ = _words(exc, integration.provider)
     Integration.objects.filter(pk=integration.pk).update(
         state=IntegrationState.NEEDS_ATTENTION,
         attention_code=exc.code[:60],
@@ -340,7 +340,7 @@ def _failed(
     if not records:
         return
     now = timezone.now()
-    message, params = _words(exc, _system_name(integration.provider))
+    message, params = _words(exc, integration.provider)
     if exc.kind == ErrorKind.CREDENTIALS:
         hold(integration, exc)
         _release(records, token, in_doubt=False, error_code=exc.code[:60], error=message,
@@ -607,7 +607,9 @@ def describe(record: SyncRecord) -> SyncRecord:
     if record.error_code:
         params = dict(record.error_params or {})
         params.setdefault("system", _system_name(record.provider))
-        record.message = message_for(record.error_code, **params)  # type: ignore[attr-defined]
+        record.message = message_for(  # type: ignore[attr-defined]
+            record.error_code, provider=record.provider, **params
+        )
     else:
         record.message = ""  # type: ignore[attr-defined]
     return record
