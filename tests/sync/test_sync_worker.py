@@ -41,15 +41,26 @@ def queue() -> Iterator[None]:
     HUEY.immediate = True
 
 
+def _test_database_url() -> str:
+    """The database this test runs on (SQLite file or PostgreSQL test DB), as a URL."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.fixture
 def worker(emu, queue, tmp_path) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
-    env = dict(os.environ)
+    # tests.settings would point the worker at TEST_DATABASE_URL's own database, not the
+    # test database created from it.
+    env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
     env.update(
         PYTHONPATH=os.pathsep.join([str(SRC), str(ROOT)]),
         DJANGO_SETTINGS_MODULE="tests.settings",
         BILLBRIDGE_DATA_DIR=str(settings.DATA_DIR),
-        DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+        DATABASE_URL=_test_database_url(),
         HUEY_IMMEDIATE="0",
         HUEY_FILE=HUEY.storage.filename,
         HUEY_WORKERS="1",
