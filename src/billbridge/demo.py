@@ -31,7 +31,9 @@ def _wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float 
 
 
 def _port_free(port: int) -> bool:
+    """Whether something listens there; connections still closing (TIME_WAIT) don't count."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -86,6 +88,8 @@ def main(argv: list[str]) -> None:
                 os.killpg(proc.pid, signal.SIGKILL)
 
     signal.signal(signal.SIGTERM, lambda *_: (stop_all(), sys.exit(0)))
+    # Ctrl-C even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for system, port in (("dinero", dinero_port), ("economic", economic_port)):
             proc = start(
