@@ -293,6 +293,11 @@ def test_page_escapes_row_text(dinero_api):
     assert "<script>x" not in dinero_api.emulator.client.get("/_emulator/").text
 
 
+def test_page_shows_amounts_in_danish_format(dinero_api):
+    dinero_api.request("POST", CREATE, json=[ROW])
+    assert "1.250,00" in dinero_api.emulator.client.get("/_emulator/").text
+
+
 # ---------------------------------------------------------------------------- stand-alone
 
 

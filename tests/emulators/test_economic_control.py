@@ -147,6 +147,19 @@ def test_index_page_shows_journals_and_entries_and_refreshes(eco: Eco) -> None:
     assert "Leverandørfakturaer" in page.text and "Frimærker" in page.text
 
 
+def test_index_page_shows_amounts_in_danish_format(eco: Eco) -> None:
+    eco.post_voucher()
+    assert "100,00" in eco.client.get("/_emulator/").text
+
+
+def test_index_page_names_the_supplier_of_a_supplier_invoice(eco: Eco) -> None:
+    from .test_economic_vouchers import INVOICE
+
+    assert eco.request("POST", "/journals/2/vouchers", json=INVOICE).status_code == 201
+    supplier = eco.get("/suppliers/1").json()["name"]
+    assert f"<td>1 {supplier}</td>" in eco.client.get("/_emulator/").text
+
+
 # ------------------------------------------------------------------------------ faults
 
 

@@ -6,8 +6,26 @@ request/response types, the router, fault injection, request statistics, the `/_
 control endpoints that both emulators share, JSON state persistence and the HTTP server.
 
 Stable API (the e-conomic emulator imports these names): `Request`, `Response`,
-`json_response`, `html_response`, `empty_response`, `Router`, `Route`, `Faults`, `FaultPlan`,
-`Stats`, `EmulatorApp`, `serve_app`, `save_json_atomic`, `load_json`.
+`json_response`, `html_response`, `format_amount_da`, `empty_response`, `Router`, `Route`,
+`Faults`, `FaultPlan`, `Stats`, `EmulatorApp`, `serve_app`, `save_json_atomic`, `load_json`.
+
+Fault injection (the one place it is documented): `GET /_emulator/faults` shows the config,
+`POST /_emulator/faults` merges a JSON object into it (unknown keys → 400). Keys, same for both
+emulators (see `FAULT_DEFAULTS`):
+
+- `reset` (bool): clear everything back to the defaults before applying the other keys.
+- `latency_ms` (int, 0) / `jitter_ms` (int, 0): fixed + random extra delay on every API call.
+- `error_rate` (0..1, 0.0) with `error_status` (int, 503): random early error, nothing applied.
+- `throttle_rate` (0..1, 0.0) with `retry_after` (int seconds, 1): random 429 + Retry-After.
+- `drop_after_write_rate` (0..1, 0.0): a write is applied, then the connection is dropped.
+- `fail_next` (list, appended): `{"status": int|"drop"|"timeout", "count": 1, "method": "POST",
+  "path_contains": "/vouchers", "retry_after": 5}` - the next `count` matching calls fail;
+  "timeout" applies the write and answers nothing for `timeout_seconds` (float, 30.0).
+- `token_ttl_seconds` (int|null): override of the lifetime of new Dinero access tokens.
+- `rate_limit_per_second` (number|null): token bucket per organisation/agreement → 429.
+- `daily_limit` (int|null): e-conomic fair-use calls per agreement per UTC day (null = 50,000);
+  Dinero ignores it.
+- `seed` (int|null): seeds the random faults, for reproducible runs.
 """
 
 from __future__ import annotations
@@ -102,6 +120,12 @@ def json_response(status: int, payload: Any, headers: dict[str, str] | None = No
     return Response(status=status, body=body, headers=all_headers)
 
 
+def format_amount_da(value: Any) -> str:
+    """An amount as a Danish bookkeeper reads it on the `/_emulator/` pages: `-1.250,00`."""
+    text = f"{float(value or 0):,.2f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
 def html_response(status: int, html: str) -> Response:
     return Response(
         status=status,
@@ -187,6 +211,7 @@ FAULT_DEFAULTS: dict[str, Any] = {
     "rate_limit_per_second": None,
     "seed": None,
     "timeout_seconds": 30.0,
+    "daily_limit": None,
 }
 
 
@@ -249,6 +274,11 @@ class Faults:
             status = item.get("status")
             if status not in ("drop", "timeout") and not isinstance(status, int):
                 raise ValueError(f"bad fail_next status {status!r}")
+        limit = changes.get("daily_limit")
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
+            raise ValueError("daily_limit must be null or an integer >= 0")
         for key in ("error_rate", "throttle_rate", "drop_after_write_rate"):
             if key in changes and not 0 <= float(changes[key]) <= 1:
                 raise ValueError(f"{key} must be between 0 and 1")

@@ -43,6 +43,7 @@ from billbridge.emulators.common import (
     EmulatorApp,
     Request,
     Response,
+    format_amount_da,
     html_response,
     json_response,
     serve_app,
@@ -59,11 +60,15 @@ PAGE_MAX_ROWS = 200  # rows per organisation on the /_emulator/ page
 CODE_NOT_FOUND = 40  # [src: DOCS "40 Not found"]
 CODE_UNAUTHORIZED = 41  # [src: DOCS "41 Unauthorized" (insufficient permissions)]
 CODE_FORBIDDEN = 41  # same code on 403; on 401 the body is a GUESS
+# Not emulated: 403 + code 48/90 for an organisation without Dinero Pro, 480 "Brownout"
+# [src: api.dinero.dk/docs; developer.dinero.dk/documentation/error-and-status].
 CODE_VALIDATION = 42  # [src: DOCS "42 Validation Error"]
 CODE_LIMIT = 43  # [src: DOCS "43 Limit Exceeded"]
 CODE_OUTDATED = 58  # [src: TS "timestamp outdated (kode 58)"]; used here for a stale Version
 CODE_DUPLICATE = 72  # [src: TS treats 409 or code 72 as "already exists"; code GUESS]
 RATE_LIMIT_TEXT = "API calls quota exceeded! maximum admitted 100 per 1m."
+# [src: developer.dinero.dk/documentation/error-and-status: "429 Rate limited: You have exceeded
+#  the maximum amount of 100 requests a minute pr. organization" - the limit in the text]
 # [src: DOCS best-practices quotes "API calls quota exceeded! (...)"; the rest of the sentence
 #  is GUESSED from the Ocelot gateway's default message, which that text matches; plain text]
 
@@ -141,7 +146,10 @@ class DineroEmulator(EmulatorApp):
         add("GET", rf"/v1/{ORG}/accounts/deposit", api(self.deposit_accounts),
             name="GET /v1/{org}/accounts/deposit")  # fmt: skip
         add("GET", rf"/v1/{ORG}/vatTypes", api(self.vat_types), name="GET /v1/{org}/vatTypes")
-        # Create: v1.1 [src: dinero.md], v1.2 [src: TS, PHP]; v1 accepted too [GUESS].
+        # Create: v1.2 is the current version; v1 and v1.1 are deprecated but were the same
+        # endpoint with flat rows [src: api.dinero.dk/docs "Deprecation notice": "Add Ledger item
+        # V1/V1.1 deprecated in favor of V1.2 … items has to be added to the lines array"].
+        # All three are served so older clients keep working [GUESS: removal date not known].
         for version in ("v1", "v1.1", "v1.2"):
             vre = version.replace(".", r"\.")
             add("POST", rf"/{vre}/{ORG}/ledgeritems", api(self.create_items),
@@ -785,7 +793,7 @@ class DineroEmulator(EmulatorApp):
                             item["VoucherDate"],
                             line.get("AccountNumber"),
                             line.get("AccountVatCode") or "",
-                            f"{line.get('Amount', 0):,.2f}",
+                            format_amount_da(line.get("Amount", 0)),
                             line.get("BalancingAccountNumber") or "",
                             line.get("Description"),
                             file_meta["FileName"] if file_meta else "",

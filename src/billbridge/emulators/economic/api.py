@@ -119,7 +119,8 @@ def get_self(ctx: Ctx, request: Request) -> Response:
         "company": dict(a["company"]),
         "companyAffiliation": "E-conomic",
         "modules": render.modules(b, a),
-        "settings": {"baseCurrency": "DKK", "defaultPaymentTerm": {"paymentTermsNumber": 5}},
+        # defaultPaymentTerm is a string [src: economic-schemas/self.get.schema.json]; was an object
+        "settings": {"baseCurrency": "DKK", "defaultPaymentTerm": "Netto 8 dage"},
         "signupDate": "2024-01-15",
         "user": {
             "agreementNumber": a["agreementNumber"],
@@ -607,7 +608,17 @@ def _validate_voucher(
             (("entries",), leaf_error("entries", "A voucher must contain entries.", "E04500"))
         )
     if any_account:
-        # Observed 2026: voucher-level E04041 next to the per-entry E07150 (§5.2 b).
+        # Observed 2026: voucher-level E04041 next to the per-entry E07150 (§5.2 b), whose
+        # inputValue is the first bad account number as a string ("3562") [src: economic.md
+        # §5.2 b, verbatim production body]; it was missing here before.
+        bad = next(
+            (
+                leaf["inputValue"]
+                for _, leaf in pairs
+                if leaf.get("errorCode") == "E07150" and "inputValue" in leaf
+            ),
+            None,
+        )
         pairs.insert(
             0,
             (
@@ -616,7 +627,7 @@ def _validate_voucher(
                     "account",
                     "Account(s) is not found or barred.",
                     "E04041",
-                    None,
+                    None if bad is None else str(bad),
                     "You must provide an accessible account.",
                 ),
             ),

@@ -127,6 +127,10 @@ def supplier(base: str, s: dict[str, Any]) -> dict[str, Any]:
             base, "accounts", "accountNumber", s["costAccount"]["accountNumber"]
         )
     n = s["supplierNumber"]
+    # `layout` with `self` is required [src: economic-schemas/suppliers.get.schema.json];
+    # layout number 19 [GUESS: the standard layout number of a new Danish agreement]
+    layout = int((s.get("layout") or {}).get("layoutNumber", 19))
+    out["layout"] = {"layoutNumber": layout, "self": f"{base}/layouts/{layout}"}
     out["contacts"] = f"{base}/suppliers/{n}/contacts"
     out["self"] = f"{base}/suppliers/{n}"
     return out

@@ -16,9 +16,9 @@ from typing import Any
 
 from ..common import (
     EmulatorApp,
-    Faults,
     Request,
     Response,
+    format_amount_da,
     html_response,
     json_response,
     serve_app,
@@ -31,32 +31,6 @@ DAILY_LIMIT = 50_000  # fair use: 50,000 calls / 24 h / agreement (economic.md �
 IDEMPOTENCY_TTL = 3600.0  # "cached for only one hour window" (restdocs)
 
 
-class EconomicFaults(Faults):
-    """The shared faults plus ``daily_limit`` (override of the 50,000 fair-use limit)."""
-
-    def reset(self) -> None:
-        super().reset()
-        self.daily_limit: int | None = None
-
-    def configure(self, changes: dict[str, Any]) -> dict[str, Any]:
-        if not isinstance(changes, dict):
-            raise ValueError("faults must be a JSON object")
-        changes = dict(changes)
-        has_limit = "daily_limit" in changes
-        limit = changes.pop("daily_limit", None)
-        if has_limit and limit is not None and int(limit) < 0:
-            raise ValueError("daily_limit must be 0 or more")
-        super().configure(changes)
-        if has_limit:
-            self.daily_limit = None if limit is None else int(limit)
-        return self.snapshot()
-
-    def snapshot(self) -> dict[str, Any]:
-        snap = super().snapshot()
-        snap["daily_limit"] = self.daily_limit
-        return snap
-
-
 def _error(exc: ApiError) -> Response:
     return json_response(exc.status, exc.body, exc.headers)
 
@@ -66,7 +40,6 @@ class EconomicApp(EmulatorApp):
 
     def __init__(self, state_file: str | None = None) -> None:
         super().__init__(state_file)
-        self.faults = EconomicFaults()
         self.state: dict[str, Any] = {}
         self.sessions: dict[str, str] = {}
         self.idempotency: dict[tuple[int, str], dict[str, Any]] = {}
@@ -157,6 +130,9 @@ class EconomicApp(EmulatorApp):
         agreement's API access is off (how e-conomic answers that is UNCONFIRMED)."""
         secret = request.header("x-appsecrettoken")
         token = request.header("x-agreementgranttoken")
+        demo_query = (request.query_value("demo") or "").lower() == "true"
+        if (secret, token) == ("demo", "demo") or (demo_query and not secret and not token):
+            return self._demo_agreement(request)
         if not secret or not token:
             raise ApiError(
                 401,
@@ -197,6 +173,21 @@ class EconomicApp(EmulatorApp):
             )
         return agreement
 
+    def _demo_agreement(self, request: Request) -> dict[str, Any]:
+        """`demo`/`demo` headers or `?demo=true` → the demo agreement, GET only [src: economic.md
+        §1.2, S1 "when using the demo integration, you can only use the GET http method"].
+        The demo dataset is the first seeded agreement, read-only [GUESS: the real one is
+        agreement 1118081 "The Demo Company"]; a write answers 401 [GUESS: 405 or 401 is
+        UNCONFIRMED, economic.md §8.1]."""
+        if request.method != "GET":
+            raise ApiError(
+                401,
+                "The demo integration can only use the GET http method.",
+                error_code="E02250",
+                developer_hint="Use your own app and agreement tokens to write.",
+            )
+        return next(iter(self.state["agreements"].values()))
+
     def _count_call(self, agreement: dict[str, Any]) -> None:
         """Fair-use limit per agreement per (UTC) day → 429 with Retry-After until midnight."""
         n = agreement["agreementNumber"]
@@ -204,7 +195,7 @@ class EconomicApp(EmulatorApp):
         day, count = self.daily.get(n, (today, 0))
         if day != today:
             count = 0
-        limit = self.faults.daily_limit
+        limit = self.faults.get("daily_limit")
         limit = DAILY_LIMIT if limit is None else limit
         if count >= limit:
             now = dt.datetime.now(dt.UTC)
@@ -378,12 +369,13 @@ class EconomicApp(EmulatorApp):
                             e["entryType"],
                             f"{e['voucher']['year']}-{e['voucher']['voucherNumber']}",
                             e["date"],
-                            (e.get("supplier") or {}).get("supplierNumber", ""),
+                            supplier_label(a, e.get("supplier")),
                             e.get("supplierInvoiceNumber", ""),
                             e.get("text", ""),
                         )
                     )
-                    + f"<td class='n'>{e['amount']:.2f}</td><td>{esc(e['currency']['code'])}</td>"
+                    + f"<td class='n'>{format_amount_da(e['amount'])}</td>"
+                    + f"<td>{esc(e['currency']['code'])}</td>"
                     + f"<td>{(e.get('account') or {}).get('accountNumber', '')}</td>"
                     + f"<td>{(e.get('contraAccount') or {}).get('accountNumber', '')}</td>"
                     + f"<td>{esc(str(vat))}</td>"
@@ -391,6 +383,15 @@ class EconomicApp(EmulatorApp):
                 )
             parts.append(f"<table>{head}{''.join(body)}</table>")
         return "".join(parts)
+
+
+def supplier_label(agreement: dict[str, Any], ref: dict[str, Any] | None) -> str:
+    """`1 Office Danmark A/S` for the page: the number alone says nothing to a bookkeeper."""
+    if not ref:
+        return ""
+    n = ref.get("supplierNumber", "")
+    name = (agreement["suppliers"].get(str(n)) or {}).get("name", "")
+    return f"{n} {name}".strip()
 
 
 def serve(host: str, port: int, state_file: str | None = None) -> None:
