@@ -252,6 +252,12 @@ def test_unknown_contra_account_gives_e04041_and_e07150(eco: Eco) -> None:
     assert leaf["inputValue"] == 3562
 
 
+def test_entry_errors_of_one_entry_array_have_the_production_keys_only(eco: Eco) -> None:
+    """economic.md §5.2 b: items carry `arrayIndex` and the failing properties, nothing else."""
+    r = eco.post("/journals/2/vouchers", json=invoice(contraAccount={"accountNumber": 3562}))
+    assert set(entry_errors(r)) == {"arrayIndex", "contraAccount"}
+
+
 def test_heading_account_is_rejected(eco: Eco) -> None:
     r = eco.post("/journals/2/vouchers", json=invoice(contraAccount={"accountNumber": 5800}))
     assert "contraAccount" in entry_errors(r)

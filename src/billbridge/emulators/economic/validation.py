@@ -140,8 +140,8 @@ def nest_errors(pairs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> dict[str
                 None,
             )
             if item is None:
-                # "arrayName" (which entry array) is this emulator's addition: the observed
-                # body only had one entry type, so its items were not ambiguous.
+                # "arrayName" (which entry array) is this emulator's addition, kept only when a
+                # voucher has errors in several entry arrays: the observed body had one type.
                 item = {"arrayIndex": path[2], "arrayName": path[1]}
                 items.append(item)
             key = str(path[3]) if len(path) > 3 else str(path[1])
@@ -150,6 +150,11 @@ def nest_errors(pairs: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> dict[str
             key = str(path[0]) if path else "body"
             node = tree.setdefault(key, {"errors": []})
             node.setdefault("errors", []).append(leaf)
+    items = tree.get("entries", {}).get("items", [])
+    if len({it["arrayName"] for it in items}) <= 1:
+        # One entry array: the body is exactly the production one, without our key.
+        for it in items:
+            del it["arrayName"]
     return tree
 
 
