@@ -13,7 +13,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -z "${TEST_REDIS_URL:-}" ]; then
-  port=56379
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
     >/dev/null 2>&1 &
   started_redis=$!

@@ -2,7 +2,9 @@
 # Start a throwaway PostgreSQL from Debian's packages on loopback, for the test run.
 # Prints the database URL. Used when TEST_DATABASE_URL is not given.
 set -euo pipefail
-dir="${1:?data dir}"; port="${2:-55432}"
+dir="${1:?data dir}"
+# A free loopback port, so that nothing else on the machine (another run, a real server) collides.
+port="${2:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 rm -rf "$dir"; mkdir -p "$dir"
 run=()
