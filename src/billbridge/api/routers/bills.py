@@ -171,7 +171,7 @@ def list_bills(
         bills = bills.filter(status=filters.status)
     if filters.supplier:
         supplier = filters.supplier.strip()
-        if supplier.isdigit():
+        if supplier.isascii() and supplier.isdigit():
             bills = bills.filter(supplier_id=int(supplier))
         else:
             bills = bills.filter(supplier__name__iexact=supplier)

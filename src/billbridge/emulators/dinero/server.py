@@ -471,7 +471,7 @@ class DineroEmulator(EmulatorApp):
             return None
         if isinstance(value, int):
             return value
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             return int(value.strip())  # .NET JSON readers accept numeric strings [GUESS]
         return None
 

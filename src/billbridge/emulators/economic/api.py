@@ -95,7 +95,7 @@ def ref_value(obj: Any, key: str) -> Any:
     link = obj.get("self")
     if isinstance(link, str) and link.rstrip("/"):
         last = render.decode_id(link.rstrip("/").rsplit("/", 1)[-1])
-        return int(last) if last.isdigit() else last
+        return int(last) if last.isascii() and last.isdigit() else last
     return None
 
 

@@ -82,7 +82,7 @@ class LedgerRow:
 
 
 def _number(account: str) -> int | str:
-    return int(account) if account.isdigit() else account
+    return int(account) if account.isascii() and account.isdigit() else account
 
 
 def row_id(reference: str, *, part: str = "invoice", generation: int = 0) -> str:

@@ -59,7 +59,7 @@ def validate_credentials(
     organization_id = str(organization_id or "").strip()
     if not api_key:
         raise AccountingError(ErrorKind.CREDENTIALS, "invalid_api_key", "empty API key")
-    if not organization_id.isdigit():
+    if not (organization_id.isascii() and organization_id.isdigit()):
         raise AccountingError(
             ErrorKind.CREDENTIALS, "unknown_organization", "an Organization ID is digits"
         )
