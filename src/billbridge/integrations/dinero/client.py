@@ -16,12 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from billbridge.integrations.base import Account, AccountingError, ErrorKind
+from billbridge.integrations.transport import CallInfo, send
 
 # Ledger items are created and updated through v1.2: it takes a client-chosen `Id` and answers
 # 409 "Duplicated entity" when that Id exists (seen in a TypeScript client whose comment says
@@ -39,17 +39,6 @@ _CATEGORY_KIND = {
     "liabilities": "balance",
     "equity": "balance",
 }
-
-
-@dataclass(frozen=True)
-class CallInfo:
-    """One HTTP call as the audit log sees it: never headers, bodies, keys or tokens."""
-
-    method: str
-    path: str  # path only, no query string, no host
-    status: int | None  # None: no answer (connection failed, timed out, dropped)
-    duration_ms: int
-    outcome: str  # "ok" or an error code
 
 
 class DineroValidationError(AccountingError):
@@ -177,46 +166,17 @@ class DineroClient:
     def _send(
         self, method: str, url: str, audit_path: str, *, write: bool, **kwargs: Any
     ) -> httpx.Response:
-        """Send one request; turn a transport failure into an AccountingError; audit it."""
-        if self._throttle is not None:
-            self._throttle()
-        started = time.monotonic()
-        status: int | None = None
-        outcome = "ok"
-        try:
-            response = self._http.request(method, url, **kwargs)
-            status = response.status_code
-            if status >= 400:
-                outcome = f"http_{status}"
-            return response
-        except httpx.TimeoutException as exc:
-            # A connect/pool timeout means nothing left this machine; a read/write timeout
-            # on a write means the row may exist now.
-            sent = not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
-            kind = ErrorKind.UNCERTAIN if (write and sent) else ErrorKind.UNAVAILABLE
-            outcome = "timeout"
-            raise AccountingError(kind, "timeout", type(exc).__name__) from exc
-        except httpx.ConnectError as exc:
-            outcome = "unavailable"
-            raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", str(exc)) from exc
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            kind = ErrorKind.UNCERTAIN if write else ErrorKind.UNAVAILABLE
-            outcome = "connection_lost"
-            raise AccountingError(kind, "connection_lost", type(exc).__name__) from exc
-        except httpx.HTTPError as exc:
-            outcome = "unavailable"
-            raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", str(exc)) from exc
-        finally:
-            if self._on_call is not None:
-                self._on_call(
-                    CallInfo(
-                        method=method,
-                        path=audit_path,
-                        status=status,
-                        duration_ms=int((time.monotonic() - started) * 1000),
-                        outcome=outcome,
-                    )
-                )
+        """Send one request; a transport failure becomes an AccountingError; audited."""
+        return send(
+            self._http,
+            method,
+            url,
+            write=write,
+            audit_path=audit_path,
+            on_call=self._on_call,
+            throttle=self._throttle,
+            **kwargs,
+        )
 
     # ------------------------------------------------------------------ token
     def token(self, *, force: bool = False) -> str:

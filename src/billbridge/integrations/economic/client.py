@@ -13,30 +13,18 @@ Facts it rests on are in /work/shared/api/economic.md (§ numbers below). Every 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from billbridge.integrations.base import AccountingError, ErrorKind
+from billbridge.integrations.transport import CallInfo, send
 
 DEFAULT_API_URL = "https://restapi.e-conomic.com"
 MAX_PAGE_SIZE = 1000  # §3.3
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-@dataclass(frozen=True)
-class CallInfo:
-    """One HTTP call as the audit log sees it: never headers, bodies or tokens."""
-
-    method: str
-    path: str  # path only: no host, no query string
-    status: int | None  # None: no answer
-    duration_ms: int
-    outcome: str  # "ok" or an error code
 
 
 def filter_value(value: str) -> str:
@@ -194,50 +182,22 @@ class EconomicClient:
             content = json.dumps(json_body, separators=(",", ":")).encode()
         url = path if path.startswith("http") else f"{self.base_url}{path}"
         write = method in WRITE_METHODS
-        if self._throttle is not None:
-            self._throttle()
-        started = time.monotonic()
-        status: int | None = None
-        outcome = "ok"
-        try:
-            try:
-                response = self.http.request(
-                    method, url, params=params, content=content, files=files, headers=headers
-                )
-            except httpx.TimeoutException as exc:
-                # Nothing left this machine on a connect/pool timeout; otherwise a write may
-                # have been applied.
-                sent = not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
-                kind = ErrorKind.UNCERTAIN if (write and sent) else ErrorKind.UNAVAILABLE
-                outcome = "timeout"
-                raise AccountingError(kind, "timeout", type(exc).__name__) from exc
-            except httpx.ConnectError as exc:
-                outcome = "unavailable"
-                raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", str(exc)) from exc
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-                kind = ErrorKind.UNCERTAIN if write else ErrorKind.UNAVAILABLE
-                outcome = "connection_lost"
-                raise AccountingError(kind, "connection_lost", type(exc).__name__) from exc
-            except httpx.HTTPError as exc:
-                kind = ErrorKind.UNCERTAIN if write else ErrorKind.UNAVAILABLE
-                outcome = "connection_lost" if write else "unavailable"
-                raise AccountingError(kind, outcome, str(exc)) from exc
-            status = response.status_code
-            if status >= 400:
-                outcome = f"http_{status}"
-                self._raise(response)
-            return response
-        finally:
-            if self.on_call is not None:
-                self.on_call(
-                    CallInfo(
-                        method=method,
-                        path=urlsplit(url).path,
-                        status=status,
-                        duration_ms=int((time.monotonic() - started) * 1000),
-                        outcome=outcome,
-                    )
-                )
+        response = send(
+            self.http,
+            method,
+            url,
+            write=write,
+            audit_path=urlsplit(url).path,
+            on_call=self.on_call,
+            throttle=self._throttle,
+            params=params,
+            content=content,
+            files=files,
+            headers=headers,
+        )
+        if response.status_code >= 400:
+            self._raise(response)
+        return response
 
     @staticmethod
     def _raise(response: httpx.Response) -> None:
