@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Bill, Category, Supplier
+from billbridge.integrations import services
 from billbridge.integrations.base import Account, AccountingError, ErrorKind
 from billbridge.integrations.dinero.client import DineroClient
 from billbridge.integrations.models import Integration, IntegrationState
@@ -250,23 +251,8 @@ def categories_that_would_be_overwritten(company: Company) -> int:
 
 
 def disconnect(company: Company) -> None:
-    """Stop sending bills to Dinero: credentials are erased; what was sent stays there.
-
-    Sync records stay as they are, so a later connect resumes where this left off.
-    """
-    with transaction.atomic():
-        integration = (
-            Integration.objects.select_for_update()
-            .filter(company=company, provider=PROVIDER)
-            .first()
-        )
-        if integration is None:
-            return
-        integration.credentials = {}
-        integration.state = IntegrationState.NOT_CONNECTED
-        integration.attention_code = ""
-        integration.attention_message = ""
-        integration.save()
+    """Stop sending bills here; what was posted stays (see integrations.services)."""
+    services.disconnect(company, PROVIDER)
 
 
 def refresh(company: Company) -> list[Account]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Category, PaymentMethod
+from billbridge.integrations import services
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.economic import provider
 from billbridge.integrations.models import Integration, IntegrationState
@@ -188,20 +189,8 @@ def save(integration: Integration, mapping: dict[str, Any], user: User | None) -
 
 
 def disconnect(company: Company) -> None:
-    """Stop sending bills: the grant is erased; what was posted stays in e-conomic."""
-    with transaction.atomic():
-        integration = (
-            Integration.objects.select_for_update()
-            .filter(company=company, provider=PROVIDER)
-            .first()
-        )
-        if integration is None:
-            return
-        integration.credentials = {}
-        integration.state = IntegrationState.NOT_CONNECTED
-        integration.attention_code = ""
-        integration.attention_message = ""
-        integration.save()
+    """Stop sending bills here; what was posted stays (see integrations.services)."""
+    services.disconnect(company, PROVIDER)
 
 
 def _resume(integration: Integration) -> None:
