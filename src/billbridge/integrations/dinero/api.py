@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from billbridge.api import CompanyId, membership_for
+from billbridge.integrations.api_schemas import ProblemOut, ProgressOut
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.messages import message_for
@@ -29,22 +30,6 @@ class ConnectIn(Schema):
     payment_account: str = setup.DEFAULT_PAYMENT
     import_chart_of_accounts: bool = False
     backfill: bool = False
-
-
-class ProblemOut(Schema):
-    """An error with a stable `code` (e.g. "invalid_api_key") and plain words in `detail`."""
-
-    detail: str
-    code: str
-    field: str | None = None
-
-
-class ProgressOut(Schema):
-    total: int
-    posted: int
-    waiting: int
-    failed: int
-    percent: int
 
 
 class StateOut(Schema):

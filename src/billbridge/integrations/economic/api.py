@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from billbridge.api import ApiError, CompanyId, membership_for
+from billbridge.integrations.api_schemas import ProblemOut, ProgressOut
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.economic import setup
 from billbridge.integrations.economic.messages import error_text
@@ -30,22 +31,6 @@ class ConnectIn(Schema):
     payment_method_accounts: dict[str, int] = {}
     category_accounts: dict[str, int] = {}
     backfill: bool = False
-
-
-class ProblemOut(Schema):
-    """An error with a stable `code` and plain words in `detail`; `field` when one is wrong."""
-
-    detail: str
-    code: str
-    field: str | None = None
-
-
-class ProgressOut(Schema):
-    total: int
-    posted: int
-    waiting: int
-    failed: int
-    percent: int
 
 
 class PrerequisiteOut(Schema):
