@@ -541,10 +541,11 @@ def test_patch_supplier_moves_the_bill_to_that_supplier(client, company, api_hea
     assert body["supplier_name"] == "Kontorland"
 
 
-def test_patch_null_currency_is_422_not_500(client, company, api_headers, bill):
+def test_patch_null_currency_is_the_companys_own_currency(client, company, api_headers, bill):
+    """As when a bill is added without a currency: null means the company's base currency."""
     response = _patch(client, company, bill, api_headers, {"currency": None})
-    assert response.status_code == 422
-    assert error_fields(response) == ["currency"]
+    assert response.status_code == 200
+    assert response.json()["currency"] == company.base_currency
 
 
 # --- pay ----------------------------------------------------------------------------------------

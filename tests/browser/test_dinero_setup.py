@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,29 +16,20 @@ from playwright.sync_api import Page, expect
 
 from billbridge.accounts.services import add_product
 from tests.conftest import PASSWORD
-from tests.emulators.conftest import RunningEmulator, launch_emulator
+from tests.emulators.conftest import RunningEmulator
+from tests.integrations.emulated import emulator_process, point_product_at
 from tools.compile_translations import compile_all
 
 compile_all()  # before any catalog is loaded in this process: the walk is in Danish
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningEmulator]:
-    running = launch_emulator("dinero")
-    yield running
-    running.stop()
+emulator = emulator_process("dinero", name="emulator", scope="module")
 
 
 @pytest.fixture
 def dinero(emulator: RunningEmulator, settings: Any) -> RunningEmulator:
-    emulator.reset()
-    creds = emulator.credentials()
-    settings.DINERO_API_URL = emulator.base_url
-    settings.DINERO_AUTH_URL = f"{emulator.base_url}/dineroapi/oauth/token"
-    settings.DINERO_CLIENT_ID = creds["client_id"]
-    settings.DINERO_CLIENT_SECRET = creds["client_secret"]
-    return emulator
+    return point_product_at(emulator, settings)
 
 
 def snap(page: Page, name: str) -> None:

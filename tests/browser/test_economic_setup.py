@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,28 +18,19 @@ from playwright.sync_api import Page, expect
 
 from billbridge.accounts.services import add_product
 from billbridge.integrations.models import Integration, IntegrationState
-from tests.emulators.conftest import RunningEmulator, launch_emulator
+from tests.emulators.conftest import RunningEmulator
 from tests.factories import CategoryFactory, CompanyFactory, MembershipFactory, PaymentMethodFactory
+from tests.integrations.emulated import emulator_process, point_product_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningEmulator]:
-    running = launch_emulator("economic")
-    yield running
-    running.stop()
+emulator = emulator_process("economic", name="emulator", scope="module")
 
 
 @pytest.fixture
 def economic(emulator: RunningEmulator, settings: Any) -> RunningEmulator:
-    emulator.reset()
-    creds = emulator.credentials()
-    settings.ECONOMIC_API_URL = emulator.base_url
-    settings.ECONOMIC_GRANT_URL = f"{emulator.base_url}/secure/api1/requestaccess.aspx"
-    settings.ECONOMIC_APP_SECRET_TOKEN = creds["app_secret_token"]
-    settings.ECONOMIC_APP_PUBLIC_TOKEN = creds["app_public_token"]
-    return emulator
+    return point_product_at(emulator, settings)
 
 
 def snap(page: Page, name: str) -> None:

@@ -14,6 +14,14 @@ from billbridge.accounts.services import membership_or_404
 # Declare the company in a route as `company_id: CompanyId`: a router mounted under
 # /companies/{company_id} needs the explicit Path marker, or ninja reads it as a query parameter.
 CompanyId = Path[int]
+# The largest id a database row can have (a 64-bit signed integer, in PostgreSQL and SQLite);
+# a larger one is no row's, and would make the database driver fail rather than find nothing.
+MAX_ID = 2**63 - 1
+
+
+def is_db_id(value: int) -> bool:
+    """Whether `value` can be a row's id at all (ids start at 1)."""
+    return 1 <= value <= MAX_ID
 
 
 class TokenAuth(HttpBearer):
@@ -35,6 +43,8 @@ class TokenAuth(HttpBearer):
                 company_id = int(raw_company_id)
             except (TypeError, ValueError):
                 raise Http404 from None
+            if not is_db_id(company_id):
+                raise Http404
             request._api_membership = membership_or_404(user, company_id)  # type: ignore[attr-defined]
         return user
 
@@ -44,6 +54,8 @@ def membership_for(request: HttpRequest, company_id: int) -> Membership:
     cached: Membership | None = getattr(request, "_api_membership", None)
     if cached is not None and cached.company_id == company_id:
         return cached
+    if not is_db_id(company_id):
+        raise Http404
     membership = membership_or_404(request.auth, company_id)  # type: ignore[attr-defined]
     request._api_membership = membership  # type: ignore[attr-defined]
     return membership

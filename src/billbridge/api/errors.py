@@ -15,6 +15,8 @@ FIELD_ALIASES = {"category": "category_id", "payment_method": "payment_method_id
 NON_FIELD = "__all__"
 # Where ninja says an error sits; the next part of `loc` is the field (or the schema's name).
 LOCATIONS = {"body", "form", "file", "query", "path", "header", "cookie"}
+# The error type of a body that is not a JSON object (schemas.InputSchema): about no one field.
+NOT_AN_OBJECT = "not_an_object"
 
 
 class ApiError(Exception):
@@ -52,7 +54,10 @@ def _clean_message(msg: str) -> str:
 
 def ninja_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {"field": _field_from_loc(e.get("loc", ())), "message": _clean_message(str(e.get("msg")))}
+        {
+            "field": None if e.get("type") == NOT_AN_OBJECT else _field_from_loc(e.get("loc", ())),
+            "message": _clean_message(str(e.get("msg"))),
+        }
         for e in errors
     ]
 

@@ -9,15 +9,28 @@ tenant check (404 for a company the caller is not a member of) applies to it as 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ninja import NinjaAPI
 
 from billbridge.api.auth import TokenAuth
 from billbridge.api.errors import install_error_handlers
+from billbridge.api.openapi import BillbridgeOpenAPI
 from billbridge.api.routers import auth, bills, catalog, companies, products
 from billbridge.integrations.registry import PROVIDERS, ProviderInfo
 
 COMPANY = "/companies/{company_id}"
+
+
+class BillbridgeAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI lists the errors every route can give (see `api.openapi`)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> BillbridgeOpenAPI:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return BillbridgeOpenAPI(self, path_prefix)
 
 
 def mount_integration_routers(
@@ -38,7 +51,7 @@ def build_api(
     urls_namespace: str = "api", providers: Mapping[str, ProviderInfo] = PROVIDERS
 ) -> NinjaAPI:
     """The whole API; a function so tests can build it with a stand-in provider."""
-    api = NinjaAPI(
+    api = BillbridgeAPI(
         title="billbridge",
         version="1",
         description="Supplier bills, posted automatically to Dinero and e-conomic.",

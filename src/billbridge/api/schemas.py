@@ -3,35 +3,64 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from billbridge.accounts.models import Product
+from billbridge.api.errors import NOT_AN_OBJECT
 from billbridge.bills.models import PaymentMethodType
 from billbridge.bills.services import to_money
 
-MONEY_PATTERN = r"^-?\d+(\.\d{1,2})?$"
+# What a client may send: at most 12 digits before the point (`to_money` refuses 1e12 and more).
+MONEY_PATTERN = r"^-?\d{1,12}(\.\d{1,2})?$"
+MAX_MONEY_INTEGER = 10**12 - 1
+# What the API sends back: always two decimals.
+MONEY_OUT_PATTERN = r"^-?\d+(\.\d{1,2})?$"
+_MONEY_RE = re.compile(MONEY_PATTERN, re.ASCII)
 
 
 def _money(value: Any) -> Decimal | None:
-    """`to_money` inside pydantic, so the error names the field and reads like a sentence."""
+    """`to_money` inside pydantic, so the error names the field and reads like a sentence.
+
+    A string must also be written as documented: `to_money` alone takes "1e3", " 12", "+5",
+    ".5" and other digits than 0-9 ("١٢"), which the OpenAPI description says are refused.
+    """
     if value is None or isinstance(value, Decimal):
         return value
     try:
-        return to_money(value, "amount")
+        amount = to_money(value, "amount")
     except DjangoValidationError as exc:
         raise PydanticCustomError("money", " ".join(exc.messages)) from None
+    if isinstance(value, str) and not _MONEY_RE.fullmatch(value):
+        raise PydanticCustomError(
+            "money", 'Write amounts with digits and a point, such as "1250.00".'
+        )
+    return amount
 
 
 _MONEY_SCHEMA = {
     "description": 'A decimal string such as "1250.00" (or an integer); never a float.',
     "example": "1250.00",
 }
-_MONEY_TYPES = [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "integer"}]
+_MONEY_TYPES = [
+    {"type": "string", "pattern": MONEY_PATTERN},
+    {"type": "integer", "minimum": -MAX_MONEY_INTEGER, "maximum": MAX_MONEY_INTEGER},
+]
 # The validator runs before the type check, so a float is refused by `to_money`'s own words
 # and pydantic never turns 12.0 into 12 on its own.
 Money = Annotated[
@@ -51,23 +80,59 @@ def _no_nul(value: str) -> str:
     return value
 
 
-NoNul = AfterValidator(_no_nul)
+# NUL is refused (the validator) and documented (the pattern).
+NoNul = (AfterValidator(_no_nul), Field(json_schema_extra={"pattern": "^[^\\u0000]*$"}))
+# A name of more than spaces, documented; the services refuse a blank one in their own words.
+NotBlank = (
+    AfterValidator(_no_nul),
+    Field(json_schema_extra={"minLength": 1, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"}),
+)
 # Strings that fit their database columns: too long is a 422, never a 500 from the database.
-Email = Annotated[str, StringConstraints(max_length=254), NoNul]
-Password = Annotated[str, StringConstraints(max_length=200), NoNul]
-Code = Annotated[str, StringConstraints(max_length=40), NoNul]
-Name = Annotated[str, StringConstraints(max_length=200), NoNul]
-AccountNumber = Annotated[str, StringConstraints(max_length=20), NoNul]
-Cvr = Annotated[str, StringConstraints(max_length=20), NoNul]
-InvoiceNumber = Annotated[str, StringConstraints(max_length=100), NoNul]
-Currency = Annotated[str, StringConstraints(min_length=3, max_length=3), NoNul]
-BillText = Annotated[str, StringConstraints(max_length=500), NoNul]
-SearchText = Annotated[str, StringConstraints(max_length=200), NoNul]
+Email = Annotated[str, StringConstraints(max_length=254), *NoNul]
+Password = Annotated[str, StringConstraints(max_length=200), *NoNul]
+Name = Annotated[str, StringConstraints(max_length=200), *NoNul]
+# A category's or payment method's name: not blank (the services refuse it, in their words).
+RequiredName = Annotated[str, StringConstraints(max_length=200), *NotBlank]
+AccountNumber = Annotated[str, StringConstraints(max_length=20), *NoNul]
+Cvr = Annotated[str, StringConstraints(max_length=20), *NoNul]
+InvoiceNumber = Annotated[str, StringConstraints(max_length=100), *NoNul]
+# ISO 4217: three letters A-Z (any case; stored in capitals). "æøå" is no currency.
+Currency = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), Field(json_schema_extra={"example": "DKK"})
+]
+BillText = Annotated[str, StringConstraints(max_length=500), *NoNul]
+SearchText = Annotated[str, StringConstraints(max_length=200), *NoNul]
 MoneyOut = Annotated[
     str,
-    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "example": "1250.00"}),
+    WithJsonSchema({"type": "string", "pattern": MONEY_OUT_PATTERN, "example": "1250.00"}),
+]
+# A product's code: documented as the list of products; an unknown one is refused by the route.
+ProductCode = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    AfterValidator(_no_nul),
+    WithJsonSchema({"type": "string", "enum": list(Product.values)}),
 ]
 PaymentMethodTypeName = Literal[tuple(PaymentMethodType.values)]  # type: ignore[valid-type]
+
+
+class InputSchema(Schema):
+    """A request body: a JSON object, nothing else.
+
+    ninja's Schema reads fields off any object it is given (its root validator wraps the input
+    in a DjangoGetter), so `[]`, `"x"` or `1` sent where an object belongs passed as an empty
+    object: a PATCH that changed nothing, answered 200 (found by schemathesis). A body is plain
+    JSON, never a model instance, so this validator replaces ninja's and takes objects only.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if not isinstance(values, dict | cls):
+            raise PydanticCustomError(NOT_AN_OBJECT, "Send a JSON object with the fields.")
+        return handler(values)
 
 
 class FieldError(Schema):
@@ -85,7 +150,7 @@ class ErrorOut(Schema):
 # --- auth and companies ---------------------------------------------------------------------
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     email: Email
     password: Password
 
@@ -109,8 +174,8 @@ class ProductOut(Schema):
     added: bool
 
 
-class ProductIn(Schema):
-    code: Code
+class ProductIn(InputSchema):
+    code: ProductCode
 
 
 # --- catalog --------------------------------------------------------------------------------
@@ -123,13 +188,13 @@ class CategoryOut(Schema):
     archived: bool
 
 
-class CategoryIn(Schema):
-    name: Name
+class CategoryIn(InputSchema):
+    name: RequiredName
     account_number: AccountNumber = ""
 
 
-class CategoryPatch(Schema):
-    name: Name | None = None
+class CategoryPatch(InputSchema):
+    name: RequiredName | None = None
     account_number: AccountNumber | None = None
     archived: bool | None = None
 
@@ -142,14 +207,14 @@ class PaymentMethodOut(Schema):
     archived: bool
 
 
-class PaymentMethodIn(Schema):
-    name: Name
+class PaymentMethodIn(InputSchema):
+    name: RequiredName
     type: PaymentMethodTypeName
     account_number: AccountNumber = ""
 
 
-class PaymentMethodPatch(Schema):
-    name: Name | None = None
+class PaymentMethodPatch(InputSchema):
+    name: RequiredName | None = None
     type: PaymentMethodTypeName | None = None
     account_number: AccountNumber | None = None
     archived: bool | None = None
@@ -168,7 +233,7 @@ class SupplierOut(Schema):
 # --- bills ----------------------------------------------------------------------------------
 
 
-class BillIn(Schema):
+class BillIn(InputSchema):
     """A new bill. Multipart uploads send the same fields as form fields, plus `document`."""
 
     supplier_name: Name = ""
@@ -184,7 +249,7 @@ class BillIn(Schema):
     payment_method_id: int | None = None
 
 
-class BillPatch(Schema):
+class BillPatch(InputSchema):
     """Only the fields sent are changed; `null` clears a category or payment method."""
 
     supplier_name: Name | None = None
@@ -200,7 +265,7 @@ class BillPatch(Schema):
     payment_method_id: int | None = None
 
 
-class PaymentIn(Schema):
+class PaymentIn(InputSchema):
     date: dt.date
     amount: Money
     payment_method_id: int

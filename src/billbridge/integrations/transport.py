@@ -3,7 +3,9 @@
 Transport failures become AccountingError with the distinction the sync engine's exactly-once
 rests on: UNAVAILABLE when nothing can have reached the system, UNCERTAIN when a write may have
 been applied (then the engine looks the entry up before sending it again). Every call is
-reported for the audit log. httpx only, no Django: clients built on this stay publishable.
+reported for the audit log. `HttpClient` is what both clients are built on (an httpx.Client
+of their own or the caller's, and the hooks). httpx only, no Django: the clients stay
+publishable.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -82,3 +84,53 @@ def send(
                     outcome=outcome,
                 )
             )
+
+
+class HttpClient:
+    """What every accounting-system client is underneath: an httpx.Client (its own, closed
+    with it, or the caller's, left open) and `_send` with the client's audit and throttle
+    hooks. Subclasses add the system's paths, auth and error bodies."""
+
+    def __init__(
+        self,
+        *,
+        http: httpx.Client | None,
+        timeout: float,
+        max_connections: int,
+        on_call: Callable[[CallInfo], None] | None,
+        throttle: Callable[[], None] | None,
+    ) -> None:
+        self.on_call = on_call
+        self._throttle = throttle
+        self._own_http = http is None
+        self.http = http or httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections // 2
+            ),
+        )
+
+    def close(self) -> None:
+        if self._own_http:
+            self.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _send(
+        self, method: str, url: str, audit_path: str, *, write: bool, **kwargs: Any
+    ) -> httpx.Response:
+        """Send one request; a transport failure becomes an AccountingError; audited."""
+        return send(
+            self.http,
+            method,
+            url,
+            write=write,
+            audit_path=audit_path,
+            on_call=self.on_call,
+            throttle=self._throttle,
+            **kwargs,
+        )

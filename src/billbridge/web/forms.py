@@ -95,10 +95,16 @@ class BillForm(CompanyChoicesMixin, forms.Form):
     vat_amount = AmountField(label=_("VAT"), required=False)
     text = forms.CharField(label=_("Text"), max_length=500, required=False)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("No category"),
     )
     payment_method = forms.ModelChoiceField(
-        label=_("Payment method"), queryset=PaymentMethod.objects.none(), required=False
+        label=_("Payment method"),
+        queryset=PaymentMethod.objects.none(),
+        required=False,
+        empty_label=_("No payment method"),
     )
 
     def __init__(
@@ -157,7 +163,9 @@ class PayForm(CompanyChoicesMixin, forms.Form):
     date = _date_field(_("Payment date"), required=True)
     amount = AmountField(label=_("Amount"))
     payment_method = forms.ModelChoiceField(
-        label=_("Payment method"), queryset=PaymentMethod.objects.none()
+        label=_("Payment method"),
+        queryset=PaymentMethod.objects.none(),
+        empty_label=_("Choose a payment method"),
     )
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:

@@ -6,7 +6,6 @@ Imported by the conftests of tests/integrations/dinero and tests/sync.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -21,32 +20,21 @@ from billbridge.integrations.dinero import setup
 from billbridge.integrations.models import Integration
 from billbridge.sync import engine
 from billbridge.sync.models import SyncRecord, SyncState
-from tests.emulators.conftest import RunningEmulator, launch_emulator
+from tests.emulators.conftest import RunningEmulator, dinero_token
+from tests.integrations.emulated import emulator_process, point_product_at
 
 ORG = "112233"
 OTHER_ORG = "445566"
 BENCH_ORG = "990001"
 
 
-@pytest.fixture(scope="session")
-def _dinero_process() -> Iterator[RunningEmulator]:
-    emulator = launch_emulator("dinero")
-    yield emulator
-    emulator.stop()
+_dinero_process = emulator_process("dinero", name="_dinero_process")
 
 
 @pytest.fixture
 def emu(_dinero_process: RunningEmulator, settings: Any) -> RunningEmulator:
     """The shared Dinero emulator, reset, with the product's settings pointed at it."""
-    emulator = _dinero_process
-    if emulator.proc.poll() is not None:
-        raise RuntimeError("the Dinero emulator died")
-    emulator.reset()
-    creds = emulator.credentials()
-    settings.DINERO_API_URL = emulator.base_url
-    settings.DINERO_AUTH_URL = emulator.base_url + "/dineroapi/oauth/token"
-    settings.DINERO_CLIENT_ID = creds["client_id"]
-    settings.DINERO_CLIENT_SECRET = creds["client_secret"]
+    emulator = point_product_at(_dinero_process, settings)
     settings.DINERO_REQUESTS_PER_SECOND = 1000
     settings.DINERO_BURST = 1000
     settings.ACCOUNTING_HTTP_TIMEOUT = 2.0
@@ -62,13 +50,7 @@ def api_key(emulator: RunningEmulator, org: str = ORG) -> str:
 
 def rows(emulator: RunningEmulator, org: str = ORG) -> list[dict[str, Any]]:
     """The emulator's kassekladde, read through its own API (a token of its own)."""
-    key = api_key(emulator, org)
-    creds = emulator.credentials()
-    token = emulator.client.post(
-        "/dineroapi/oauth/token",
-        auth=(creds["client_id"], creds["client_secret"]),
-        data={"grant_type": "password", "scope": "read write", "username": key, "password": key},
-    ).json()["access_token"]
+    token = dinero_token(emulator, api_key(emulator, org))
     response = emulator.client.get(
         f"/v1/{org}/ledgeritems",
         params={"includeBooked": "true"},

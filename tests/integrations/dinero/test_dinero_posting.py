@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billbridge.bills.services import pay_bill, update_bill
 from billbridge.sync.models import AuditEntry, SyncRecord, SyncState
-from tests.integrations.dinero.fixtures import bill, rows, settle
+from tests.emulators.conftest import dinero_token
+from tests.integrations.dinero.fixtures import api_key, bill, rows, settle
 
 pytestmark = pytest.mark.django_db
 
@@ -97,16 +98,7 @@ def test_calls_are_audited_without_secrets(emu, connected, company):
 
 def _as_accountant(emu):
     """The emulator's own API with org 112233's key (what an accountant's tools would do)."""
-    from tests.integrations.dinero.fixtures import api_key
-
-    key = api_key(emu)
-    creds = emu.credentials()
-    token = emu.client.post(
-        "/dineroapi/oauth/token",
-        auth=(creds["client_id"], creds["client_secret"]),
-        data={"grant_type": "password", "scope": "read write", "username": key, "password": key},
-    ).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {dinero_token(emu, api_key(emu))}"}
 
 
 def test_booked_row_is_not_changed_and_payment_moves_the_amount(

@@ -4,7 +4,6 @@ emulator over real HTTP."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from billbridge.integrations.dinero.views import AUTH_TIME_KEY, FLOW_KEY
 from billbridge.integrations.models import Consent, Integration
-from tests.emulators.conftest import RunningEmulator, launch_emulator
+from tests.emulators.conftest import RunningEmulator
 from tests.factories import (
     BillFactory,
     CategoryFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     SupplierFactory,
     UserFactory,
 )
+from tests.integrations.emulated import emulator_process, point_product_at
 from tools.compile_translations import compile_all
 
 compile_all()  # the .mo files are build output; before any catalog is loaded
@@ -32,23 +32,13 @@ pytestmark = pytest.mark.django_db
 # ------------------------------------------------------------------------------ fixtures
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningEmulator]:
-    running = launch_emulator("dinero")
-    yield running
-    running.stop()
+emulator = emulator_process("dinero", name="emulator", scope="module")
 
 
 @pytest.fixture
 def dinero(emulator: RunningEmulator, settings) -> RunningEmulator:
     """The emulator, reset, with billbridge's Dinero settings pointed at it."""
-    emulator.reset()
-    creds = emulator.credentials()
-    settings.DINERO_API_URL = emulator.base_url
-    settings.DINERO_AUTH_URL = f"{emulator.base_url}/dineroapi/oauth/token"
-    settings.DINERO_CLIENT_ID = creds["client_id"]
-    settings.DINERO_CLIENT_SECRET = creds["client_secret"]
-    return emulator
+    return point_product_at(emulator, settings)
 
 
 @pytest.fixture

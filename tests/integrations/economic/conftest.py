@@ -6,19 +6,18 @@ HTTP through `ECONOMIC_API_URL` (no mocks of our own code).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
 from billbridge.bills.models import Bill, Payment
-from billbridge.integrations.base import BillSnapshot, EntryToPost, PaymentSnapshot
+from billbridge.integrations.base import EntryToPost
 from billbridge.integrations.economic import provider as economic_provider
 from billbridge.integrations.models import Integration, IntegrationState
-from tests.emulators.conftest import RunningEmulator, launch_emulator
+from billbridge.sync import engine
+from tests.emulators.conftest import RunningEmulator
+from tests.integrations.emulated import emulator_process, point_product_at
 
 NORDLYS = 701001
 HAVNEN = 701002
@@ -28,26 +27,13 @@ INVOICE_JOURNAL = 2
 PAYMENT_JOURNAL = 3
 
 
-@pytest.fixture(scope="session")
-def _economic_process() -> Iterator[RunningEmulator]:
-    emulator = launch_emulator("economic")
-    yield emulator
-    emulator.stop()
+_economic_process = emulator_process("economic", name="_economic_process")
 
 
 @pytest.fixture
 def economic(_economic_process: RunningEmulator, settings: Any) -> RunningEmulator:
     """The emulator, reset, with the product's settings pointed at it."""
-    emulator = _economic_process
-    if emulator.proc.poll() is not None:  # pragma: no cover - died in an earlier test
-        raise RuntimeError("e-conomic emulator died")
-    emulator.reset()
-    creds = emulator.credentials()
-    settings.ECONOMIC_API_URL = emulator.base_url
-    settings.ECONOMIC_GRANT_URL = f"{emulator.base_url}/secure/api1/requestaccess.aspx"
-    settings.ECONOMIC_APP_SECRET_TOKEN = creds["app_secret_token"]
-    settings.ECONOMIC_APP_PUBLIC_TOKEN = creds["app_public_token"]
-    return emulator
+    return point_product_at(_economic_process, settings)
 
 
 def grant_token(emulator: RunningEmulator, agreement: int = NORDLYS) -> str:
@@ -113,36 +99,12 @@ def integration(economic: RunningEmulator, company: Any) -> Integration:
     return integ
 
 
-def snapshot(bill: Bill) -> BillSnapshot:
-    supplier = bill.supplier
-    return BillSnapshot(
-        bill_id=bill.pk,
-        supplier_name=supplier.name if supplier else "",
-        supplier_cvr=supplier.cvr if supplier else "",
-        supplier_vat_number=supplier.vat_number if supplier else "",
-        supplier_country=supplier.country if supplier else "DK",
-        supplier_address=supplier.address if supplier else "",
-        invoice_number=bill.invoice_number,
-        issue_date=bill.issue_date or dt.date.today(),
-        due_date=bill.due_date,
-        currency=bill.currency,
-        total=bill.total or Decimal("0"),
-        vat_amount=bill.vat_amount,
-        text=bill.text,
-        category_id=bill.category_id,
-        category_account=bill.category.account_number if bill.category else "",
-        payment_method_id=bill.payment_method_id,
-        payment_method_account=(bill.payment_method.account_number if bill.payment_method else ""),
-        document_name=bill.document_name,
-        document_content_type=bill.document_content_type,
-    )
-
-
+# Entries carry the sync engine's own snapshots, so a test posts what the product would post.
 def invoice_entry(bill: Bill, version: int = 1, document: bytes | None = None) -> EntryToPost:
     return EntryToPost(
         sync_record_id=bill.pk,
         kind="invoice",
-        bill=snapshot(bill),
+        bill=engine.bill_snapshot(bill),
         payment=None,
         idempotency_key=f"test-{bill.pk}-invoice-v{version}",
         reference=f"bb-{bill.pk}-i",
@@ -154,14 +116,8 @@ def payment_entry(bill: Bill, payment: Payment, version: int = 1) -> EntryToPost
     return EntryToPost(
         sync_record_id=bill.pk + 100000,
         kind="payment",
-        bill=snapshot(bill),
-        payment=PaymentSnapshot(
-            date=payment.date,
-            amount=payment.amount,
-            currency=payment.currency,
-            payment_method_id=payment.payment_method_id,
-            payment_method_account=payment.payment_method.account_number,
-        ),
+        bill=engine.bill_snapshot(bill),
+        payment=engine.payment_snapshot(payment.bill),
         idempotency_key=f"test-{bill.pk}-payment-v{version}",
         reference=f"bb-{bill.pk}-p",
     )

@@ -22,7 +22,7 @@ from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from billbridge.accounts.models import Company
-from billbridge.api.auth import CompanyId, company_for
+from billbridge.api.auth import CompanyId, company_for, is_db_id
 from billbridge.api.errors import ApiError
 from billbridge.api.schemas import (
     BillIn,
@@ -62,8 +62,12 @@ DOCUMENT_KINDS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# Past this page the offset would overflow the database's integers (a 500, found by schemathesis).
+MAX_PAGE = 10**9
+
+
 class BillFilters(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(25, ge=1, le=100)
     status: BillStatusName | None = None
     supplier: SearchText | None = Field(None, description="A supplier's id, or its exact name.")
@@ -172,11 +176,14 @@ def list_bills(
     if filters.supplier:
         supplier = filters.supplier.strip()
         if supplier.isascii() and supplier.isdigit():
-            bills = bills.filter(supplier_id=int(supplier))
+            # An id no row can have matches nothing (the database driver would fail on it).
+            supplier_id = int(supplier)
+            bills = bills.filter(supplier_id=supplier_id) if is_db_id(supplier_id) else bills.none()
         else:
             bills = bills.filter(supplier__name__iexact=supplier)
     if filters.category_id is not None:
-        bills = bills.filter(category_id=filters.category_id)
+        category_id = filters.category_id
+        bills = bills.filter(category_id=category_id) if is_db_id(category_id) else bills.none()
     if filters.q:
         q = filters.q.strip()
         bills = bills.filter(
@@ -207,6 +214,15 @@ def get_bill(request: HttpRequest, company_id: CompanyId, bill_id: int) -> dict[
     return bill_out(request, _bill_or_404(company_for(request, company_id), bill_id))
 
 
+# What a document is served as: the kinds above, anything else (say, from another inbox) as bytes.
+DOCUMENT_MEDIA_TYPES = (
+    *dict.fromkeys(mime for _, mime in DOCUMENT_KINDS),
+    "image/webp",
+    "application/xml",
+    "application/octet-stream",
+)
+
+
 @router.get(
     "/bills/{bill_id}/document",
     url_name="bill_document",
@@ -215,7 +231,10 @@ def get_bill(request: HttpRequest, company_id: CompanyId, bill_id: int) -> dict[
         "responses": {
             "200": {
                 "description": "The bill's original document (PDF, image or e-invoice XML).",
-                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+                "content": {
+                    mime: {"schema": {"type": "string", "format": "binary"}}
+                    for mime in DOCUMENT_MEDIA_TYPES
+                },
             }
         }
     },
@@ -224,22 +243,36 @@ def get_bill_document(request: HttpRequest, company_id: CompanyId, bill_id: int)
     bill = _bill_or_404(company_for(request, company_id), bill_id)
     if not bill.document:
         raise Http404
+    content_type = bill.document_content_type
     return FileResponse(
         bill.document.open("rb"),
         as_attachment=True,
         filename=bill.document_name or "document",
-        content_type=bill.document_content_type or "application/octet-stream",
+        content_type=content_type
+        if content_type in DOCUMENT_MEDIA_TYPES
+        else "application/octet-stream",
     )
 
 
 # --- add ------------------------------------------------------------------------------------------
 
 _BILL_IN_SCHEMA = BillIn.model_json_schema(ref_template="#/components/schemas/{model}")
+
+
+def _form_field(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON field as a form field: a form has no null (empty or absent is "not given")."""
+    options = [o for o in schema.get("anyOf", []) if o.get("type") != "null"]
+    if not options:
+        return schema
+    rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+    return {**rest, **options[0]} if len(options) == 1 else {**rest, "anyOf": options}
+
+
 _BILL_FORM_SCHEMA = {
     **_BILL_IN_SCHEMA,
     "title": "BillForm",
     "properties": {
-        **_BILL_IN_SCHEMA["properties"],
+        **{name: _form_field(field) for name, field in _BILL_IN_SCHEMA["properties"].items()},
         "document": {
             "type": "string",
             "format": "binary",
@@ -382,9 +415,10 @@ def update_bill(
             else _owned(PaymentMethod, company, method_id, "payment_method_id")
         )
     for field, value in sent.items():
-        changes[field] = (
-            "" if value is None and field in ("invoice_number", "text", "currency") else value
-        )
+        if value is None and field == "currency":
+            # As when a bill is added without one: the company's own currency.
+            value = company.base_currency
+        changes[field] = "" if value is None and field in ("invoice_number", "text") else value
     services.update_bill(bill, changes, supplier=supplier)
     return bill_out(request, _bill_or_404(company, bill_id))
 

@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from billbridge.api import CompanyId, membership_for
-from billbridge.integrations.api_schemas import ProblemOut, ProgressOut
+from billbridge.integrations import api_common
+from billbridge.integrations.api_common import BackfillOut, ProblemOut, ProgressOut
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.messages import message_for
@@ -56,24 +57,9 @@ class AccountOut(Schema):
     hidden: bool
 
 
-class BackfillOut(Schema):
-    created: int
-    progress: ProgressOut
-
-
-def _manager(request: HttpRequest, company_id: int) -> Any:
-    membership = membership_for(request, company_id)
-    if not membership.can_manage:
-        from billbridge.api import ApiError
-
-        raise ApiError(403, "Only the company's owners and admins can change integrations.")
-    return membership.company
-
-
 def _problem(exc: AccountingError) -> Status:
-    status = 503 if exc.kind in (ErrorKind.UNAVAILABLE, ErrorKind.RATE_LIMITED) else 400
     detail = message_for(exc.code, system="Dinero", account=getattr(exc, "account", "") or "")
-    return Status(status, {"detail": detail, "code": exc.code, "field": exc.field})
+    return api_common.problem(exc, detail)
 
 
 def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
@@ -89,7 +75,7 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
             "import_chart_of_accounts": False,
             "connected_at": None,
             "accounts": 0,
-            "progress": {"total": 0, "posted": 0, "waiting": 0, "failed": 0, "percent": 100},
+            "progress": dict(api_common.NO_PROGRESS),
             **extra,
         }
     s = integration.settings
@@ -109,20 +95,14 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _not_connected() -> Status:
-    return Status(
-        400, {"detail": message_for("not_connected", system="Dinero"), "code": "not_connected"}
-    )
-
-
 def _integration(company_id: int) -> Integration | None:
-    return Integration.objects.filter(company_id=company_id, provider=setup.PROVIDER).first()
+    return api_common.integration_of(company_id, setup.PROVIDER)
 
 
 @router.put("", response={200: StateOut, 400: ProblemOut, 403: ProblemOut, 503: ProblemOut})
 def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> Any:
     """Connect (or reconnect) Dinero: the key and ID are checked against Dinero at once."""
-    company = _manager(request, company_id)
+    company = api_common.manager_company(request, company_id)
     try:
         accounts = setup.validate_credentials(
             payload.api_key, payload.organization_id, company=company
@@ -159,7 +139,7 @@ def state(request: HttpRequest, company_id: CompanyId) -> Any:
 @router.delete("", response={204: None, 403: ProblemOut})
 def disconnect(request: HttpRequest, company_id: CompanyId) -> Any:
     """Stop sending bills to Dinero; what was sent stays there."""
-    setup.disconnect(_manager(request, company_id))
+    setup.disconnect(api_common.manager_company(request, company_id))
     return Status(204, None)
 
 
@@ -168,9 +148,9 @@ def disconnect(request: HttpRequest, company_id: CompanyId) -> Any:
 )
 def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
     """Fetch the chart from Dinero again (an account created since shows up)."""
-    company = _manager(request, company_id)
+    company = api_common.manager_company(request, company_id)
     if _integration(company_id) is None:
-        return _not_connected()
+        return _problem(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
     try:
         accounts = setup.refresh(company)
     except AccountingError as exc:
@@ -191,9 +171,5 @@ def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
 @router.post("/backfill", response={200: BackfillOut, 400: ProblemOut, 403: ProblemOut})
 def backfill(request: HttpRequest, company_id: CompanyId) -> Any:
     """R-4: send every bill added before the connection; progress in the answer and in GET."""
-    _manager(request, company_id)
-    integration = _integration(company_id)
-    if integration is None or not integration.is_active:
-        return _not_connected()
-    created = engine.backfill(integration)
-    return Status(200, {"created": created, "progress": engine.progress(integration)})
+    api_common.manager_company(request, company_id)
+    return api_common.backfill(company_id, setup.PROVIDER, _problem)

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from billbridge.integrations.base import Account, AccountingError, ErrorKind
-from billbridge.integrations.transport import CallInfo, send
+from billbridge.integrations.transport import CallInfo, HttpClient
 
 # Ledger items are created and updated through v1.2: it takes a client-chosen `Id` and answers
 # 409 "Duplicated entity" when that Id exists (seen in a TypeScript client whose comment says
@@ -117,7 +117,7 @@ class _TokenCache:
 TOKENS = _TokenCache()
 
 
-class DineroClient:
+class DineroClient(HttpClient):
     """One organisation of Dinero, reached with one user's API key (a personal integration)."""
 
     def __init__(
@@ -141,42 +141,12 @@ class DineroClient:
         self._client_secret = client_secret
         self._api_key = api_key.strip()
         self.organization_id = str(organization_id).strip()
-        self._on_call = on_call
-        self._throttle = throttle
-        self._own_http = http is None
-        self._http = http or httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=10, max_keepalive_connections=5),
+        super().__init__(
+            http=http, timeout=timeout, max_connections=10, on_call=on_call, throttle=throttle
         )
         self._tokens = token_cache or TOKENS
         digest = hashlib.sha256(f"{client_id}\0{self._api_key}".encode()).hexdigest()
         self._token_key = f"{auth_url}|{digest}"
-
-    def close(self) -> None:
-        if self._own_http:
-            self._http.close()
-
-    def __enter__(self) -> DineroClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ------------------------------------------------------------------ transport
-    def _send(
-        self, method: str, url: str, audit_path: str, *, write: bool, **kwargs: Any
-    ) -> httpx.Response:
-        """Send one request; a transport failure becomes an AccountingError; audited."""
-        return send(
-            self._http,
-            method,
-            url,
-            write=write,
-            audit_path=audit_path,
-            on_call=self._on_call,
-            throttle=self._throttle,
-            **kwargs,
-        )
 
     # ------------------------------------------------------------------ token
     def token(self, *, force: bool = False) -> str:
@@ -306,14 +276,14 @@ class DineroClient:
         needed), so checking credentials costs two round trips, not three."""
         self.token()
         calls: list[CallInfo] = []
-        hook, self._on_call = self._on_call, calls.append  # audit in the caller's thread
+        hook, self.on_call = self.on_call, calls.append  # audit in the caller's thread
         try:
             with ThreadPoolExecutor(max_workers=2) as pool:
                 entry = pool.submit(self.entry_accounts)
                 deposit = pool.submit(self.deposit_accounts)
                 result = accounts_from(entry.result(), deposit.result())
         finally:
-            self._on_call = hook
+            self.on_call = hook
             if hook is not None:
                 for call in calls:
                     hook(call)

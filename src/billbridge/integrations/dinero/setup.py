@@ -19,7 +19,7 @@ from billbridge.bills.models import Bill, Category, Supplier
 from billbridge.integrations import services
 from billbridge.integrations.base import Account, AccountingError, ErrorKind
 from billbridge.integrations.dinero.client import DineroClient
-from billbridge.integrations.models import Integration, IntegrationState
+from billbridge.integrations.models import Integration
 
 PROVIDER = "dinero"
 DEFAULT_FALLBACK = "99999"  # the seed guide: "usually 99999 in Dinero"
@@ -152,12 +152,7 @@ def connect(
             "accounts": _accounts_to_json(accounts),
             "fetched_at": timezone.now().isoformat(),
         }
-        integration.state = IntegrationState.CONNECTED
-        integration.attention_code = ""
-        integration.attention_message = ""
-        integration.connected_at = timezone.now()
-        integration.connected_by = user if user is not None and user.pk else None
-        integration.save()
+        services.mark_connected(integration, user)
         if import_chart_of_accounts:
             import_chart(company, accounts)
         from billbridge.sync import engine

@@ -12,8 +12,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from billbridge.api import ApiError, CompanyId, membership_for
-from billbridge.integrations.api_schemas import ProblemOut, ProgressOut
+from billbridge.api import CompanyId, membership_for
+from billbridge.integrations import api_common
+from billbridge.integrations.api_common import BackfillOut, ProblemOut, ProgressOut
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.economic import setup
 from billbridge.integrations.economic.messages import error_text
@@ -63,30 +64,15 @@ class StateOut(Schema):
     backfilled: int | None = None
 
 
-class BackfillOut(Schema):
-    created: int
-    progress: ProgressOut
-
-
 ERRORS = {400: ProblemOut, 403: ProblemOut, 503: ProblemOut}
 
 
-def _manager(request: HttpRequest, company_id: int) -> Any:
-    membership = membership_for(request, company_id)
-    if not membership.can_manage:
-        raise ApiError(403, "Only the company's owners and admins can change integrations.")
-    return membership.company
-
-
 def _problem(exc: AccountingError) -> Status:
-    status = 503 if exc.kind in (ErrorKind.UNAVAILABLE, ErrorKind.RATE_LIMITED) else 400
-    return Status(
-        status, {"detail": error_text(exc.code, exc.detail), "code": exc.code, "field": exc.field}
-    )
+    return api_common.problem(exc, error_text(exc.code, exc.detail))
 
 
 def _integration(company_id: int) -> Integration | None:
-    return Integration.objects.filter(company_id=company_id, provider=setup.PROVIDER).first()
+    return api_common.integration_of(company_id, setup.PROVIDER)
 
 
 def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
@@ -107,11 +93,7 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
         "connected_at": integration.connected_at if integration else None,
         "journals": len(data.get("journals", [])),
         "accounts": len(data.get("accounts", [])),
-        "progress": (
-            engine.progress(integration)
-            if integration
-            else {"total": 0, "posted": 0, "waiting": 0, "failed": 0, "percent": 100}
-        ),
+        "progress": engine.progress(integration) if integration else dict(api_common.NO_PROGRESS),
         **extra,
     }
 
@@ -120,7 +102,7 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
 def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> Any:
     """Connect (or reconnect): the grant token is checked and e-conomic's data fetched at once;
     journals and accounts must exist there."""
-    company = _manager(request, company_id)
+    company = api_common.manager_company(request, company_id)
     try:
         data = setup.fetch(payload.agreement_grant_token, company=company)
     except AccountingError as exc:
@@ -156,14 +138,14 @@ def state(request: HttpRequest, company_id: CompanyId) -> Any:
 @router.delete("", response={204: None, 403: ProblemOut})
 def disconnect(request: HttpRequest, company_id: CompanyId) -> Any:
     """Stop sending bills to e-conomic; what was sent stays there."""
-    setup.disconnect(_manager(request, company_id))
+    setup.disconnect(api_common.manager_company(request, company_id))
     return Status(204, None)
 
 
 @router.post("/refresh", response={200: StateOut, **ERRORS})
 def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
     """S-e10: fetch journals, accounts, VAT codes and suppliers from e-conomic again."""
-    _manager(request, company_id)
+    api_common.manager_company(request, company_id)
     integration = _integration(company_id)
     if integration is None or not integration.encrypted_credentials:
         return _problem(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
@@ -177,9 +159,5 @@ def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
 @router.post("/backfill", response={200: BackfillOut, **ERRORS})
 def backfill(request: HttpRequest, company_id: CompanyId) -> Any:
     """R-4: send every bill added before e-conomic was connected; progress in the answer."""
-    _manager(request, company_id)
-    integration = _integration(company_id)
-    if integration is None or not integration.is_active:
-        return _problem(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
-    created = engine.backfill(integration)
-    return Status(200, {"created": created, "progress": engine.progress(integration)})
+    api_common.manager_company(request, company_id)
+    return api_common.backfill(company_id, setup.PROVIDER, _problem)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from billbridge.integrations.base import AccountingError, ErrorKind
-from billbridge.integrations.transport import CallInfo, send
+from billbridge.integrations.transport import CallInfo, HttpClient
 
 DEFAULT_API_URL = "https://restapi.e-conomic.com"
 MAX_PAGE_SIZE = 1000  # §3.3
@@ -118,7 +118,7 @@ def _retry_after(response: httpx.Response) -> float:
         return 1.0
 
 
-class EconomicClient:
+class EconomicClient(HttpClient):
     """One agreement, reached with the app's secret token and the agreement's grant token.
 
     `http` lets the caller supply an audited/shared `httpx.Client` (its base_url is ignored:
@@ -142,23 +142,9 @@ class EconomicClient:
             "X-AgreementGrantToken": agreement_grant_token,
             "Accept": "application/json",
         }
-        self.on_call = on_call
-        self._throttle = throttle
-        self._own_http = http is None
-        self.http = http or httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        super().__init__(
+            http=http, timeout=timeout, max_connections=20, on_call=on_call, throttle=throttle
         )
-
-    def close(self) -> None:
-        if self._own_http:
-            self.http.close()
-
-    def __enter__(self) -> EconomicClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ------------------------------------------------------------------ transport
 
@@ -181,15 +167,11 @@ class EconomicClient:
             headers["Content-Type"] = "application/json"
             content = json.dumps(json_body, separators=(",", ":")).encode()
         url = path if path.startswith("http") else f"{self.base_url}{path}"
-        write = method in WRITE_METHODS
-        response = send(
-            self.http,
+        response = self._send(
             method,
             url,
-            write=write,
-            audit_path=urlsplit(url).path,
-            on_call=self.on_call,
-            throttle=self._throttle,
+            urlsplit(url).path,
+            write=method in WRITE_METHODS,
             params=params,
             content=content,
             files=files,

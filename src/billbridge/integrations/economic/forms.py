@@ -115,7 +115,7 @@ class SetupForm(forms.Form):
         for method in PaymentMethod.objects.filter(company=company, archived=False):
             name = f"pm_{method.pk}"
             low, high = GROUP_HINT.get(method.type, (0, 0))  # type: ignore[call-overload]
-            own = _int(method.account_number)
+            own = setup.as_int(method.account_number)
             guess = own if own in numbers else _in_range(accounts, low, high)
             self.fields[name] = forms.TypedChoiceField(
                 label=method.name, choices=_choices(accounts), coerce=int, required=False,
@@ -126,7 +126,7 @@ class SetupForm(forms.Form):
         self.category_fields: list[str] = []
         for category in Category.objects.filter(company=company, archived=False):
             name = f"cat_{category.pk}"
-            own = _int(category.account_number)
+            own = setup.as_int(category.account_number)
             self.fields[name] = forms.TypedChoiceField(
                 label=category.name, choices=_choices(accounts, str(DEFAULT_LABEL)),
                 coerce=int, required=False, empty_value=None,
@@ -162,10 +162,3 @@ class SetupForm(forms.Form):
 
     def bound_category_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.category_fields]
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

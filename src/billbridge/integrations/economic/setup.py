@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings as django_settings
 from django.db import transaction
-from django.utils import timezone
 
 from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Category, PaymentMethod
@@ -143,9 +142,9 @@ def validate_mapping(integration: Integration, mapping: dict[str, Any]) -> dict[
     accounts = {n for n, _ in opts["accounts"]}
     errors: dict[str, str] = {}
     for key in ("creditor_invoice_journal", "creditor_payment_journal"):
-        if _int(mapping.get(key)) not in journals:
+        if as_int(mapping.get(key)) not in journals:
             errors[key] = "unknown_journal"
-    if _int(mapping.get("default_account")) not in accounts:
+    if as_int(mapping.get("default_account")) not in accounts:
         errors["default_account"] = "unknown_account"
     company = integration.company
     methods = {
@@ -158,7 +157,7 @@ def validate_mapping(integration: Integration, mapping: dict[str, Any]) -> dict[
         for item, account in (mapping.get(key) or {}).items():
             if str(item) not in known:
                 errors[f"{key}.{item}"] = "unknown_item"
-            elif account not in (None, "") and _int(account) not in accounts:
+            elif account not in (None, "") and as_int(account) not in accounts:
                 errors[f"{key}.{item}"] = "unknown_account"
     return errors
 
@@ -166,24 +165,21 @@ def validate_mapping(integration: Integration, mapping: dict[str, Any]) -> dict[
 def save(integration: Integration, mapping: dict[str, Any], user: User | None) -> Integration:
     """SAVE (S-e8): store the mapping and connect; held bills are resumed."""
     clean = {
-        "creditor_invoice_journal": _int(mapping["creditor_invoice_journal"]),
-        "creditor_payment_journal": _int(mapping["creditor_payment_journal"]),
-        "default_account": _int(mapping["default_account"]),
+        "creditor_invoice_journal": as_int(mapping["creditor_invoice_journal"]),
+        "creditor_payment_journal": as_int(mapping["creditor_payment_journal"]),
+        "default_account": as_int(mapping["default_account"]),
         "payment_method_accounts": {
-            str(k): _int(v) for k, v in (mapping.get("payment_method_accounts") or {}).items() if v
+            str(k): as_int(v)
+            for k, v in (mapping.get("payment_method_accounts") or {}).items()
+            if v
         },
         "category_accounts": {
-            str(k): _int(v) for k, v in (mapping.get("category_accounts") or {}).items() if v
+            str(k): as_int(v) for k, v in (mapping.get("category_accounts") or {}).items() if v
         },
     }
     with transaction.atomic():
         integration.settings = {**integration.settings, **clean}
-        integration.state = IntegrationState.CONNECTED
-        integration.attention_code = ""
-        integration.attention_message = ""
-        integration.connected_at = timezone.now()
-        integration.connected_by = user if user is not None and user.pk else None
-        integration.save()
+        services.mark_connected(integration, user)
         _resume(integration)
     return integration
 
@@ -204,7 +200,8 @@ def _resume(integration: Integration) -> None:
         resume(integration)
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
+    """An account or journal number from a form or a mapping, or None when it is not one."""
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -30,6 +30,7 @@ from billbridge.bills.services import (
 from billbridge.ingest.services import receive_document
 from billbridge.ingest.tasks import analyse_document
 from billbridge.integrations.registry import PROVIDERS
+from billbridge.sync.engine import describe
 from billbridge.web.decorators import company_view
 from billbridge.web.forms import BillFilterForm, BillForm, PayForm
 from billbridge.web.views.helpers import add_service_errors
@@ -164,7 +165,8 @@ def _xml_preview(bill: Bill) -> str:
 def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
     bill = _bill_or_404(request, bill_id)
     records = [
-        {"record": record, "provider": PROVIDERS.get(record.provider)}
+        # describe(): the failure in plain words in the reader's language (record.message).
+        {"record": describe(record), "provider": PROVIDERS.get(record.provider)}
         for record in bill.sync_records.order_by("provider", "kind")
     ]
     inline_type = _inline_type(bill)

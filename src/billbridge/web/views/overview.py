@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from billbridge.accounts.models import Company, Membership, Product
 from billbridge.bills.models import Bill, BillStatus
 from billbridge.integrations.models import Integration, IntegrationState
 from billbridge.integrations.registry import PROVIDERS
@@ -64,5 +66,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     current = next(
         (c for c in companies if c.pk == remembered), companies[0] if companies else None
     )
-    context = {"rows": rows, "current_company": current}
+    context = {"rows": rows, "current_company": current, **_menu_for(request, current)}
     return render(request, "web/overview.html", context)
+
+
+def _menu_for(request: HttpRequest, company: Company | None) -> dict[str, object]:
+    """The side menu as every company page has it (web/context.py fills it only for pages
+    under /c/<id>/): without this, Integrations and the Audit log vanish on the overview."""
+    if company is None:
+        return {}
+    membership = Membership.objects.filter(user=request.user, company=company).first()
+    can_manage = bool(membership and membership.can_manage)
+    return {
+        "current_membership": membership,
+        "can_manage": can_manage,
+        "has_integrate": company.has_product(Product.INTEGRATE),
+        "audit_url": reverse("sync:audit", kwargs={"company_id": company.pk}) if can_manage else "",
+    }
