@@ -147,9 +147,7 @@ def test_a_failed_posting_says_why_in_danish_and_retries_from_inside_its_card(
     expect(page.get_by_test_id("sync-card").locator(".badge")).to_have_text("Venter")
 
 
-def test_a_posted_entry_shows_its_voucher_and_is_not_called_booked(
-    page, login_as, user, company
-):
+def test_a_posted_entry_shows_its_voucher_and_is_not_called_booked(page, login_as, user, company):
     from billbridge.sync.models import SyncState
 
     record = failed_record(
@@ -197,9 +195,7 @@ def test_the_economic_connect_step_asks_once_with_its_steps_in_a_row(
     expect(page.get_by_role("button", name="Authenticate")).to_be_visible()
 
 
-def test_the_economic_page_names_journals_and_the_default_account(
-    page, login_as, user, integrate
-):
+def test_the_economic_page_names_journals_and_the_default_account(page, login_as, user, integrate):
     from billbridge.integrations.models import Integration
 
     integration = Integration(
@@ -225,9 +221,7 @@ def test_the_economic_page_names_journals_and_the_default_account(
 
     login_as(user).goto(f"/c/{integrate.pk}/integrations/economic/")
     expect(page.get_by_test_id("economic-invoice-journal")).to_have_text("2 Leverandørfakturaer")
-    expect(page.get_by_test_id("economic-payment-journal")).to_have_text(
-        "3 Leverandørbetalinger"
-    )
+    expect(page.get_by_test_id("economic-payment-journal")).to_have_text("3 Leverandørbetalinger")
     expect(page.get_by_test_id("economic-default-account")).to_have_text(
         "6800 Leverandørgæld (kreditorer)"  # was "6.800"
     )

@@ -8,8 +8,8 @@ from billbridge.ingest import (
     IngestError,
     content_sha256,
     extract,
-    sniff,
 )
+from billbridge.ingest.acceptance import kind_by_bytes
 from tests.ingest.corpus import bill_pdf, oioubl, peppol
 
 
@@ -30,15 +30,15 @@ def test_same_document_twice_has_the_same_hash():
         (b"II*\x00....", "image"),
         (b"\xef\xbb\xbf<?xml version='1.0'?><a/>", "xml"),
         (b"  \n<Invoice/>", "xml"),
-        (b"hello", "unknown"),
+        (b"hello", None),
     ],
 )
-def test_sniff_goes_by_the_bytes(data, kind):
-    assert sniff(data) == kind
+def test_the_kind_goes_by_the_bytes(data, kind):
+    assert kind_by_bytes(data) == kind
 
 
-def test_sniff_trusts_the_bytes_over_a_wrong_filename():
-    assert sniff(bill_pdf(), "faktura.xml", "text/xml") == "pdf"
+def test_the_bytes_win_over_a_wrong_filename():
+    assert extract(bill_pdf(), "faktura.xml", "text/xml").kind == "pdf_text"
 
 
 def test_xml_is_read_whatever_the_filename():

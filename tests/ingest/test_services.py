@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from billbridge.bills.models import BillStatus
@@ -85,31 +86,31 @@ def test_the_same_document_twice_is_a_duplicate_of_the_first(company, user):
     assert second.duplicate_of_id == first.pk
 
 
+DAMAGED_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage"
+
+
 def test_an_unreadable_document_keeps_the_bill_with_a_plain_reason(company, user):
-    bill = receive_document(
-        company, _upload("x.xml", b"<Invoice><unclosed>", "application/xml"), user=user
-    )
+    bill = receive_document(company, _upload("x.pdf", DAMAGED_PDF, "application/pdf"), user=user)
     bill.refresh_from_db()
     assert bill.status == BillStatus.ANALYSING
-    assert "XML" in bill.extraction_error
+    assert "PDF" in bill.extraction_error
     assert bill.document
 
 
-def test_hostile_xml_is_refused_and_the_bill_kept(company, user):
+def test_hostile_xml_is_refused_before_it_is_stored(company, user):
+    """Issue 12 item 4: the acceptance rule refuses it at the door, with the reason."""
     xxe = (
         b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
         b"<Invoice>&e;</Invoice>"
     )
-    bill = receive_document(company, _upload("x.xml", xxe, "application/xml"), user=user)
-    bill.refresh_from_db()
-    assert bill.status == BillStatus.ANALYSING
-    assert "DOCTYPE" in bill.extraction_error
+    with pytest.raises(ValidationError) as err:
+        receive_document(company, _upload("x.xml", xxe, "application/xml"), user=user)
+    assert "DOCTYPE" in err.value.message_dict["document"][0]
+    assert not company.bills.exists()
 
 
 def test_a_person_completes_an_unreadable_bill_by_hand(company, user):
-    bill = receive_document(
-        company, _upload("x.xml", b"<Invoice><unclosed>", "application/xml"), user=user
-    )
+    bill = receive_document(company, _upload("x.pdf", DAMAGED_PDF, "application/pdf"), user=user)
     bill = complete_by_hand(
         bill,
         BillInput(
@@ -132,9 +133,7 @@ def source_date(source):
 def test_a_typed_total_is_not_overwritten_by_the_document(company, user):
     from billbridge.bills.services import finish_analysis
 
-    bill = receive_document(
-        company, _upload("x.xml", b"<Invoice><unclosed>", "application/xml"), user=user
-    )
+    bill = receive_document(company, _upload("x.pdf", DAMAGED_PDF, "application/pdf"), user=user)
     bill.total = Decimal("42.00")
     bill.save()
     bill = finish_analysis(

@@ -4,11 +4,14 @@ Pure Python, no Django: ``extract(data, filename, content_type)`` returns an ``E
 or raises ``IngestError``. The Django wiring lives in ``services.py`` / ``tasks.py``.
 """
 
+from .acceptance import MAX_DOCUMENT_BYTES, AcceptedDocument, accept_document
 from .errors import ERROR_MESSAGES, IngestError
-from .extract import MAX_DOCUMENT_BYTES, content_sha256, extract, sniff
+from .extract import content_sha256, extract
 from .types import LOW_CONFIDENCE, BillLine, ExtractedBill, Field, PaymentMeans
 
 __all__ = [
+    "AcceptedDocument",
+    "accept_document",
     "ERROR_MESSAGES",
     "LOW_CONFIDENCE",
     "MAX_DOCUMENT_BYTES",
@@ -19,5 +22,4 @@ __all__ = [
     "PaymentMeans",
     "content_sha256",
     "extract",
-    "sniff",
 ]

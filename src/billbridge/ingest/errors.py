@@ -10,7 +10,7 @@ ERROR_MESSAGES: dict[str, str] = {
     "empty_document": "The document is empty.",
     "too_large": "The document is too large to read.",
     "unsupported_type": (
-        "This kind of file cannot be read. Upload a PDF, a picture (PNG, JPEG, TIFF) "
+        "This kind of file cannot be read. Send a PDF, a picture (PNG, JPEG, TIFF, WebP, GIF) "
         "or an e-invoice (OIOUBL or Peppol XML)."
     ),
     "xml_malformed": "The XML file is damaged or not well-formed.",

@@ -6,40 +6,15 @@ Pure: no Django, no database. The background task that calls it stores the resul
 from __future__ import annotations
 
 import hashlib
-import re
 
+from .acceptance import accept_document
 from .errors import IngestError
 from .types import ExtractedBill
-
-#: Documents larger than this are refused before any parsing.
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-
-XML_CONTENT_TYPES = {"application/xml", "text/xml"}
-_XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<", re.S)
 
 
 def content_sha256(data: bytes) -> str:
     """Hex SHA-256 of the document, to spot the same document uploaded twice."""
     return hashlib.sha256(data).hexdigest()
-
-
-def sniff(data: bytes, filename: str = "", content_type: str | None = None) -> str:
-    """The document kind from its first bytes: "xml", "pdf", "image" or "unknown".
-
-    The bytes decide; the filename and content type only break a tie, because both come from
-    the uploader and may be wrong.
-    """
-    head = data[:1024]
-    if b"%PDF-" in head:
-        return "pdf"
-    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
-        return "image"
-    if _XML_START.match(head) or head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "xml"
-    ctype = (content_type or "").split(";")[0].strip().lower()
-    if ctype in XML_CONTENT_TYPES or ctype.endswith("+xml") or filename.lower().endswith(".xml"):
-        return "xml"
-    return "unknown"
 
 
 def extract(data: bytes, filename: str = "", content_type: str | None = None) -> ExtractedBill:
@@ -50,15 +25,8 @@ def extract(data: bytes, filename: str = "", content_type: str | None = None) ->
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("data must be bytes")
     data = bytes(data)
-    if not data.strip():
-        raise IngestError("empty_document")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise IngestError(
-            "too_large", f"{len(data) // (1024 * 1024)} MB; the limit is "
-            f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB"
-        )  # fmt: skip
-    kind = sniff(data, filename, content_type)
     try:
+        kind = accept_document(data).kind  # the one acceptance rule (web, API, e-mail alike)
         if kind == "xml":
             from .einvoice import parse_einvoice
 

@@ -17,26 +17,45 @@ from django.utils.translation import gettext as _
 from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Bill, BillStatus
 from billbridge.bills.services import BillInput, add_bill
+from billbridge.ingest.acceptance import AcceptedDocument, accept_document
+from billbridge.ingest.errors import IngestError
 from billbridge.ingest.types import ExtractedBill
+
+
+def refusal_reason(exc: IngestError) -> str:
+    """Why a document was refused, in the reader's language."""
+    if exc.code == "too_large":
+        return _("The document is larger than %(mb)d MB.") % {
+            "mb": settings.MAX_DOCUMENT_BYTES // (1024 * 1024)
+        }
+    return _(exc.message)
+
+
+def accept_upload(document: UploadedFile) -> AcceptedDocument:
+    """The acceptance rule (``ingest.acceptance``) for an uploaded file, as the web form and the
+    API ask it: ``ValidationError`` on "document" with the reason; the file's content type is
+    set to the one its bytes show (the uploader's word is not kept)."""
+    if document.size is not None and document.size > settings.MAX_DOCUMENT_BYTES:
+        raise ValidationError({"document": refusal_reason(IngestError("too_large"))})
+    data = document.read()
+    document.seek(0)
+    try:
+        accepted = accept_document(data, max_bytes=settings.MAX_DOCUMENT_BYTES)
+    except IngestError as exc:
+        raise ValidationError({"document": refusal_reason(exc)}) from None
+    document.content_type = accepted.content_type
+    return accepted
 
 
 def receive_document(company: Company, document: UploadedFile, *, user: User | None) -> Bill:
     """Keep the document as a bill in ANALYSING and queue the reading of its fields."""
-    if document.size and document.size > settings.MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            {
-                "document": _("The document is larger than %(mb)d MB.")
-                % {"mb": settings.MAX_DOCUMENT_BYTES // (1024 * 1024)}
-            }
-        )
-    if not document.size:
-        raise ValidationError({"document": _("The document is empty.")})
+    accept_upload(document)
     bill = add_bill(company, BillInput(), user=user, document=document, status=BillStatus.ANALYSING)
-    transaction.on_commit(lambda: _enqueue(bill.pk))
+    transaction.on_commit(lambda: enqueue_analysis(bill.pk))
     return bill
 
 
-def _enqueue(bill_id: int) -> None:
+def enqueue_analysis(bill_id: int) -> None:
     from billbridge.ingest.tasks import analyse_document
 
     analyse_document(bill_id)

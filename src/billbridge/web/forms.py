@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from billbridge.accounts.models import Company
 from billbridge.bills.models import BillStatus, Category, PaymentMethod, PaymentMethodType
 from billbridge.bills.services import to_money
-from billbridge.ingest import sniff
+from billbridge.ingest.services import accept_upload
 
+# What a file picker offers (a hint for the browser; the bytes decide, ingest.acceptance).
+DOCUMENT_ACCEPT = "image/*,application/pdf,.pdf,.xml"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"]
 _DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
@@ -83,7 +84,7 @@ class BillForm(CompanyChoicesMixin, forms.Form):
         label=_("Document"),
         required=False,
         help_text=_("PDF, image or e-invoice XML."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.xml,image/*"}),
+        widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}),
     )
     supplier_name = forms.CharField(label=_("Supplier"), max_length=200, required=False)
     supplier_cvr = forms.CharField(label=_("Supplier's CVR number"), max_length=20, required=False)
@@ -139,15 +140,10 @@ class BillForm(CompanyChoicesMixin, forms.Form):
         document = self.cleaned_data.get("document")
         if not document:
             return None
-        if document.size > settings.MAX_DOCUMENT_BYTES:
-            raise ValidationError(
-                _("The document is larger than %(mb)s MB.")
-                % {"mb": settings.MAX_DOCUMENT_BYTES // (1024 * 1024)}
-            )
-        head = document.read(2048)
-        document.seek(0)
-        if sniff(head, document.name or "", getattr(document, "content_type", "")) == "unknown":
-            raise ValidationError(_("Upload a PDF, an image or an e-invoice (XML)."))
+        try:
+            accept_upload(document)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["document"]) from None
         return document
 
     @property

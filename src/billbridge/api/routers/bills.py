@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from typing import Any, Literal, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
@@ -36,7 +35,8 @@ from billbridge.api.schemas import (
 )
 from billbridge.bills import services
 from billbridge.bills.models import Bill, BillStatus, Category, Payment, PaymentMethod
-from billbridge.ingest.services import receive_document
+from billbridge.ingest.acceptance import ACCEPTED_CONTENT_TYPES, OPAQUE, served_content_type
+from billbridge.ingest.services import accept_upload, receive_document
 
 router = Router(tags=["bills"])
 Owned = TypeVar("Owned", Category, PaymentMethod)
@@ -51,17 +51,6 @@ OPTIONAL_FORM_FIELDS = {
     "category_id",
     "payment_method_id",
 }
-# What a document may be (B-1): PDF, image or e-invoice XML, told by its first bytes.
-DOCUMENT_KINDS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"GIF8", "image/gif"),
-)
-
-
 # Past this page the offset would overflow the database's integers (a 500, found by schemathesis).
 MAX_PAGE = 10**9
 
@@ -214,13 +203,8 @@ def get_bill(request: HttpRequest, company_id: CompanyId, bill_id: int) -> dict[
     return bill_out(request, _bill_or_404(company_for(request, company_id), bill_id))
 
 
-# What a document is served as: the kinds above, anything else (say, from another inbox) as bytes.
-DOCUMENT_MEDIA_TYPES = (
-    *dict.fromkeys(mime for _, mime in DOCUMENT_KINDS),
-    "image/webp",
-    "application/xml",
-    "application/octet-stream",
-)
+# What a document is served as: the types acceptance stores, anything else as bytes.
+DOCUMENT_MEDIA_TYPES = (*ACCEPTED_CONTENT_TYPES, OPAQUE)
 
 
 @router.get(
@@ -243,14 +227,11 @@ def get_bill_document(request: HttpRequest, company_id: CompanyId, bill_id: int)
     bill = _bill_or_404(company_for(request, company_id), bill_id)
     if not bill.document:
         raise Http404
-    content_type = bill.document_content_type
     return FileResponse(
         bill.document.open("rb"),
         as_attachment=True,
         filename=bill.document_name or "document",
-        content_type=content_type
-        if content_type in DOCUMENT_MEDIA_TYPES
-        else "application/octet-stream",
+        content_type=served_content_type(bill.document_content_type),
     )
 
 
@@ -309,7 +290,7 @@ def create_bill(request: HttpRequest, company_id: CompanyId) -> Status[dict[str,
         }
         document = request.FILES.get("document")
         if document is not None:
-            _check_document(document)
+            accept_upload(document)
             if not data:
                 # Only a document: keep it as an ANALYSING bill and read its fields (B-6).
                 bill = receive_document(company, document, user=request.auth)
@@ -360,28 +341,6 @@ def _validate(schema: type[Schema], data: Any) -> Any:
                 for e in exc.errors(include_url=False)
             ]
         ) from None
-
-
-def _check_document(document: UploadedFile) -> None:
-    """Refuse what is not a bill's document before it is stored; set its true content type."""
-    if document.size is None or document.size == 0:
-        raise ValidationError({"document": "The document is empty."})
-    if document.size > settings.MAX_DOCUMENT_BYTES:
-        raise ValidationError(
-            {"document": f"The document is larger than {settings.MAX_DOCUMENT_BYTES // 2**20} MB."}
-        )
-    head = document.read(512)
-    document.seek(0)
-    kind = next((mime for magic, mime in DOCUMENT_KINDS if head.startswith(magic)), None)
-    if kind is None and head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        kind = "image/webp"
-    if kind is None and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        kind = "application/xml"
-    if kind is None:
-        raise ValidationError(
-            {"document": "The document must be a PDF, an image or an e-invoice XML file."}
-        )
-    document.content_type = kind
 
 
 # --- change ---------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from billbridge.bills.services import (
     pay_bill,
     update_bill,
 )
+from billbridge.ingest.acceptance import inline_content_type, kind_by_bytes
 from billbridge.ingest.services import receive_document
 from billbridge.ingest.tasks import analyse_document
 from billbridge.integrations.registry import PROVIDERS
@@ -37,15 +38,6 @@ from billbridge.web.views.helpers import add_service_errors
 
 PAGE_SIZE = 25
 BILL_FIELD_ALIASES = {"supplier": "supplier_name", "payment_method_id": "payment_method"}
-# Served inline only when the bytes say so: the upload's own content type is not trusted, and
-# anything else (XML, SVG, HTML) could run script on our origin if a browser rendered it.
-INLINE_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
 XML_PREVIEW_BYTES = 200_000
 
 
@@ -139,13 +131,12 @@ def _inline_type(bill: Bill) -> str:
         return ""
     try:
         with bill.document.open("rb") as fh:
-            head = fh.read(16)
+            head = fh.read(1024)
     except OSError:
         return ""
-    for magic, content_type in INLINE_TYPES:
-        if head.startswith(magic):
-            return content_type
-    return ""
+    # By the bytes: an old upload's stored type may be the uploader's word, and anything else
+    # (XML, SVG, HTML) could run script on our origin if a browser rendered it.
+    return inline_content_type(head)
 
 
 def _xml_preview(bill: Bill) -> str:
@@ -156,7 +147,7 @@ def _xml_preview(bill: Bill) -> str:
             data = fh.read(XML_PREVIEW_BYTES)
     except OSError:
         return ""
-    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if kind_by_bytes(data) != "xml":
         return ""
     return data.decode("utf-8", errors="replace")
 
