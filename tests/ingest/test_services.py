@@ -157,3 +157,22 @@ def test_every_document_error_has_danish_words(code):
 
     with translation.override("da"):
         assert translation.gettext(ERROR_MESSAGES[code]) != ERROR_MESSAGES[code]
+
+
+def test_an_einvoice_with_a_duty_keeps_the_duty_on_the_bills_lines(company, user):
+    """Issue 11 item 4: the VAT is the Moms total; the chokoladeafgift is a line of its own."""
+    from tests.ingest.test_einvoice_duties import OIOUBL
+
+    bill = receive_document(company, _upload("f.xml", OIOUBL, "application/xml"), user=user)
+    bill.refresh_from_db()
+    assert bill.vat_amount == Decimal("287.50") and bill.total == Decimal("1437.50")
+    duties = [line for line in bill.extraction["lines"] if line["kind"] == "duty"]
+    assert duties == [
+        {
+            "description": "Chokoladeafgift",
+            "line_amount": "150.00",
+            "kind": "duty",
+            "tax_scheme": "9",
+            "confidence": "1.0",
+        }
+    ]

@@ -28,6 +28,9 @@ ROOTS = {f"{{{UBL_INVOICE}}}Invoice": False, f"{{{UBL_CREDIT_NOTE}}}CreditNote":
 DANISH_SCHEMES = {"DK:CVR", "DK:SE", "0184", "9902", "0198", "9904"}
 BRANCH = "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch"
 CREDIT_NOTE_TYPE_CODES = {"381", "396", "532"}
+#: TaxScheme ids and names that mean VAT: OIOUBL's "63" / "Moms", UBL's "VAT" (Peppol BIS 3).
+VAT_SCHEME_IDS = {"63", "VAT"}
+VAT_SCHEME_NAMES = {"MOMS", "VAT"}
 #: Cross-check tolerance: rounding of line sums may differ by a few øre.
 TOLERANCE = Decimal("0.05")
 
@@ -94,7 +97,7 @@ def _read(root: etree._Element, *, is_credit_root: bool) -> ExtractedBill:
         bill.currency = Field(currency.upper(), 1.0)
 
     _read_supplier(root, bill)
-    _read_totals(root, bill)
+    duties = _read_totals(root, bill)
     if bill.currency.value is None:
         bill.currency = _currency_from_amounts(root)
 
@@ -124,7 +127,7 @@ def _read(root: etree._Element, *, is_credit_root: bool) -> ExtractedBill:
 
     line_tag = "cac:CreditNoteLine" if is_credit_root else "cac:InvoiceLine"
     qty_tag = "cbc:CreditedQuantity" if is_credit_root else "cbc:InvoicedQuantity"
-    bill.lines = [_read_line(el, qty_tag) for el in root.iterfind(line_tag, NS)]
+    bill.lines = [_read_line(el, qty_tag) for el in root.iterfind(line_tag, NS)] + duties
     return bill
 
 
@@ -200,7 +203,8 @@ def _amount(root: etree._Element, path: str) -> Decimal | None:
     return ubl_decimal(_text(root, path))
 
 
-def _read_totals(root: etree._Element, bill: ExtractedBill) -> None:
+def _read_totals(root: etree._Element, bill: ExtractedBill) -> list[BillLine]:
+    """Total, amount excl. VAT and VAT onto ``bill``; returns the duties, as lines."""
     lmt = root.find("cac:LegalMonetaryTotal", NS)
     if lmt is None:
         raise IngestError("xml_incomplete", "cac:LegalMonetaryTotal is required")
@@ -211,22 +215,17 @@ def _read_totals(root: etree._Element, bill: ExtractedBill) -> None:
     if total is None:
         raise IngestError("xml_incomplete", "TaxInclusiveAmount or PayableAmount is required")
 
-    # The document-level VAT total; Peppol may add a second TaxTotal in accounting currency.
-    vat = None
-    currency = bill.currency.value
-    for tax_total in root.iterfind("cac:TaxTotal", NS):
-        el = tax_total.find("cbc:TaxAmount", NS)
-        if el is None or el.text is None:
-            continue
-        if vat is None or (currency and el.get("currencyID") == currency):
-            vat = ubl_decimal(el.text)
-            if currency and el.get("currencyID") == currency:
-                break
+    vat, duties = _vat_and_duties(root, bill.currency.value)
+    duty_sum = sum((d.line_amount or Decimal(0) for d in duties), Decimal(0))
 
     consistent = True
-    if excl is not None and vat is not None and abs(excl + vat - total) > TOLERANCE:
-        consistent = False
-        bill.warnings.append("TaxExclusiveAmount + TaxAmount does not equal TaxInclusiveAmount")
+    if excl is not None and vat is not None:
+        # Duties are taxes beside VAT: excl + VAT + duties = incl (a supplier that also put the
+        # duty into the lines' amounts gives excl + VAT = incl).
+        sums = {excl + vat + duty_sum, excl + vat}
+        if all(abs(s - total) > TOLERANCE for s in sums):
+            consistent = False
+            bill.warnings.append("TaxExclusiveAmount + TaxAmount does not equal TaxInclusiveAmount")
     confidence = 1.0 if consistent else 0.6
     bill.total = Field(total, confidence)
     if excl is not None:
@@ -234,7 +233,73 @@ def _read_totals(root: etree._Element, bill: ExtractedBill) -> None:
     if vat is not None:
         bill.vat_amount = Field(vat, confidence)
     elif excl is not None:
-        bill.vat_amount = Field(total - excl, 0.9)
+        bill.vat_amount = Field(total - excl - duty_sum, 0.9)
+    return duties
+
+
+def is_vat_scheme(scheme_id: str | None, scheme_name: str | None) -> bool:
+    """Whether a TaxScheme is VAT: OIOUBL's scheme 63 ("Moms"), UBL/Peppol's "VAT"."""
+    return (scheme_id or "").strip().upper() in VAT_SCHEME_IDS or (
+        not scheme_id and (scheme_name or "").strip().upper() in VAT_SCHEME_NAMES
+    )
+
+
+def _vat_and_duties(
+    root: etree._Element, currency: str | None
+) -> tuple[Decimal | None, list[BillLine]]:
+    """The VAT amount and the duties (afgifter), from the document's TaxTotals in any order.
+
+    The VAT amount is the VAT scheme's total (issue 11 item 4): a TaxTotal of another scheme
+    (an excise duty such as chokoladeafgift) is a duty, never the VAT, wherever it stands.
+    A TaxTotal that names no scheme (Peppol's second one, in the accounting currency) counts as
+    VAT only when no TaxTotal names VAT; of several, the one in the document's currency wins.
+    """
+    named_vat: list[tuple[str | None, Decimal]] = []
+    unnamed: list[tuple[str | None, Decimal]] = []
+    duties: list[BillLine] = []
+    for tax_total in root.iterfind("cac:TaxTotal", NS):
+        amount_el = tax_total.find("cbc:TaxAmount", NS)
+        subtotals = tax_total.findall("cac:TaxSubtotal", NS)
+        vat_subtotals = []
+        for sub in subtotals:
+            scheme = sub.find("cac:TaxCategory/cac:TaxScheme", NS)
+            scheme_id, scheme_name = _text(scheme, "cbc:ID"), _text(scheme, "cbc:Name")
+            if is_vat_scheme(scheme_id, scheme_name):
+                vat_subtotals.append(sub)
+            else:
+                duties.append(_duty_line(sub, scheme_id, scheme_name))
+        currency_id = amount_el.get("currencyID") if amount_el is not None else None
+        if not subtotals:
+            if amount_el is not None and amount_el.text is not None:
+                unnamed.append((currency_id, ubl_decimal(amount_el.text)))
+        elif len(vat_subtotals) == len(subtotals) and amount_el is not None and amount_el.text:
+            named_vat.append((currency_id, ubl_decimal(amount_el.text)))
+        elif vat_subtotals:  # VAT and duties in one TaxTotal: the VAT subtotals only
+            named_vat.append(
+                (
+                    currency_id,
+                    sum(
+                        (ubl_decimal(_text(sub, "cbc:TaxAmount")) or Decimal(0))
+                        for sub in vat_subtotals
+                    ),
+                )
+            )
+    candidates = named_vat or unnamed
+    if not candidates:
+        return None, duties
+    in_currency = [amount for code, amount in candidates if currency and code == currency]
+    return (in_currency or [candidates[0][1]])[0], duties
+
+
+def _duty_line(sub: etree._Element, scheme_id: str | None, scheme_name: str | None) -> BillLine:
+    name = scheme_name or _text(sub, "cac:TaxCategory/cbc:Name") or f"Afgift {scheme_id or ''}"
+    return BillLine(
+        description=" ".join(name.split())[:500],
+        line_amount=ubl_decimal(_text(sub, "cbc:TaxAmount")),
+        kind="duty",
+        tax_scheme=(scheme_id or "")[:40],
+        confidence=1.0,
+    )
 
 
 def _currency_from_amounts(root: etree._Element) -> Field[str]:

@@ -78,6 +78,10 @@ def bill_input_from(extracted: ExtractedBill) -> BillInput:
     )
 
 
+#: Lines kept on the bill's extraction record; an invoice with more keeps the first ones.
+MAX_KEPT_LINES = 500
+
+
 def extraction_record(extracted: ExtractedBill) -> dict[str, Any]:
     """JSON kept on the bill: each field's value and confidence, and which to check."""
     fields = {
@@ -94,6 +98,11 @@ def extraction_record(extracted: ExtractedBill) -> dict[str, Any]:
         "payment_means": [
             {k: v for k, v in vars_of(pm).items() if v not in (None, "")}
             for pm in extracted.payment_means
+        ],
+        # The lines as read (items and duties, issue 11 item 4), for the VAT rules to use.
+        "lines": [
+            {k: v for k, v in vars_of(line).items() if v not in (None, "")}
+            for line in extracted.lines[:MAX_KEPT_LINES]
         ],
         "warnings": list(extracted.warnings),
     }

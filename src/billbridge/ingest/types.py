@@ -57,6 +57,10 @@ class BillLine:
     line_amount: Decimal | None = None
     vat_rate: Decimal | None = None  # percent, e.g. Decimal("25")
     confidence: float = 1.0
+    #: "item" for what was sold, "duty" for an excise duty (afgift) the e-invoice lists as a
+    #: tax of its own (issue 11 item 4); ``tax_scheme`` is then the duty's TaxScheme id.
+    kind: Literal["item", "duty"] = "item"
+    tax_scheme: str = ""
 
 
 @dataclass(slots=True)
