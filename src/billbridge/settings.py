@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "billbridge.ingest",
     "billbridge.integrations",
     "billbridge.sync",
+    "billbridge.mailin",
     "billbridge.web",
     "billbridge.api",
 ]
@@ -156,6 +157,19 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# Bills by e-mail (B-7): each company's address is <token>@BILLBRIDGE_MAIL_DOMAIN, received by
+# `python -m billbridge smtpd` on BILLBRIDGE_SMTP_HOST:BILLBRIDGE_SMTP_PORT (see the README).
+BILLBRIDGE_MAIL_DOMAIN = os.environ.get("BILLBRIDGE_MAIL_DOMAIN", "bills.localhost").lower()
+BILLBRIDGE_SMTP_HOST = os.environ.get("BILLBRIDGE_SMTP_HOST", "127.0.0.1")
+BILLBRIDGE_SMTP_PORT = int(os.environ.get("BILLBRIDGE_SMTP_PORT", "2525"))
+BILLBRIDGE_SMTP_TLS_CERT = os.environ.get("BILLBRIDGE_SMTP_TLS_CERT", "")
+BILLBRIDGE_SMTP_TLS_KEY = os.environ.get("BILLBRIDGE_SMTP_TLS_KEY", "")
+# A whole message; each attachment must also be within MAX_DOCUMENT_BYTES.
+BILLBRIDGE_MAIL_MAX_BYTES = int(os.environ.get("BILLBRIDGE_MAIL_MAX_BYTES", str(30 * 1024 * 1024)))
+# "host:port" of the DNS resolver DKIM and SPF ask; empty = the system's.
+BILLBRIDGE_DNS_RESOLVER = os.environ.get("BILLBRIDGE_DNS_RESOLVER", "")
+BILLBRIDGE_IMAP_TIMEOUT = float(os.environ.get("BILLBRIDGE_IMAP_TIMEOUT", "30"))
 
 # The background queue: SQLite file by default; Redis or PostgreSQL by HUEY_STORAGE.
 HUEY_STORAGE = os.environ.get("HUEY_STORAGE", "sqlite")

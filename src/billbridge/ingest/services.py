@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -53,6 +54,28 @@ def receive_document(company: Company, document: UploadedFile, *, user: User | N
     bill = add_bill(company, BillInput(), user=user, document=document, status=BillStatus.ANALYSING)
     transaction.on_commit(lambda: enqueue_analysis(bill.pk))
     return bill
+
+
+def receive_bytes(
+    company: Company, data: bytes, filename: str, *, user: User | None = None
+) -> Bill:
+    """A document that did not come as an upload (an e-mail's attachment): the same rule, the
+    same ANALYSING bill read in the background. Raises ``IngestError`` when refused."""
+    accepted = accept_document(data, max_bytes=settings.MAX_DOCUMENT_BYTES)
+    document = ContentFile(data, name=_safe_filename(filename, accepted))
+    document.content_type = accepted.content_type  # type: ignore[attr-defined]
+    bill = add_bill(company, BillInput(), user=user, document=document, status=BillStatus.ANALYSING)
+    transaction.on_commit(lambda: enqueue_analysis(bill.pk))
+    return bill
+
+
+def _safe_filename(filename: str, accepted: AcceptedDocument) -> str:
+    """A file name to store: no path parts or control characters; an extension if it had none."""
+    name = "".join(ch for ch in filename.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable())
+    name = name.strip().lstrip(".")[:200] or "document"
+    if "." not in name:
+        name += "." + accepted.content_type.split("/")[-1]
+    return name
 
 
 def enqueue_analysis(bill_id: int) -> None:
