@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DEBS := python3-venv tesseract-ocr tesseract-ocr-dan poppler-utils
-TEST_DEBS := $(DEMO_DEBS) chromium postgresql redis-server
+TEST_DEBS := $(DEMO_DEBS) chromium postgresql redis-server dovecot-imapd
 
 .PHONY: demo test bench lint assets
 

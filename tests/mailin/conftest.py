@@ -135,3 +135,24 @@ def dkim_key(dns_zone) -> bytes:
         serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption(),
     )
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[object]:
+    """A real IMAP server (Debian's dovecot), for the whole session."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from tests.mailin.dovecot import Dovecot, available
+
+    if not available():
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; make test does)")
+    # Not under pytest's tmp dir: that is private to the test's user, dovecot's user could
+    # not reach it.
+    root = Path(tempfile.mkdtemp(prefix="billbridge-dovecot-"))
+    server = Dovecot(root, free_port())
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
