@@ -152,6 +152,9 @@ def dovecot() -> Iterator[object]:
     # not reach it.
     root = Path(tempfile.mkdtemp(prefix="billbridge-dovecot-"))
     server = Dovecot(root, free_port())
+    # All mailbox users up front: dovecot re-reads its users file by its mtime, in seconds.
+    for number in range(1, 41):
+        server.add_user(f"bills{number}@nordlys.dk", "app-password-1")
     server.start()
     yield server
     server.stop()

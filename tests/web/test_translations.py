@@ -11,6 +11,7 @@ from django.utils import translation
 
 from billbridge.bills.models import BillStatus, PaymentMethodType
 from billbridge.integrations.models import IntegrationState
+from billbridge.mailin.models import ImapSecurity, MailSource, MailStatus, NoBillReason
 from billbridge.sync.models import SyncState
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "billbridge"
@@ -63,8 +64,10 @@ def python_msgids(path: Path) -> set[str]:
     return {m["msgid"] for m in PY_GETTEXT.finditer(path.read_text())}
 
 
-WEB_TEMPLATES = sorted((SRC / "web" / "templates").glob("**/*.html"))
-WEB_PYTHON = sorted((SRC / "web").glob("**/*.py"))
+# The web pages and the apps that have pages of their own (the bills inbox).
+UI_APPS = ("web", "mailin")
+WEB_TEMPLATES = sorted(p for app in UI_APPS for p in (SRC / app / "templates").glob("**/*.html"))
+WEB_PYTHON = sorted(p for app in UI_APPS for p in (SRC / app).glob("**/*.py"))
 
 
 @pytest.mark.parametrize("path", WEB_TEMPLATES, ids=lambda p: str(p.relative_to(SRC)))
@@ -90,7 +93,11 @@ def test_every_python_string_has_danish(path):
     assert not missing, f"{path.name}: no Danish for {missing}"
 
 
-@pytest.mark.parametrize("choices", [BillStatus, PaymentMethodType, IntegrationState, SyncState])
+@pytest.mark.parametrize(
+    "choices",
+    [BillStatus, PaymentMethodType, IntegrationState, SyncState, MailStatus, MailSource,
+     NoBillReason, ImapSecurity],
+)  # fmt: skip
 def test_labels_shown_in_the_ui_have_danish(choices):
     catalog = danish_catalog()
     with translation.override("en"):  # English is the source language: label == msgid

@@ -31,6 +31,8 @@ from billbridge.ingest.acceptance import inline_content_type, kind_by_bytes
 from billbridge.ingest.services import receive_document
 from billbridge.ingest.tasks import analyse_document
 from billbridge.integrations.registry import PROVIDERS
+from billbridge.mailin.models import MailBill
+from billbridge.mailin.services import inbox_for
 from billbridge.sync.engine import describe
 from billbridge.web.decorators import company_view
 from billbridge.web.forms import BillFilterForm, BillForm, PayForm
@@ -78,6 +80,7 @@ def bill_list(request: HttpRequest, company_id: int) -> HttpResponse:
     context = {"filter_form": form, "page": page, "bills": page.object_list}
     if getattr(request, "htmx", False) and request.htmx.target == "bill-results":  # type: ignore[attr-defined]
         return render(request, "web/bills/_results.html", context)
+    context["inbox"] = inbox_for(request.company)  # type: ignore[attr-defined]
     return render(request, "web/bills/list.html", context)
 
 
@@ -163,6 +166,7 @@ def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResp
     inline_type = _inline_type(bill)
     context = {
         "bill": bill,
+        "mail_origin": MailBill.objects.filter(bill=bill).select_related("mail").first(),
         "low_confidence": _low_confidence_labels(bill),
         "payment": getattr(bill, "payment", None) if bill.status == BillStatus.PAID else None,
         "sync_records": records,
@@ -221,6 +225,7 @@ def bill_upload(request: HttpRequest, company_id: int) -> HttpResponse:
     """Several documents at once (drag and drop): each becomes a bill read in the background."""
     company = request.company  # type: ignore[attr-defined]
     documents = request.FILES.getlist("documents")
+    documents = [d for d in documents if d.name]
     if not documents:
         messages.error(request, _("Choose or drop one or more documents."))
         return redirect("web:bill_list", company_id=company.pk)
@@ -244,6 +249,8 @@ def bill_upload(request: HttpRequest, company_id: int) -> HttpResponse:
         )
     for reason in refused:
         messages.error(request, reason)
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return HttpResponse(status=204)  # sent with progress (upload.js); the list loads next
     return redirect("web:bill_list", company_id=company.pk)
 
 
