@@ -12,11 +12,14 @@ from billbridge.mailin.addresses import split_address
 from billbridge.mailin.models import ImapSecurity
 
 
+SENDERS_EXAMPLE = "leverandor.dk\nbogholderi@firma.dk"
+
+
 class AllowedSendersForm(forms.Form):
     allowed_senders = forms.CharField(
         label=_("Who may send bills"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "leverandor.dk\nbogholderi@firma.dk"}),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": SENDERS_EXAMPLE}),
         help_text=_(
             "One address or domain per line. Empty: anyone who knows the address may send."
         ),

@@ -22,6 +22,7 @@ from billbridge.mailin.models import ImapMailbox, InboundMail, MailBill
 from billbridge.web.decorators import company_view, manager_required
 
 PAGE_SIZE = 25
+IMAP_FIELDS = ("host", "port", "security", "username", "folder", "move_to")
 AUTH_RESULTS = {"pass", "fail", "softfail", "neutral", "none", "temperror", "permerror"}
 
 
@@ -78,11 +79,7 @@ def inbox_settings(request: HttpRequest, company_id: int) -> HttpResponse:
         request.POST if request.POST.get("form") == "senders" else None,
         initial={"allowed_senders": inbox.allowed_senders},
     )
-    imap_initial = (
-        {f: getattr(mailbox, f) for f in ("host", "port", "security", "username", "folder", "move_to")}
-        if mailbox
-        else None
-    )
+    imap_initial = {f: getattr(mailbox, f) for f in IMAP_FIELDS} if mailbox else None
     imap_form = ImapForm(
         request.POST if request.POST.get("form") == "imap" else None,
         initial=imap_initial,
@@ -93,15 +90,17 @@ def inbox_settings(request: HttpRequest, company_id: int) -> HttpResponse:
             services.set_allowed_senders(inbox, senders.cleaned_data["allowed_senders"])
             messages.success(request, _("Who may send bills has been saved."))
             return redirect("mailin:settings", company_id=company.pk)
-        if request.POST.get("form") == "imap" and imap_form.is_valid():
-            if _connect_imap(request, company, imap_form, mailbox):
-                return redirect("mailin:settings", company_id=company.pk)
+        imap_posted = request.POST.get("form") == "imap" and imap_form.is_valid()
+        if imap_posted and _connect_imap(request, company, imap_form, mailbox):
+            return redirect("mailin:settings", company_id=company.pk)
     context = {"inbox": inbox, "senders_form": senders, "imap_form": imap_form, "mailbox": mailbox}
     return render(request, "mailin/settings.html", context)
 
 
 IMAP_ERRORS = {
-    "cannot_connect": _lazy("The IMAP server cannot be reached. Check the server, port and security."),
+    "cannot_connect": _lazy(
+        "The IMAP server cannot be reached. Check the server, port and security."
+    ),
     "login_failed": _lazy("The IMAP server refused the user name or password."),
     "no_folder": _lazy("The mailbox has no such folder."),
 }
