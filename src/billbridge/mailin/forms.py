@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from billbridge.mailin.addresses import split_address
 from billbridge.mailin.models import ImapSecurity
 
-
 SENDERS_EXAMPLE = "leverandor.dk\nbogholderi@firma.dk"
 
 
