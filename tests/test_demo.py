@@ -37,7 +37,7 @@ def _wait_for_banner(proc: subprocess.Popen, timeout: float = 120) -> str:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    web, dinero, economic = _free_port(), _free_port(), _free_port()
+    web, dinero, economic, smtp = _free_port(), _free_port(), _free_port(), _free_port()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -47,6 +47,7 @@ def demo(tmp_path_factory):
         PORT=str(web),
         DINERO_EMULATOR_PORT=str(dinero),
         ECONOMIC_EMULATOR_PORT=str(economic),
+        BILLBRIDGE_SMTP_PORT=str(smtp),
         BILLBRIDGE_DATA_DIR=str(tmp_path_factory.mktemp("demo-var")),
         PYTHONPATH=os.pathsep.join(sys.path),
     )
@@ -59,7 +60,15 @@ def demo(tmp_path_factory):
     )
     try:
         banner = _wait_for_banner(proc)
-        yield {"proc": proc, "banner": banner, "web": web, "dinero": dinero, "economic": economic}
+        yield {
+            "proc": proc,
+            "banner": banner,
+            "web": web,
+            "dinero": dinero,
+            "economic": economic,
+            "smtp": smtp,
+            "env": env,
+        }
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
@@ -99,10 +108,45 @@ def test_demo_emulators_answer(demo):
         assert httpx.get(f"http://127.0.0.1:{port}/_emulator/credentials").status_code == 200
 
 
+def test_a_bill_mailed_with_the_printed_command_appears_on_the_bills_page(demo):
+    """Issue 13 item 8 and its "done when": the demo's SMTP server, worker and web server."""
+    assert f"SMTP on 127.0.0.1:{demo['smtp']}" in demo["banner"]
+    command = re.search(r"(\S*python -m billbridge mail_sample_bill (\S+@\S+))", demo["banner"])
+    assert command, demo["banner"]
+    address = command[2]
+    sent = subprocess.run(
+        [sys.executable, "-m", "billbridge", "mail_sample_bill", address],
+        env={**demo["env"], "DJANGO_SETTINGS_MODULE": "billbridge.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    number = re.search(r"Mailed bill (\S+)", sent.stdout)[1]
+    base = f"http://127.0.0.1:{demo['web']}"
+    with httpx.Client(base_url=base, timeout=20) as http:
+        token = http.post(
+            "/api/v1/auth/token", json={"email": "demo@example.com", "password": "demo"}
+        ).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        companies = http.get("/api/v1/companies", headers=headers).json()
+        deadline = time.monotonic() + 60
+        found = None
+        while found is None and time.monotonic() < deadline:
+            for company in companies:
+                bills = http.get(
+                    f"/api/v1/companies/{company['id']}/bills", params={"q": number}, headers=headers
+                ).json()["results"]
+                found = next((b for b in bills if b["status"] == "UPCOMING"), found)
+            time.sleep(0.2)
+    assert found is not None, f"bill {number} did not appear"
+    assert found["supplier_name"] == "Papirhuset A/S" and found["total"] == "1250.00"
+
+
 def test_ctrl_c_stops_everything_the_demo_started(demo):
     proc = demo["proc"]
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=30)
-    for port in (demo["web"], demo["dinero"], demo["economic"]):
+    for port in (demo["web"], demo["dinero"], demo["economic"], demo["smtp"]):
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served"

@@ -56,16 +56,28 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     dinero_port = int(os.environ.get("DINERO_EMULATOR_PORT", "8001"))
     economic_port = int(os.environ.get("ECONOMIC_EMULATOR_PORT", "8002"))
+    smtp_port = int(os.environ.get("BILLBRIDGE_SMTP_PORT", "2525"))
     data_dir = Path(os.environ.get("BILLBRIDGE_DATA_DIR", Path.cwd() / "var")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    for name, port in (("web", args.port), ("Dinero", dinero_port), ("e-conomic", economic_port)):
+    ports = (
+        ("web", args.port),
+        ("Dinero", dinero_port),
+        ("e-conomic", economic_port),
+        ("SMTP", smtp_port),
+    )
+    for name, port in ports:
         if not _port_free(port):
             raise SystemExit(
                 f"Port {port} (for {name}) is in use. Stop what uses it, or choose another with "
-                "PORT, DINERO_EMULATOR_PORT or ECONOMIC_EMULATOR_PORT."
+                "PORT, DINERO_EMULATOR_PORT, ECONOMIC_EMULATOR_PORT or BILLBRIDGE_SMTP_PORT."
             )
 
-    env = dict(os.environ, BILLBRIDGE_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        BILLBRIDGE_DATA_DIR=str(data_dir),
+        PYTHONUNBUFFERED="1",
+        BILLBRIDGE_SMTP_PORT=str(smtp_port),
+    )
     env.setdefault("DJANGO_SETTINGS_MODULE", "billbridge.settings")
     env.setdefault(
         "CSRF_TRUSTED_ORIGINS", f"http://127.0.0.1:{args.port},http://localhost:{args.port}"
@@ -122,6 +134,8 @@ def main(argv: list[str]) -> None:
         _run(["migrate", "--noinput", "-v", "0"], env)
         _run(["seed_demo"], env)
         start("worker", [sys.executable, "-m", "billbridge", "run_huey", "--quiet"])
+        smtpd = start("SMTP server", [sys.executable, "-m", "billbridge", "smtpd"])
+        _wait_for_port(smtp_port, smtpd, "The SMTP server")
         web = start(
             "web",
             [
@@ -142,7 +156,9 @@ def main(argv: list[str]) -> None:
             ],
         )
         _wait_for_port(args.port, web, "The web server")
-        _print_banner(args.port, dinero_port, economic_port, dinero, economic)
+        _print_banner(
+            args.port, dinero_port, economic_port, dinero, economic, _inboxes(env, smtp_port)
+        )
         while all(proc.poll() is None for _, proc in procs):
             time.sleep(0.5)
         for name, proc in procs:
@@ -154,8 +170,27 @@ def main(argv: list[str]) -> None:
         stop_all()
 
 
+def _inboxes(env: dict[str, str], smtp_port: int) -> list[str]:
+    """Each demo company's bills address, and the command that mails it a sample bill."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "billbridge", "inbox_addresses"],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    lines = [f"Bills by e-mail: SMTP on 127.0.0.1:{smtp_port}"]
+    for line in listing.splitlines():
+        name, _, address = line.partition("\t")
+        lines.append(f"  {name}: {address}")
+        lines.append(f"    .venv/bin/python -m billbridge mail_sample_bill {address}")
+    return lines
+
+
 def _print_banner(
-    port: int, dinero_port: int, economic_port: int, dinero: dict, economic: dict
+    port: int,
+    dinero_port: int,
+    economic_port: int,
+    dinero: dict,
+    economic: dict,
+    inboxes: list[str],
 ) -> None:
     lines = [
         "",
@@ -173,5 +208,5 @@ def _print_banner(
     for user in economic.get("users", []):
         agreements = ", ".join(str(n) for n in user.get("agreement_numbers", []))
         lines.append(f"  login {user['username']} / {user['password']} (agreements {agreements})")
-    lines += ["", "Press Ctrl-C to stop everything.", ""]
+    lines += ["", *inboxes, "", "Press Ctrl-C to stop everything.", ""]
     print("\n".join(lines), flush=True)

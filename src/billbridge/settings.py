@@ -169,6 +169,9 @@ BILLBRIDGE_SMTP_TLS_KEY = os.environ.get("BILLBRIDGE_SMTP_TLS_KEY", "")
 BILLBRIDGE_MAIL_MAX_BYTES = int(os.environ.get("BILLBRIDGE_MAIL_MAX_BYTES", str(30 * 1024 * 1024)))
 # "host:port" of the DNS resolver DKIM and SPF ask; empty = the system's.
 BILLBRIDGE_DNS_RESOLVER = os.environ.get("BILLBRIDGE_DNS_RESOLVER", "")
+BILLBRIDGE_MAIL_SWEEP_AFTER_SECONDS = float(
+    os.environ.get("BILLBRIDGE_MAIL_SWEEP_AFTER_SECONDS", "30")
+)
 BILLBRIDGE_IMAP_TIMEOUT = float(os.environ.get("BILLBRIDGE_IMAP_TIMEOUT", "30"))
 
 # The background queue: SQLite file by default; Redis or PostgreSQL by HUEY_STORAGE.

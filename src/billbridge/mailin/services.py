@@ -260,9 +260,13 @@ def _finish(
     return mail
 
 
-def unprocessed_mail_ids(older_than_seconds: float = 30) -> list[int]:
-    """Mails stored but not yet turned into bills (a lost queue message, a killed worker)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+def unprocessed_mail_ids() -> list[int]:
+    """Mails stored but not yet turned into bills (a lost queue message, a killed worker).
+
+    Only those older than BILLBRIDGE_MAIL_SWEEP_AFTER_SECONDS, so that a mail whose queue
+    message is on its way is not queued twice (which would be harmless, only wasted work)."""
+    age = settings.BILLBRIDGE_MAIL_SWEEP_AFTER_SECONDS
+    cutoff = timezone.now() - timezone.timedelta(seconds=age)
     return list(
         InboundMail.objects.filter(status=MailStatus.RECEIVED, received_at__lte=cutoff)
         .order_by("id")
