@@ -134,9 +134,8 @@ def test_a_bill_mailed_with_the_printed_command_appears_on_the_bills_page(demo):
         found = None
         while found is None and time.monotonic() < deadline:
             for company in companies:
-                bills = http.get(
-                    f"/api/v1/companies/{company['id']}/bills", params={"q": number}, headers=headers
-                ).json()["results"]
+                url = f"/api/v1/companies/{company['id']}/bills"
+                bills = http.get(url, params={"q": number}, headers=headers).json()["results"]
                 found = next((b for b in bills if b["status"] == "UPCOMING"), found)
             time.sleep(0.2)
     assert found is not None, f"bill {number} did not appear"

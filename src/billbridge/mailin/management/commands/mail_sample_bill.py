@@ -29,8 +29,10 @@ class Command(BaseCommand):
         msg["To"] = address
         msg["Subject"] = f"Faktura {number} fra Papirhuset A/S"
         msg["Message-ID"] = make_msgid(domain="papirhuset.example")
-        msg.set_content("Hej\n\nHermed faktura for kontorartikler.\n\nVenlig hilsen\nPapirhuset A/S")
-        document = bill_pdf("Papirhuset A/S", "29403473", number, "1250.00", "250.00", "Kontorartikler")
+        msg.set_content("Hej\n\nHermed faktura for kontorartikler.\n\nVenlig hilsen\nPapirhuset")
+        document = bill_pdf(
+            "Papirhuset A/S", "29403473", number, "1250.00", "250.00", "Kontorartikler"
+        )
         msg.add_attachment(
             document, maintype="application", subtype="pdf", filename=f"faktura-{number}.pdf"
         )
@@ -38,5 +40,7 @@ class Command(BaseCommand):
             with smtplib.SMTP(host, port, timeout=30) as client:
                 client.send_message(msg)
         except (OSError, smtplib.SMTPException) as exc:
-            raise CommandError(f"The SMTP server at {host}:{port} did not take the mail: {exc}")
+            raise CommandError(
+                f"The SMTP server at {host}:{port} did not take the mail: {exc}"
+            ) from exc
         self.stdout.write(f"Mailed bill {number} to {address}.")
