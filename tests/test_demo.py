@@ -20,7 +20,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_banner(proc: subprocess.Popen, timeout: float = 120) -> str:
+def _wait_for_banner(proc: subprocess.Popen, timeout: float = 300) -> str:
+    # Generous: on a loaded machine five Django processes start one after another.
     seen = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

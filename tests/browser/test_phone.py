@@ -74,3 +74,16 @@ def test_every_page_fits_a_phone(phone, user, company, path):
     phone.goto(f"/c/{company.pk}/{path}")
     expect(phone.locator("main.main h1")).to_be_visible()
     fits_the_screen(phone)
+
+
+def test_a_bills_own_pages_fit_a_phone(phone, company):
+    from tests.factories import BillFactory, PaymentMethodFactory
+
+    PaymentMethodFactory(company=company, name="Firmakort", type="debit_card")
+    bill = BillFactory(company=company, supplier__name="Elselskabet A/S")
+    for path in ("", "edit/", "pay/"):
+        phone.goto(f"/c/{company.pk}/bills/{bill.pk}/{path}")
+        expect(phone.locator("main.main h1")).to_be_visible()
+        fits_the_screen(phone)
+    button = phone.get_by_role("button", name="Markér som betalt")
+    assert button.bounding_box()["height"] >= 44
