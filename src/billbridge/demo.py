@@ -16,6 +16,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from billbridge.emulators.registry import EMULATORS
+
 
 def _wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
@@ -54,22 +56,25 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m billbridge demo")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
-    dinero_port = int(os.environ.get("DINERO_EMULATOR_PORT", "8001"))
-    economic_port = int(os.environ.get("ECONOMIC_EMULATOR_PORT", "8002"))
+    emulator_ports = {
+        key: int(os.environ.get(e.port_env, e.default_port)) for key, e in EMULATORS.items()
+    }
     smtp_port = int(os.environ.get("BILLBRIDGE_SMTP_PORT", "2525"))
     data_dir = Path(os.environ.get("BILLBRIDGE_DATA_DIR", Path.cwd() / "var")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    ports = (
+    ports = [
         ("web", args.port),
-        ("Dinero", dinero_port),
-        ("e-conomic", economic_port),
+        *((EMULATORS[key].name, port) for key, port in emulator_ports.items()),
         ("SMTP", smtp_port),
-    )
+    ]
     for name, port in ports:
         if not _port_free(port):
+            names = ", ".join(
+                ["PORT", *(e.port_env for e in EMULATORS.values()), "BILLBRIDGE_SMTP_PORT"]
+            )
             raise SystemExit(
                 f"Port {port} (for {name}) is in use. Stop what uses it, or choose another with "
-                "PORT, DINERO_EMULATOR_PORT, ECONOMIC_EMULATOR_PORT or BILLBRIDGE_SMTP_PORT."
+                f"{names}."
             )
 
     env = dict(
@@ -103,7 +108,8 @@ def main(argv: list[str]) -> None:
     # Ctrl-C even when started from a shell that ignores SIGINT for background jobs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        for system, port in (("dinero", dinero_port), ("economic", economic_port)):
+        emulators: list[str] = []
+        for system, port in emulator_ports.items():
             proc = start(
                 f"{system} emulator",
                 [
@@ -119,18 +125,10 @@ def main(argv: list[str]) -> None:
                 ],
             )
             _wait_for_port(port, proc, f"The {system} emulator")
-        dinero = _credentials(dinero_port)
-        economic = _credentials(economic_port)
-        env.update(
-            DINERO_API_URL=f"http://127.0.0.1:{dinero_port}",
-            DINERO_AUTH_URL=f"http://127.0.0.1:{dinero_port}/dineroapi/oauth/token",
-            DINERO_CLIENT_ID=dinero["client_id"],
-            DINERO_CLIENT_SECRET=dinero["client_secret"],
-            ECONOMIC_API_URL=f"http://127.0.0.1:{economic_port}",
-            ECONOMIC_GRANT_URL=(f"http://127.0.0.1:{economic_port}/secure/api1/requestaccess.aspx"),
-            ECONOMIC_APP_SECRET_TOKEN=economic["app_secret_token"],
-            ECONOMIC_APP_PUBLIC_TOKEN=economic["app_public_token"],
-        )
+            base_url = f"http://127.0.0.1:{port}"
+            credentials = _credentials(port)
+            env.update(EMULATORS[system].settings_for(base_url, credentials))
+            emulators += EMULATORS[system].banner(base_url, credentials)
         _run(["migrate", "--noinput", "-v", "0"], env)
         _run(["seed_demo"], env)
         start("worker", [sys.executable, "-m", "billbridge", "run_huey", "--quiet"])
@@ -156,9 +154,7 @@ def main(argv: list[str]) -> None:
             ],
         )
         _wait_for_port(args.port, web, "The web server")
-        _print_banner(
-            args.port, dinero_port, economic_port, dinero, economic, _inboxes(env, smtp_port)
-        )
+        _print_banner(args.port, emulators, _inboxes(env, smtp_port))
         while all(proc.poll() is None for _, proc in procs):
             time.sleep(0.5)
         for name, proc in procs:
@@ -184,29 +180,18 @@ def _inboxes(env: dict[str, str], smtp_port: int) -> list[str]:
     return lines
 
 
-def _print_banner(
-    port: int,
-    dinero_port: int,
-    economic_port: int,
-    dinero: dict,
-    economic: dict,
-    inboxes: list[str],
-) -> None:
+def _print_banner(port: int, emulators: list[str], inboxes: list[str]) -> None:
     lines = [
         "",
         "billbridge demo is running",
         f"  Open       http://127.0.0.1:{port}/",
         "  Log in     demo@example.com / demo",
         "",
-        f"Emulated Dinero     http://127.0.0.1:{dinero_port}/_emulator/  (kassekladde)",
+        *emulators,
+        "",
+        *inboxes,
+        "",
+        "Press Ctrl-C to stop everything.",
+        "",
     ]
-    for org in dinero.get("organizations", []):
-        lines.append(
-            f"  {org['name']}: Organization ID {org['organization_id']}, API key {org['api_key']}"
-        )
-    lines.append(f"Emulated e-conomic  http://127.0.0.1:{economic_port}/_emulator/  (kassekladder)")
-    for user in economic.get("users", []):
-        agreements = ", ".join(str(n) for n in user.get("agreement_numbers", []))
-        lines.append(f"  login {user['username']} / {user['password']} (agreements {agreements})")
-    lines += ["", *inboxes, "", "Press Ctrl-C to stop everything.", ""]
     print("\n".join(lines), flush=True)

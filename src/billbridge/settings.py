@@ -206,6 +206,12 @@ DINERO_API_URL = os.environ.get("DINERO_API_URL", "https://api.dinero.dk")
 DINERO_AUTH_URL = os.environ.get("DINERO_AUTH_URL", "https://authz.dinero.dk/dineroapi/oauth/token")
 DINERO_CLIENT_ID = os.environ.get("DINERO_CLIENT_ID", "")
 DINERO_CLIENT_SECRET = os.environ.get("DINERO_CLIENT_SECRET", "")
+# Visma Connect, the OAuth 2.0 way into Dinero for a product (dinero.md §1.1).
+DINERO_CONNECT_URL = os.environ.get("DINERO_CONNECT_URL", "https://connect.visma.com")
+DINERO_CONNECT_CLIENT_ID = os.environ.get("DINERO_CONNECT_CLIENT_ID", "")
+DINERO_CONNECT_CLIENT_SECRET = os.environ.get("DINERO_CONNECT_CLIENT_SECRET", "")
+# Dinero answers 429 beyond 100 requests a minute per organisation (developer.dinero.dk).
+DINERO_REQUESTS_PER_MINUTE = float(os.environ.get("DINERO_REQUESTS_PER_MINUTE", "100"))
 ECONOMIC_API_URL = os.environ.get("ECONOMIC_API_URL", "https://restapi.e-conomic.com")
 ECONOMIC_GRANT_URL = os.environ.get(
     "ECONOMIC_GRANT_URL", "https://secure.e-conomic.com/secure/api1/requestaccess.aspx"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from billbridge.emulators.registry import get as get_emulator
 from tests.emulators.conftest import RunningEmulator, launch_emulator
 
 
@@ -34,17 +35,10 @@ def point_product_at(emulator: RunningEmulator, settings: Any) -> RunningEmulato
     if emulator.proc.poll() is not None:  # pragma: no cover - died in an earlier test
         raise RuntimeError(f"the {emulator.system} emulator died")
     emulator.reset()
-    creds = emulator.credentials()
-    if emulator.system == "dinero":
-        settings.DINERO_API_URL = emulator.base_url
-        settings.DINERO_AUTH_URL = f"{emulator.base_url}/dineroapi/oauth/token"
-        settings.DINERO_CLIENT_ID = creds["client_id"]
-        settings.DINERO_CLIENT_SECRET = creds["client_secret"]
-    elif emulator.system == "economic":
-        settings.ECONOMIC_API_URL = emulator.base_url
-        settings.ECONOMIC_GRANT_URL = f"{emulator.base_url}/secure/api1/requestaccess.aspx"
-        settings.ECONOMIC_APP_SECRET_TOKEN = creds["app_secret_token"]
-        settings.ECONOMIC_APP_PUBLIC_TOKEN = creds["app_public_token"]
-    else:  # pragma: no cover - a third system names its settings here
-        raise ValueError(f"no product settings known for the {emulator.system} emulator")
+    for name, value in (
+        get_emulator(emulator.system)
+        .settings_for(emulator.base_url, emulator.credentials())
+        .items()
+    ):
+        setattr(settings, name, value)
     return emulator

@@ -1,179 +1,129 @@
-"""Emulator of the parts of Dinero's API (api.dinero.dk) that billbridge uses.
+"""The Dinero emulator app: state, routes, Bearer auth, limits, control endpoints.
 
-Stand-alone (stdlib only, nothing from Django or billbridge's apps), one port for both the
-OAuth token endpoint and the API. Every behaviour notes what it rests on:
-  [src: …]  seen in public client code / docs (see dinero.md and the sources named here);
-  [GUESS]   not confirmed anywhere; a plausible choice, documented so clients don't rely on it.
+One port serves the three hosts of the real thing, whose paths do not overlap: api.dinero.dk
+(`/v1…`, `/v1.2…`), authz.dinero.dk (`/dineroapi/oauth/token`, the personal integration's
+API-key grant) and connect.visma.com (`/connect/…`, `/.well-known/…`). Only the paths, versions
+and methods of `openapi.json` that billbridge uses are served; anything else is 404 (405 for
+a known path with another method).
 
-Sources used:
-  GO   eikc/dinero-go (ledgeritems package: models, book/status routes; lower-camel JSON)
-  TS   a TypeScript Dinero client in a public repo ("lav dinero klient"): token flow, 1 h token,
-       60 calls/min → 429, error body {code, message, validationErrors, errorMessageList},
-       POST v1.2/{org}/ledgeritems with a client-chosen Id → 409 "Duplicated entity" when the Id
-       exists (comment: verified in Dinero's sandbox), status → 400 "ledgerItemNotFound" for an
-       unknown Id, statuses Draft/PendingBooking/Booked, POST v1/{org}/files → {"FileGuid"},
-       code 58 "timestamp outdated", code 63 "no results found".
-  PHP  OnCloud\\Dinero LedgerItems (doc strings copied from Dinero's OpenAPI): v1.2 create with
-       {Id, Version, VoucherNumber, VoucherDate, FileGuid, Lines}, "maximum number of ledger
-       items in the ledger is 1000", PUT requires Id and Version, booking is asynchronous.
-  RB   a Ruby client: GET v1/{org}/ledgeritems and GET v1/{org}/ledgeritems/ledgers.
-  MOCK a third-party PHP mock: GET …/ledgeritems/ledgers = the unbooked rows.
-  DOCS Dinero's own pages: developer.dinero.dk/documentation/error-and-status (400 for missing
-       fields or a stale timestamp, 401 bad/expired token, 403 no access to the resource,
-       413 file over 6 MB, 429 over 100 requests/minute per organisation, error codes 40 Not
-       found, 41 Unauthorized, 42 Validation Error, 43 Limit Exceeded), …/best-practices
-       (429 body "API calls quota exceeded! (...)", file upload as multipart with
-       `?fileName=`), api.dinero.dk/docs (token endpoint and form, one token per organisation).
+Dinero's own settings beside the shared faults (common.py): `GET/POST /_emulator/config`,
+keys in `CONFIG_DEFAULTS`, put back by `POST /_emulator/reset`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
-import hashlib
-import html
-import math
 import secrets
 import time
-import uuid
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from billbridge.emulators.common import (
     EmulatorApp,
     Request,
     Response,
-    format_amount_da,
-    html_response,
     json_response,
     serve_app,
 )
-from billbridge.emulators.dinero import seed
+from billbridge.emulators.dinero import accounts, connect, files, ledger, page, seed
+from billbridge.emulators.dinero.errors import (
+    BROWNOUT_TEXT,
+    CODE_NO_PRO,
+    CODE_NOT_FOUND,
+    CODE_UNAUTHORIZED,
+    RATE_LIMIT_TEXT,
+    ApiError,
+    dinero_error,
+)
 
-TOKEN_LIFETIME_SECONDS = 3600  # [src: TS "Tokenet gælder 1 time"; dinero.md "about an hour"]
-MAX_UNBOOKED_ITEMS = 1000  # [src: PHP doc string "maximum number of ledger items … is 1000"]
-MAX_FILE_BYTES = 6 * 1024 * 1024  # [src: DOCS "Files cannot exceed 6MB" → 413]
+TOKEN_LIFETIME_SECONDS = 3600  # the personal integration's token: "about an hour"
 ORG = r"(?P<org>[^/]+)"
-PAGE_MAX_ROWS = 200  # rows per organisation on the /_emulator/ page
 
-# Error codes in Dinero's error body (`code`).
-CODE_NOT_FOUND = 40  # [src: DOCS "40 Not found"]
-CODE_UNAUTHORIZED = 41  # [src: DOCS "41 Unauthorized" (insufficient permissions)]
-CODE_FORBIDDEN = 41  # same code on 403; on 401 the body is a GUESS
-# Not emulated: 403 + code 48/90 for an organisation without Dinero Pro, 480 "Brownout"
-# [src: api.dinero.dk/docs; developer.dinero.dk/documentation/error-and-status].
-CODE_VALIDATION = 42  # [src: DOCS "42 Validation Error"]
-CODE_LIMIT = 43  # [src: DOCS "43 Limit Exceeded"]
-CODE_OUTDATED = 58  # [src: TS "timestamp outdated (kode 58)"]; used here for a stale Version
-CODE_DUPLICATE = 72  # [src: TS treats 409 or code 72 as "already exists"; code GUESS]
-RATE_LIMIT_TEXT = "API calls quota exceeded! maximum admitted 100 per 1m."
-# [src: developer.dinero.dk/documentation/error-and-status: "429 Rate limited: You have exceeded
-#  the maximum amount of 100 requests a minute pr. organization" - the limit in the text]
-# [src: DOCS best-practices quotes "API calls quota exceeded! (...)"; the rest of the sentence
-#  is GUESSED from the Ocelot gateway's default message, which that text matches; plain text]
-
-
-def dinero_error(
-    status: int,
-    code: int,
-    message: str,
-    validation_errors: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """Dinero's error body [src: TS FejlKrop type: code (number), message, validationErrors
-    (field → message), errorMessageList ([{Code, Message}])]. Exact key casing: [GUESS]
-    camelCase as in the TS type."""
-    body: dict[str, Any] = {
-        "code": code,
-        "message": message,
-        "validationErrors": validation_errors or {},
-        "errorMessageList": [
-            {"Code": key, "Message": value} for key, value in (validation_errors or {}).items()
-        ],
-    }
-    return json_response(status, body, headers)
-
-
-class ValidationFailed(Exception):
-    """Raised inside a handler to answer 400 (or another status) with Dinero's error body."""
-
-    def __init__(
-        self,
-        errors: dict[str, str],
-        message: str = "Validation failed",
-        status: int = 400,
-        code: int = CODE_VALIDATION,
-    ) -> None:
-        super().__init__(message)
-        self.errors = errors
-        self.message = message
-        self.status = status
-        self.code = code
-
-    def response(self) -> Response:
-        return dinero_error(self.status, self.code, self.message, self.errors)
-
-
-def _ci(row: dict[str, Any], name: str, default: Any = None) -> Any:
-    """Field lookup ignoring case [src: dinero.md; GO sends camelCase, others PascalCase]."""
-    lname = name.lower()
-    for key, value in row.items():
-        if isinstance(key, str) and key.lower() == lname:
-            return value
-    return default
-
-
-def _has(row: dict[str, Any], name: str) -> bool:
-    return any(isinstance(k, str) and k.lower() == name.lower() for k in row)
+CONFIG_DEFAULTS: dict[str, Any] = {
+    # Booking is asynchronous: PendingBooking for this long, then Booked ("several seconds
+    # or indeed minutes") [GUESS default].
+    "booking_delay_seconds": 2.0,
+    # An uploaded file is usable this long after upload ("it might take a second").
+    "file_ready_seconds": 1.0,
+    # "on_create": a row without a VoucherNumber gets the next one at once; "on_book": it
+    # stays null until booked [GUESS which Dinero does; the file allows null].
+    "voucher_numbers": "on_create",
+    # The create answer: "object" as the file says, or "list" as a maintained client reads.
+    "create_answer": "object",
+    # 100 requests a minute per organisation → 429 (developer.dinero.dk); null = no limit.
+    "requests_per_minute": 100,
+    # 480 brownout on every API call (a deprecated endpoint failing at random), as a switch.
+    "brownout": False,
+    "max_unbooked_items": 1000,  # "The maximum number of ledger items in the same ledger"
+    "connect_refresh_rotation": True,  # one-time refresh tokens (else re-usable for a year)
+    "connect_refresh_grace_seconds": 30.0,  # "a grace period of 5-60 s set in the app"
+    "connect_access_token_seconds": 3600,
+    "connect_redirect_uris": [],  # registered redirect URIs beyond the seeded app's
+}
 
 
 class DineroEmulator(EmulatorApp):
-    """In-memory Dinero: organisations, API keys, tokens, chart, kassekladde, files."""
+    """In-memory Dinero: organisations, API keys, Visma Connect users, tokens, chart,
+    kassekladde, files."""
 
     def __init__(self, state_file: str | None = None) -> None:
         super().__init__(state_file)
         self.state: dict[str, Any] = {}
+        self.config: dict[str, Any] = dict(CONFIG_DEFAULTS)
         self.file_bytes: dict[str, bytes] = {}  # not persisted: only metadata goes to the file
+        self._windows: dict[str, deque[float]] = {}  # organisation → times of recent calls
         self._routes()
 
     # ------------------------------------------------------------------ routes
     def _routes(self) -> None:
         add = self.router.add
-        add("POST", r"/dineroapi/oauth/token", self.token, name="POST /dineroapi/oauth/token")
+        add("POST", r"/dineroapi/oauth/token", self.api_key_token,
+            name="POST /dineroapi/oauth/token")  # fmt: skip
+        for method, path, handler, name in (
+            ("GET", r"/\.well-known/openid-configuration", connect.discovery,
+             "GET /.well-known/openid-configuration"),
+            ("GET", r"/connect/authorize", connect.authorize, "GET /connect/authorize"),
+            ("POST", r"/connect/authorize/login", connect.login, "POST /connect/authorize/login"),
+            ("POST", r"/connect/authorize/consent", connect.consent,
+             "POST /connect/authorize/consent"),
+            ("POST", r"/connect/token", connect.token, "POST /connect/token"),
+        ):  # fmt: skip
+            add(method, path, self._bind(handler), name=name, write=False)
+        add("GET", r"/v1/organizations", self._organizations, name="GET /v1/organizations")
         api = self._api
-        add("GET", rf"/v1/{ORG}/accounts/entry", api(self.entry_accounts),
-            name="GET /v1/{org}/accounts/entry")  # fmt: skip
-        add("GET", rf"/v1/{ORG}/accounts/deposit", api(self.deposit_accounts),
-            name="GET /v1/{org}/accounts/deposit")  # fmt: skip
-        add("GET", rf"/v1/{ORG}/vatTypes", api(self.vat_types), name="GET /v1/{org}/vatTypes")
-        # Create: v1.2 is the current version; v1 and v1.1 are deprecated but were the same
-        # endpoint with flat rows [src: api.dinero.dk/docs "Deprecation notice": "Add Ledger item
-        # V1/V1.1 deprecated in favor of V1.2 … items has to be added to the lines array"].
-        # All three are served so older clients keep working [GUESS: removal date not known].
-        for version in ("v1", "v1.1", "v1.2"):
-            vre = version.replace(".", r"\.")
-            add("POST", rf"/{vre}/{ORG}/ledgeritems", api(self.create_items),
-                name=f"POST /{version}/{{org}}/ledgeritems")  # fmt: skip
-            add("PUT", rf"/{vre}/{ORG}/ledgeritems", api(self.update_items),
-                name=f"PUT /{version}/{{org}}/ledgeritems")  # fmt: skip
-        add("GET", rf"/v1/{ORG}/ledgeritems/ledgers", api(self.list_items),
-            name="GET /v1/{org}/ledgeritems/ledgers")  # fmt: skip
-        add("GET", rf"/v1/{ORG}/ledgeritems", api(self.list_items),
-            name="GET /v1/{org}/ledgeritems")  # fmt: skip
-        add("POST", rf"/v1/{ORG}/ledgeritems/status", api(self.item_status),
-            name="POST /v1/{org}/ledgeritems/status", write=False)  # fmt: skip
-        add("POST", rf"/v1/{ORG}/ledgeritems/book", api(self.book_items),
-            name="POST /v1/{org}/ledgeritems/book")  # fmt: skip
-        add("DELETE", rf"/v1/{ORG}/ledgeritems/delete", api(self.delete_items),
-            name="DELETE /v1/{org}/ledgeritems/delete")  # fmt: skip
-        add("POST", rf"/v1/{ORG}/files", api(self.upload_file), name="POST /v1/{org}/files")
-        # control endpoints (never part of the emulated API)
-        add("DELETE", rf"/_emulator/organizations/{ORG}/accounts/(?P<number>\d+)",
-            self.control_delete_account, api=False)  # fmt: skip
-        add("POST", rf"/_emulator/organizations/{ORG}/api-keys/(?P<key>[^/]+)/revoke",
-            self.control_revoke_key, api=False)  # fmt: skip
-        add("GET", rf"/_emulator/organizations/{ORG}/ledgeritems",
-            self.control_items, api=False)  # fmt: skip
+        for method, path, handler, write in (
+            ("GET", rf"/v1/{ORG}/accounts/entry", accounts.entry_accounts, False),
+            ("GET", rf"/v1/{ORG}/accounts/purchase", accounts.purchase_accounts, False),
+            ("GET", rf"/v1/{ORG}/accounts/deposit", accounts.deposit_accounts, False),
+            ("GET", rf"/v1/{ORG}/vatTypes", accounts.vat_types, False),
+            ("POST", rf"/v1\.2/{ORG}/ledgeritems", ledger.create, True),
+            ("PUT", rf"/v1/{ORG}/ledgeritems", ledger.update, True),
+            ("POST", rf"/v1/{ORG}/ledgeritems/ledgers", ledger.ledgers, False),
+            ("POST", rf"/v1/{ORG}/ledgeritems/status", ledger.status, False),
+            ("POST", rf"/v1/{ORG}/ledgeritems/book", ledger.book, True),
+            ("DELETE", rf"/v1/{ORG}/ledgeritems/delete", ledger.delete, True),
+            ("POST", rf"/v1/{ORG}/files", files.upload, True),
+        ):
+            name = f"{method} " + path.replace(ORG, "{org}").replace("\\", "")
+            add(method, path, api(handler, write=write), name=name, write=write)
+        control = (
+            ("DELETE", rf"/_emulator/organizations/{ORG}/accounts/(?P<number>\d+)",
+             self.control_delete_account),
+            ("POST", rf"/_emulator/organizations/{ORG}/api-keys/(?P<key>[^/]+)/revoke",
+             self.control_revoke_key),
+            ("GET", rf"/_emulator/organizations/{ORG}/ledgeritems", self.control_items),
+            ("POST", rf"/_emulator/organizations/{ORG}/book", self.control_book),
+            ("POST", rf"/_emulator/organizations/{ORG}/pro", self.control_pro),
+            ("GET", r"/_emulator/config", lambda r: json_response(200, self.config)),
+            ("POST", r"/_emulator/config", self.control_config),
+        )  # fmt: skip
+        for method, path, handler in control:
+            add(method, path, handler, api=False)
+
+    def _bind(self, handler: Callable[[DineroEmulator, Request], Response]) -> Any:
+        return lambda request: handler(self, request)
 
     # ------------------------------------------------------------------ state
     def reset_state(self) -> None:
@@ -183,6 +133,7 @@ class DineroEmulator(EmulatorApp):
             chart = seed.bench_chart() if org["chart"] == "bench" else seed.standard_chart()
             orgs[org["organization_id"]] = {
                 "name": org["name"],
+                "is_pro": org["is_pro"],
                 "accounts": {str(a["AccountNumber"]): a for a in chart},
                 "items": {},  # Id → ledger item, insertion order = creation order
                 "files": {},
@@ -197,14 +148,31 @@ class DineroEmulator(EmulatorApp):
             "tokens": {},
             "refresh_tokens": {},
             "version_counter": 0,
+            "connect_clients": {
+                seed.CONNECT_CLIENT_ID: {
+                    "name": "billbridge",
+                    "secret": seed.CONNECT_CLIENT_SECRET,
+                    "redirect_uris": [],
+                    "loopback_redirects": True,
+                }
+            },
+            "connect_users": {u["email"]: dict(u) for u in seed.USERS},
+            "connect": connect.fresh_state(),
+            "config": dict(CONFIG_DEFAULTS),
         }
+        self.config = self.state["config"]
         self.file_bytes = {}
+        self._windows = {}
 
     def dump_state(self) -> dict[str, Any]:
         return self.state
 
     def load_state(self, state: dict[str, Any]) -> None:
+        if "connect" not in state:  # a state file from before Visma Connect: start afresh
+            self.reset_state()
+            return
         self.state = state
+        self.config = state.setdefault("config", dict(CONFIG_DEFAULTS))
 
     def credentials(self) -> dict[str, Any]:
         with self.lock:
@@ -215,41 +183,77 @@ class DineroEmulator(EmulatorApp):
                     (k for k, v in self.state["api_keys"].items() if org_id in v["organizations"]),
                     by_org.get(org_id, {}).get("api_key"),
                 )
-                out.append({"organization_id": org_id, "api_key": key, "name": org["name"]})
+                out.append({"organization_id": org_id, "api_key": key, "name": org["name"],
+                            "is_pro": org["is_pro"]})  # fmt: skip
+            client_id, client = next(iter(self.state["connect_clients"].items()))
             return {
                 "client_id": self.state["client_id"],
                 "client_secret": self.state["client_secret"],
                 "organizations": out,
+                "connect": {
+                    "client_id": client_id,
+                    "client_secret": client["secret"],
+                    "users": [
+                        {k: u[k] for k in ("email", "password", "name", "organizations")}
+                        for u in self.state["connect_users"].values()
+                    ],
+                },
             }
 
-    def fault_response(self, status: int, retry_after: int | None) -> Response:
-        if status == 429:
-            # plain-text body [src: DOCS]; Retry-After header [GUESS: Ocelot sends one]
-            return Response(
-                status=429,
-                body=RATE_LIMIT_TEXT.encode(),
-                headers={
-                    "Content-Type": "text/plain; charset=utf-8",
-                    "Retry-After": str(retry_after if retry_after is not None else 60),
-                },
-            )
-        return dinero_error(status, status, f"Service error (HTTP {status})")  # body: [GUESS]
-
-    def not_found_response(self, request: Request) -> Response:
-        return dinero_error(404, CODE_NOT_FOUND, f"No resource at {request.path}")  # [src: DOCS]
-
-    def _new_version(self) -> str:
-        """Versions look like SQL Server rowversions, base64 of 8 bytes [GUESS at the format]."""
+    def new_version(self) -> str:
+        """Versions look like SQL Server rowversions, base64 of 8 bytes (the file's example
+        "AAAAAAYb0Eo1")."""
         self.state["version_counter"] += 1
         raw = self.state["version_counter"].to_bytes(8, "big")
         return base64.b64encode(raw).decode("ascii")
 
-    # ------------------------------------------------------------------ OAuth
-    def token(self, request: Request) -> Response:
-        """POST /dineroapi/oauth/token [src: dinero.md, GO, PHP, TS: Basic client auth +
-        password grant with the API key as username and password]. Error bodies follow
-        RFC 6749 §5.2 (invalid_client → 401, invalid_grant → 400) [GUESS: Dinero's exact
-        error_description texts are unknown]."""
+    # ------------------------------------------------------------------ errors
+    def fault_response(self, status: int, retry_after: int | None) -> Response:
+        if status == 429:
+            return self._rate_limited(retry_after if retry_after is not None else 60)
+        if status == 480:
+            return self._brownout()
+        return dinero_error(status, status, f"Service error (HTTP {status})")  # body: [GUESS]
+
+    def not_found_response(self, request: Request) -> Response:
+        return dinero_error(404, CODE_NOT_FOUND, f"No resource at {request.path}")
+
+    @staticmethod
+    def _rate_limited(retry_after: int) -> Response:
+        """429 with Dinero's plain-text body; `Retry-After` in seconds [GUESS: whether Dinero
+        sends one is not known; clients must cope without it]."""
+        return Response(
+            status=429,
+            body=RATE_LIMIT_TEXT.encode(),
+            headers={
+                "Content-Type": "text/plain; charset=utf-8",
+                "Retry-After": str(max(1, retry_after)),
+            },  # fmt: skip
+        )
+
+    @staticmethod
+    def _brownout() -> Response:
+        return dinero_error(480, 480, BROWNOUT_TEXT)  # body: [GUESS]
+
+    def _over_limit(self, org_id: str) -> int | None:
+        """Seconds to wait when this call is over 100 a minute for the organisation."""
+        limit = self.config.get("requests_per_minute")
+        if not limit:
+            return None
+        now = time.monotonic()
+        window = self._windows.setdefault(org_id, deque())
+        while window and window[0] <= now - 60:
+            window.popleft()
+        if len(window) >= int(limit):
+            return int(window[0] + 60 - now) + 1
+        window.append(now)
+        return None
+
+    # ------------------------------------------------------------------ personal integration
+    def api_key_token(self, request: Request) -> Response:
+        """POST /dineroapi/oauth/token: Basic client auth + password grant with the API key as
+        username and password (dinero.md §1.2). Error bodies follow RFC 6749 §5.2
+        (invalid_client → 401, invalid_grant → 400) [GUESS: Dinero's exact texts]."""
         auth = request.header("authorization")
         client_ok = False
         if auth.lower().startswith("basic "):
@@ -275,10 +279,9 @@ class DineroEmulator(EmulatorApp):
                 key = form.get("username", "")
                 if key != form.get("password", "") or not self._key_active(key):
                     return json_response(
-                        400,
-                        {"error": "invalid_grant", "error_description": "Invalid API key"},
+                        400, {"error": "invalid_grant", "error_description": "Invalid API key"}
                     )
-            elif grant == "refresh_token":  # [GUESS] dinero.md: "refresh by asking again"
+            elif grant == "refresh_token":  # [GUESS] dinero.md: "renew by asking again"
                 key = self.state["refresh_tokens"].get(form.get("refresh_token", ""), "")
                 if not self._key_active(key):
                     return json_response(
@@ -288,16 +291,18 @@ class DineroEmulator(EmulatorApp):
             else:
                 return json_response(
                     400,
-                    {
-                        "error": "unsupported_grant_type",
-                        "error_description": f"grant_type {grant!r} is not supported",
-                    },
-                )
+                    {"error": "unsupported_grant_type",
+                     "error_description": f"grant_type {grant!r} is not supported"},
+                )  # fmt: skip
             ttl = self.faults.get("token_ttl_seconds")
             lifetime = float(ttl) if ttl is not None else TOKEN_LIFETIME_SECONDS
             access = secrets.token_urlsafe(32)
             refresh = secrets.token_urlsafe(32)
-            self.state["tokens"][access] = {"api_key": key, "expires_at": time.time() + lifetime}
+            self.state["tokens"][access] = {
+                "kind": "api_key",
+                "api_key": key,
+                "expires_at": time.time() + lifetime,
+            }
             self.state["refresh_tokens"][refresh] = key
             self._prune_tokens()
             self.persist()
@@ -323,432 +328,104 @@ class DineroEmulator(EmulatorApp):
         for tok in [t for t, v in tokens.items() if v["expires_at"] < now - 3600]:
             del tokens[tok]
 
-    # ------------------------------------------------------------------ auth wrapper
-    def _api(self, handler: Any) -> Any:
-        """Bearer auth + organisation access, then the handler under the state lock.
+    # ------------------------------------------------------------------ Bearer auth
+    def _principal(self, request: Request) -> tuple[dict[str, Any] | None, Response | None]:
+        """(token info, None) for a good Bearer token, else (None, the 401 answer).
 
-        401 for a missing/unknown/expired token or a revoked key [src: dinero.md "401 for a
-        missing/expired token"; body shape GUESS]. A good token for an organisation the key
-        does not belong to → 403 [src: DOCS "403 Forbidden: You do not have access to the
-        requested resource"]; the same for a non-existent organisation, so ids can't be probed
+        401 for a missing/unknown/expired token or a revoked key; body [GUESS]."""
+        auth = request.header("authorization")
+        if not auth.lower().startswith("bearer "):
+            return None, dinero_error(
+                401,
+                CODE_UNAUTHORIZED,
+                "Authorization has been denied for this request.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        challenge = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        info = self.state["tokens"].get(auth[7:].strip())
+        if info is None:
+            return None, dinero_error(401, CODE_UNAUTHORIZED, "Invalid token", headers=challenge)
+        if info["expires_at"] <= time.time():
+            return None, dinero_error(401, CODE_UNAUTHORIZED, "Token expired", headers=challenge)
+        if info.get("kind", "api_key") == "api_key" and not self._key_active(info["api_key"]):
+            return None, dinero_error(401, CODE_UNAUTHORIZED, "API key revoked",
+                                      headers=challenge)  # fmt: skip
+        if info.get("kind") == "connect" and info["user"] not in self.state["connect_users"]:
+            return None, dinero_error(401, CODE_UNAUTHORIZED, "Invalid token", headers=challenge)
+        return info, None
+
+    def _reachable(self, info: dict[str, Any]) -> list[str]:
+        """The organisations a token reaches: its API key's, or its Visma Connect user's."""
+        if info.get("kind") == "connect":
+            return list(self.state["connect_users"][info["user"]]["organizations"])
+        return list(self.state["api_keys"][info["api_key"]]["organizations"])
+
+    def _api(self, handler: Any, *, write: bool) -> Any:
+        """Bearer auth, organisation access, Pro, scope, brownout and the per-organisation
+        limit, then the handler under the state lock.
+
+        A good token for an organisation it does not reach → 403 code 41, the same for one
+        that does not exist, so ids can't be probed [GUESS]. An organisation without Dinero
+        Pro → 403 code 90 ("every other request will return a 403 error"; message [GUESS]).
+        A Visma Connect token without `dineropublicapi:write` on a write → 403 code 41
         [GUESS].
         """
 
         def wrapped(request: Request) -> Response:
-            auth = request.header("authorization")
-            challenge = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
-            if not auth.lower().startswith("bearer "):
-                return dinero_error(
-                    401,
-                    CODE_UNAUTHORIZED,
-                    "Authorization has been denied for this request.",
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-            token = auth[7:].strip()
             with self.lock:
-                info = self.state["tokens"].get(token)
-                if info is None:
-                    return dinero_error(401, CODE_UNAUTHORIZED, "Invalid token", headers=challenge)
-                if info["expires_at"] <= time.time():
-                    return dinero_error(401, CODE_UNAUTHORIZED, "Token expired", headers=challenge)
-                key = self.state["api_keys"].get(info["api_key"])
-                if not key or key["revoked"]:
-                    return dinero_error(
-                        401, CODE_UNAUTHORIZED, "API key revoked", headers=challenge
-                    )
+                info, refusal = self._principal(request)
+                if refusal is not None:
+                    return refusal
+                assert info is not None
                 org_id = request.params["org"]
-                if org_id not in key["organizations"] or org_id not in self.state["organizations"]:
+                if org_id not in self._reachable(info) or org_id not in self.state["organizations"]:
                     return dinero_error(
                         403,
-                        CODE_FORBIDDEN,
+                        CODE_UNAUTHORIZED,
                         f"The user does not have access to organization {org_id}",
                     )
+                org = self.state["organizations"][org_id]
+                if not org["is_pro"]:
+                    return dinero_error(
+                        403,
+                        CODE_NO_PRO,
+                        "The organization does not have a Dinero Pro subscription",
+                    )
+                if info.get("kind") == "connect":
+                    needed = "dineropublicapi:write" if write else "dineropublicapi:read"
+                    if needed not in info["scopes"]:
+                        return dinero_error(403, CODE_UNAUTHORIZED, f"Missing scope {needed}")
+                if self.config.get("brownout"):
+                    return self._brownout()
+                wait = self._over_limit(org_id)
+                if wait is not None:
+                    return self._rate_limited(wait)
                 try:
-                    return handler(request, self.state["organizations"][org_id])
-                except ValidationFailed as exc:
+                    return handler(self, request, org)
+                except ApiError as exc:
                     return exc.response()
 
         return wrapped
 
-    def _json_body(self, request: Request) -> Any:
-        try:
-            return request.json()
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ValidationFailed({"body": f"Request body is not valid JSON: {exc}"}) from exc
-
-    def _json_array(self, request: Request) -> list[Any]:
-        body = self._json_body(request)
-        if not isinstance(body, list) or not body:
-            raise ValidationFailed({"body": "Expected a non-empty JSON array"})
-        return body
-
-    # ------------------------------------------------------------------ accounts
-    def entry_accounts(self, request: Request, org: dict[str, Any]) -> Response:
-        """Plain array, no paging; `?fields=` picks fields [src: dinero.md]. Unknown field
-        names are ignored [GUESS]."""
-        fields = ["AccountNumber", "Name", "VatCode", "Category", "IsHidden"]
-        fields.append("IsDefaultSalesAccount")
-        wanted = request.query_value("fields")
-        if wanted:
-            asked = {f.strip().lower() for f in wanted.split(",") if f.strip()}
-            fields = [f for f in fields if f.lower() in asked] or fields
-        out = [{f: a[f] for f in fields} for a in org["accounts"].values()]
-        return json_response(200, out)
-
-    def deposit_accounts(self, request: Request, org: dict[str, Any]) -> Response:
-        """[src: dinero.md: `[{AccountNumber, Name}]`]; 55000 is the bank."""
-        out = [
-            {"AccountNumber": a["AccountNumber"], "Name": a["Name"]}
-            for a in org["accounts"].values()
-            if a.get("IsDeposit")
-        ]
-        return json_response(200, out)
-
-    def vat_types(self, request: Request, org: dict[str, Any]) -> Response:
-        """[GUESS: path `vatTypes` and fields; dinero.md marks the spelling UNCONFIRMED]."""
-        return json_response(200, seed.VAT_TYPES)
-
-    # ------------------------------------------------------------------ ledger items
-    def _parse_lines(
-        self, row: dict[str, Any], prefix: str, org: dict[str, Any], errors: dict[str, str]
-    ) -> list[dict[str, Any]]:
-        """A row is either flat (v1.1 shape [src: dinero.md, GO]) or carries `Lines`
-        (v1.2 shape [src: TS, PHP]); both are accepted on every version [GUESS]."""
-        raw_lines = _ci(row, "Lines")
-        if raw_lines is None:
-            sources = [(prefix, row)]
-        elif isinstance(raw_lines, list) and raw_lines:
-            sources = [(f"{prefix}Lines[{j}].", ln) for j, ln in enumerate(raw_lines)]
-        else:
-            errors[f"{prefix}Lines"] = "Lines must be a non-empty array"
-            return []
-        vat_codes = {v["VatCode"].lower(): v["VatCode"] for v in seed.VAT_TYPES}
-        lines = []
-        for p, src in sources:
-            if not isinstance(src, dict):
-                errors[p.rstrip(".") or "item"] = "Expected an object"
-                continue
-            line: dict[str, Any] = {}
-            for field, required in (("AccountNumber", True), ("BalancingAccountNumber", False)):
-                value = _ci(src, field)
-                if value is None or value == "":
-                    if required:
-                        errors[p + field] = f"{field} is required"
-                    line[field] = None
-                    continue
-                number = self._account_number(value)
-                if number is None:
-                    errors[p + field] = f"{field} must be an account number"
-                elif str(number) not in org["accounts"]:
-                    errors[p + field] = f"Account {number} does not exist"
-                line[field] = number
-            for field in ("AccountVatCode", "BalancingAccountVatCode"):
-                value = _ci(src, field)
-                if value is None or value == "":
-                    line[field] = None
-                elif not isinstance(value, str) or value.lower() not in vat_codes:
-                    errors[p + field] = f"Unknown VAT code {value!r}"
-                    line[field] = None
-                else:
-                    line[field] = vat_codes[value.lower()]
-            amount = _ci(src, "Amount")
-            if isinstance(amount, bool) or not isinstance(amount, int | float):
-                errors[p + "Amount"] = "Amount must be a number"
-            elif not math.isfinite(amount):
-                errors[p + "Amount"] = "Amount must be a finite number"
-            else:
-                line["Amount"] = round(float(amount), 2)
-            description = _ci(src, "Description")
-            if description is not None and not isinstance(description, str):
-                errors[p + "Description"] = "Description must be a string"
-            line["Description"] = description or ""
-            lines.append(line)
-        return lines
-
-    @staticmethod
-    def _account_number(value: Any) -> int | None:
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, int):
-            return value
-        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-            return int(value.strip())  # .NET JSON readers accept numeric strings [GUESS]
-        return None
-
-    def _parse_item(
-        self, i: int, row: Any, org: dict[str, Any], errors: dict[str, str]
-    ) -> dict[str, Any]:
-        prefix = f"[{i}]."
-        if not isinstance(row, dict):
-            errors[f"[{i}]"] = "Expected an object"
-            return {}
-        item: dict[str, Any] = {}
-        raw_date = _ci(row, "VoucherDate")
-        if raw_date in (None, ""):
-            errors[prefix + "VoucherDate"] = "VoucherDate is required"
-        else:
-            try:
-                # "YYYY-MM-DD" [src: dinero.md]; a datetime's date part is accepted [GUESS]
-                item["VoucherDate"] = dt.date.fromisoformat(str(raw_date)[:10]).isoformat()
-                if len(str(raw_date)) > 10 and str(raw_date)[10] not in "T ":
-                    raise ValueError
-            except ValueError:
-                errors[prefix + "VoucherDate"] = "VoucherDate must be a date (YYYY-MM-DD)"
-        number = _ci(row, "VoucherNumber")
-        if number in (None, "", 0):
-            item["VoucherNumber"] = None
-        elif isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            errors[prefix + "VoucherNumber"] = "VoucherNumber must be a positive integer"
-        else:
-            item["VoucherNumber"] = number
-        file_guid = _ci(row, "FileGuid")
-        if file_guid in (None, ""):
-            item["FileGuid"] = None
-        elif str(file_guid).lower() not in org["files"]:
-            errors[prefix + "FileGuid"] = f"File {file_guid} does not exist"
-        else:
-            item["FileGuid"] = str(file_guid).lower()
-        item["Lines"] = self._parse_lines(row, prefix, org, errors)
-        return item
-
-    def create_items(self, request: Request, org: dict[str, Any]) -> Response:
-        """Create rows in the kassekladde → `[{"Id","Version"}]` in order [src: dinero.md].
-
-        All-or-nothing: one invalid row refuses the batch with 400 and every row's errors,
-        keyed "[i].Field" [GUESS: sources don't say; keys mimic ASP.NET model-state names].
-        A client-chosen `Id` that already exists → 409 "Duplicated entity" [src: TS, verified
-        in Dinero's sandbox per its comment] — the way to make a retried create exactly-once.
-        """
-        rows = self._json_array(request)
-        errors: dict[str, str] = {}
-        parsed = []
-        seen_ids: set[str] = set()
-        duplicates: dict[str, str] = {}
-        for i, row in enumerate(rows):
-            item = self._parse_item(i, row, org, errors)
-            raw_id = _ci(row, "Id") if isinstance(row, dict) else None
-            if raw_id not in (None, ""):
-                try:
-                    item_id = str(uuid.UUID(str(raw_id)))
-                except ValueError:
-                    errors[f"[{i}].Id"] = "Id must be a GUID"
-                    item_id = ""
-                if item_id and (item_id in org["items"] or item_id in seen_ids):
-                    duplicates[f"[{i}].Id"] = f"A ledger item with Id {item_id} already exists"
-                seen_ids.add(item_id)
-                item["Id"] = item_id
-            parsed.append(item)
-        if duplicates:
-            raise ValidationFailed(duplicates, "Duplicated entity", 409, CODE_DUPLICATE)
-        if errors:
-            raise ValidationFailed(errors)
-        unbooked = sum(1 for it in org["items"].values() if it["Status"] != "Booked")
-        if unbooked + len(parsed) > MAX_UNBOOKED_ITEMS:
-            raise ValidationFailed(
-                {"body": f"The ledger holds at most {MAX_UNBOOKED_ITEMS} ledger items"}
-            )
-        out = []
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        for item in parsed:
-            item_id = item.get("Id") or str(uuid.uuid4())
-            if item["VoucherNumber"] is None:
-                # [GUESS] Dinero numbers kassekladde vouchers itself when none is given
-                item["VoucherNumber"] = org["next_voucher"]
-            org["next_voucher"] = max(org["next_voucher"], item["VoucherNumber"] + 1)
-            item.update(Id=item_id, Version=self._new_version(), Status="Draft", CreatedAt=now)
-            org["items"][item_id] = item
-            out.append({"Id": item_id, "Version": item["Version"]})
-        self.persist()
-        return json_response(200, out)
-
-    def _lookup(
-        self, rows: list[Any], org: dict[str, Any], *, need_version: bool, allow_booked: bool
-    ) -> list[dict[str, Any]]:
-        """Resolve [{Id, Version?}] rows; all-or-nothing errors in Dinero's body."""
-        found = []
-        errors: dict[str, str] = {}
-        stale: dict[str, str] = {}
-        for i, row in enumerate(rows):
-            if not isinstance(row, dict) or _ci(row, "Id") in (None, ""):
-                errors[f"[{i}].Id"] = "Id is required"
-                continue
-            item_id = str(_ci(row, "Id")).lower()
-            item = org["items"].get(item_id)
-            if item is None:
-                # [src: TS: unknown Id → 400 "ledgerItemNotFound"]
-                errors[f"[{i}].Id"] = "ledgerItemNotFound"
-                continue
-            version = _ci(row, "Version")
-            if need_version and version in (None, ""):
-                errors[f"[{i}].Version"] = "Version is required"  # [src: PHP doc string]
-                continue
-            if version not in (None, "") and version != item["Version"]:
-                stale[f"[{i}].Version"] = "ledgerItemVersionOutdated"
-                continue
-            if not allow_booked and item["Status"] == "Booked":
-                errors[f"[{i}].Id"] = "ledgerItemAlreadyBooked"  # [GUESS] text
-                continue
-            found.append(item)
-        if errors:
-            raise ValidationFailed(errors)
-        if stale:
-            # [GUESS] 400 with code 58 (TS knows 58 as "timestamp outdated"); not 409
-            raise ValidationFailed(stale, "The ledger item has been changed", 400, CODE_OUTDATED)
-        return found
-
-    def update_items(self, request: Request, org: dict[str, Any]) -> Response:
-        """Replace unbooked rows; each carries Id + Version [src: PHP doc string "required to
-        send version and id"]; stale Version → 400 code 58; booked → 400 [GUESS both]."""
-        rows = self._json_array(request)
-        items = self._lookup(rows, org, need_version=True, allow_booked=False)
-        errors: dict[str, str] = {}
-        parsed = [self._parse_item(i, row, org, errors) for i, row in enumerate(rows)]
-        if errors:
-            raise ValidationFailed(errors)
-        out = []
-        for item, new in zip(items, parsed, strict=True):
-            item["VoucherDate"] = new["VoucherDate"]
-            item["FileGuid"] = new["FileGuid"]
-            item["Lines"] = new["Lines"]
-            if new["VoucherNumber"] is not None:
-                item["VoucherNumber"] = new["VoucherNumber"]
-            item["Version"] = self._new_version()
-            out.append({"Id": item["Id"], "Version": item["Version"]})
-        self.persist()
-        return json_response(200, out)
-
-    def item_status(self, request: Request, org: dict[str, Any]) -> Response:
-        """[src: dinero.md, GO, TS] `[{Id}]` → `[{Id, Status, VoucherNumber, Version}]`."""
-        rows = self._json_array(request)
-        items = self._lookup(rows, org, need_version=False, allow_booked=True)
-        return json_response(200, [self._status(item) for item in items])
-
-    @staticmethod
-    def _status(item: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "Id": item["Id"],
-            "Status": item["Status"],
-            "VoucherNumber": item["VoucherNumber"],
-            "Version": item["Version"],
-        }
-
-    def book_items(self, request: Request, org: dict[str, Any]) -> Response:
-        """Book `[{Id, Version}]` [src: GO, dinero.md]. Real booking is asynchronous
-        (Draft → PendingBooking → Booked [src: PHP, TS]); here it completes at once [GUESS:
-        simplification]. Answers the new statuses [GUESS: GO ignores the answer]."""
-        rows = self._json_array(request)
-        items = self._lookup(rows, org, need_version=True, allow_booked=False)
-        for item in items:
-            item["Status"] = "Booked"
-            item["Version"] = self._new_version()
-        self.persist()
-        return json_response(200, [self._status(item) for item in items])
-
-    def delete_items(self, request: Request, org: dict[str, Any]) -> Response:
-        """DELETE with a body `[{Id, Version}]` [src: dinero.md, PHP]. Booked rows can't be
-        deleted [GUESS]. Answers 200 `[{"Id"}]` [GUESS]."""
-        rows = self._json_array(request)
-        items = self._lookup(rows, org, need_version=True, allow_booked=False)
-        for item in items:
-            del org["items"][item["Id"]]
-        self.persist()
-        return json_response(200, [{"Id": item["Id"]} for item in items])
-
-    def list_items(self, request: Request, org: dict[str, Any]) -> Response:
-        """The kassekladde's rows, oldest first, plain array.
-
-        Path [src: MOCK, RB]; "ledgers" = unbooked rows [src: MOCK]. Filters are an emulator
-        choice [GUESS: the real query parameters are unknown]: `voucherNumber`, `id`,
-        `fileGuid`, `description` (case-insensitive substring), `status` (Draft|Booked),
-        `includeBooked=true`. A client should not depend on them: its reliable way to find
-        its own row again is the Id it chose at creation (status endpoint / 409 on re-create).
-        """
-        status = request.query_value("status")
-        include_booked = (request.query_value("includeBooked") or "").lower() == "true"
-        voucher = request.query_value("voucherNumber")
-        item_id = (request.query_value("id") or "").lower()
-        file_guid = (request.query_value("fileGuid") or "").lower()
-        text = (request.query_value("description") or "").lower()
-        out = []
-        for item in org["items"].values():
-            if status:
-                if item["Status"].lower() != status.lower():
-                    continue
-            elif item["Status"] == "Booked" and not include_booked:
-                continue
-            if voucher and str(item["VoucherNumber"]) != voucher:
-                continue
-            if item_id and item["Id"] != item_id:
-                continue
-            if file_guid and (item["FileGuid"] or "") != file_guid:
-                continue
-            if text and not any(text in ln["Description"].lower() for ln in item["Lines"]):
-                continue
-            out.append(self._render(item))
-        return json_response(200, out)
-
-    @staticmethod
-    def _render(item: dict[str, Any]) -> dict[str, Any]:
-        """A row as listed: flat v1.1 fields of its first line plus all `Lines` [GUESS shape]."""
-        first = item["Lines"][0] if item["Lines"] else {}
-        return {
-            "Id": item["Id"],
-            "Version": item["Version"],
-            "VoucherNumber": item["VoucherNumber"],
-            "VoucherDate": item["VoucherDate"],
-            "AccountNumber": first.get("AccountNumber"),
-            "AccountVatCode": first.get("AccountVatCode"),
-            "Amount": first.get("Amount"),
-            "BalancingAccountNumber": first.get("BalancingAccountNumber"),
-            "BalancingAccountVatCode": first.get("BalancingAccountVatCode"),
-            "Description": first.get("Description"),
-            "FileGuid": item["FileGuid"],
-            "Status": item["Status"],
-            "Lines": item["Lines"],
-        }
-
-    # ------------------------------------------------------------------ files
-    def upload_file(self, request: Request, org: dict[str, Any]) -> Response:
-        """multipart/form-data; the first part with a filename is taken, whatever its name
-        (DOCS' example names it "image", TS "file"); `?fileName=` names it [src: DOCS]
-        → `{"FileGuid"}` [src: TS]. Over 6 MB → 413 [src: DOCS]. Only PDF, PNG and JPEG,
-        recognised by their magic bytes [GUESS: the real accepted list is not published]."""
-        parts = [p for p in request.multipart_files() if p[1] or p[0] == "file"]
-        if not parts:
-            raise ValidationFailed({"file": "Expected a multipart/form-data body with a file"})
-        _name, filename, _ctype, data = parts[0]
-        filename = request.query_value("fileName") or filename
-        if len(data) > MAX_FILE_BYTES:
-            raise ValidationFailed(
-                {"file": "Files cannot exceed 6MB"}, "Request Entity Too Large", 413, CODE_LIMIT
-            )
-        kind = (
-            "application/pdf"
-            if data.startswith(b"%PDF")
-            else "image/png"
-            if data.startswith(b"\x89PNG\r\n\x1a\n")
-            else "image/jpeg"
-            if data.startswith(b"\xff\xd8\xff")
-            else None
-        )
-        if kind is None:
-            raise ValidationFailed({"file": "Only PDF, PNG and JPEG files are accepted"})
-        guid = str(uuid.uuid4())
-        org["files"][guid] = {
-            "FileGuid": guid,
-            "FileName": filename or "upload",
-            "ContentType": kind,
-            "Size": len(data),
-            "Sha256": hashlib.sha256(data).hexdigest(),
-        }
-        self.file_bytes[guid] = data
-        self.persist()
-        return json_response(200, {"FileGuid": guid})
+    def _organizations(self, request: Request) -> Response:
+        """GET /v1/organizations: the token's organisations, Pro or not (the file: "used to
+        validate if the users has a Pro subscription")."""
+        with self.lock:
+            info, refusal = self._principal(request)
+            if refusal is not None:
+                return refusal
+            assert info is not None
+            if self.config.get("brownout"):
+                return self._brownout()
+            return accounts.organizations(self, request, self._reachable(info))
 
     # ------------------------------------------------------------------ control
+    def _org(self, request: Request) -> dict[str, Any] | None:
+        return self.state["organizations"].get(request.params["org"])
+
     def control_delete_account(self, request: Request) -> Response:
         with self.lock:
-            org = self.state["organizations"].get(request.params["org"])
+            org = self._org(request)
             number = request.params["number"]
             if org is None or number not in org["accounts"]:
                 return json_response(404, {"error": "no such organisation or account"})
@@ -766,59 +443,84 @@ class DineroEmulator(EmulatorApp):
         return json_response(200, {"revoked": True})
 
     def control_items(self, request: Request) -> Response:
+        """Every row of an organisation, booked or not, with the VAT each line booked: the
+        read-back for tests and people (never part of the emulated API)."""
         with self.lock:
-            org = self.state["organizations"].get(request.params["org"])
+            org = self._org(request)
             if org is None:
                 return json_response(404, {"error": "no such organisation"})
-            return json_response(200, [self._render(it) for it in org["items"].values()])
+            ledger.refresh_statuses(self, org)
+            return json_response(200, [readback(it) for it in org["items"].values()])
+
+    def control_book(self, request: Request) -> Response:
+        """The accountant books the whole kassekladde in Dinero, at once."""
+        with self.lock:
+            org = self._org(request)
+            if org is None:
+                return json_response(404, {"error": "no such organisation"})
+            return json_response(200, {"booked": ledger.book_everything(self, org)})
+
+    def control_pro(self, request: Request) -> Response:
+        """`{"is_pro": bool}`: the organisation gains or loses its Dinero Pro subscription."""
+        try:
+            is_pro = request.json()["is_pro"]
+        except (ValueError, KeyError, TypeError):
+            return json_response(400, {"error": 'expected {"is_pro": true|false}'})
+        with self.lock:
+            org = self._org(request)
+            if org is None or not isinstance(is_pro, bool):
+                return json_response(404, {"error": "no such organisation"})
+            org["is_pro"] = is_pro
+            self.persist()
+        return json_response(200, {"is_pro": is_pro})
+
+    def control_config(self, request: Request) -> Response:
+        try:
+            changes = request.json() if request.body else {}
+            if not isinstance(changes, dict):
+                raise ValueError("config must be a JSON object")
+            unknown = set(changes) - set(CONFIG_DEFAULTS) - {"reset"}
+            if unknown:
+                raise ValueError(f"unknown config keys: {sorted(unknown)}")
+        except ValueError as exc:
+            return json_response(400, {"error": str(exc)})
+        with self.lock:
+            if changes.pop("reset", False):
+                self.config.clear()
+                self.config.update(CONFIG_DEFAULTS)
+            self.config.update(changes)
+            if "requests_per_minute" in changes:
+                self._windows = {}
+            self.persist()
+            return json_response(200, self.config)
 
     def index_page(self, request: Request) -> Response:
-        """Read-only kassekladde view for people trying the demo; refreshes every 3 s."""
         with self.lock:
-            sections = []
-            for org_id, org in self.state["organizations"].items():
-                rows = []
-                items = list(org["items"].values())
-                shown = items[-PAGE_MAX_ROWS:]  # a benchmark run must not make the page huge
-                if len(items) > len(shown):
-                    rows.append(
-                        f'<tr><td colspan="9"><em>… {len(items) - len(shown)} ældre rækker '
-                        "ikke vist</em></td></tr>"
-                    )
-                for item in shown:
-                    file_meta = org["files"].get(item["FileGuid"] or "")
-                    for line in item["Lines"]:
-                        cells = [
-                            item["VoucherNumber"],
-                            item["VoucherDate"],
-                            line.get("AccountNumber"),
-                            line.get("AccountVatCode") or "",
-                            format_amount_da(line.get("Amount", 0)),
-                            line.get("BalancingAccountNumber") or "",
-                            line.get("Description"),
-                            file_meta["FileName"] if file_meta else "",
-                            "Bogført" if item["Status"] == "Booked" else "Kladde",
-                        ]
-                        rows.append(
-                            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)
-                            + "</tr>"
-                        )  # fmt: skip
-                body = "".join(rows) or '<tr><td colspan="9"><em>Ingen posteringer</em></td></tr>'
-                sections.append(
-                    f"<h2>{html.escape(org['name'])} <small>(Firma ID {org_id})</small></h2>"
-                    "<table><thead><tr><th>Bilag</th><th>Dato</th><th>Konto</th><th>Moms</th>"
-                    "<th>Beløb</th><th>Modkonto</th><th>Tekst</th><th>Fil</th><th>Status</th>"
-                    f"</tr></thead><tbody>{body}</tbody></table>"
-                )
-        page = (
-            '<!doctype html><html lang="da"><head><meta charset="utf-8">'
-            '<meta http-equiv="refresh" content="3"><title>Dinero-emulator: kassekladde</title>'
-            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-            "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-            "td:nth-child(5){text-align:right}</style></head><body>"
-            "<h1>Dinero-emulator — kassekladde</h1>" + "".join(sections) + "</body></html>"
-        )
-        return html_response(200, page)
+            for org in self.state["organizations"].values():
+                ledger.refresh_statuses(self, org)
+            return page.kassekladde(self.state["organizations"])
+
+
+def readback(item: dict[str, Any]) -> dict[str, Any]:
+    """A row for the control read-back: the file's fields, its Status, each line's booked
+    VAT (`Lines[].Vat`), the total VAT, and the first line's fields flat for short tests."""
+    first = item["Lines"][0] if item["Lines"] else {}
+    vat_total = sum(
+        float(ln["Vat"]["AccountVatAmount"]) + float(ln["Vat"]["BalancingAccountVatAmount"])
+        for ln in item["Lines"]
+    )
+    return {
+        **ledger.render(item),
+        "Status": item["Status"],
+        "Lines": [dict(ln) for ln in item["Lines"]],
+        "VatAmount": round(vat_total, 2),
+        "AccountNumber": first.get("AccountNumber"),
+        "AccountVatCode": first.get("AccountVatCode"),
+        "Amount": first.get("Amount"),
+        "BalancingAccountNumber": first.get("BalancingAccountNumber"),
+        "BalancingAccountVatCode": first.get("BalancingAccountVatCode"),
+        "Description": first.get("Description"),
+    }
 
 
 def serve(host: str, port: int, state_file: str | None = None) -> None:
