@@ -25,7 +25,8 @@ def test_credentials_lists_the_seeded_client_and_organisations(dinero):
     assert orgs["112233"]["name"] == "Nordlys Design ApS"
     assert orgs["445566"]["name"] == "Havnens Café ApS"
     assert orgs["990001"]["name"] == "Benchmark ApS"
-    assert len({o["api_key"] for o in creds["organizations"]}) == 3
+    assert orgs["778899"]["is_pro"] is False
+    assert len({o["api_key"] for o in creds["organizations"]}) == 4
 
 
 def test_token_with_basic_client_auth_and_api_key_returns_bearer_token(dinero):
@@ -171,3 +172,20 @@ def test_revoked_api_key_stops_its_tokens_and_token_requests(dinero_api):
 def test_revoking_unknown_api_key_is_404(dinero):
     r = dinero.client.post("/_emulator/organizations/112233/api-keys/nope/revoke")
     assert r.status_code == 404
+
+
+def test_an_organisation_without_dinero_pro_is_403_with_error_code_90(dinero_api_for):
+    r = dinero_api_for("778899").request("GET", "/v1/{org}/accounts/entry")
+    assert r.status_code == 403
+    assert r.json()["code"] == 90
+
+
+def test_an_organisation_that_loses_pro_is_refused_from_then_on(dinero_api):
+    dinero_api.emulator.client.post("/_emulator/organizations/112233/pro", json={"is_pro": False})
+    assert dinero_api.request("GET", "/v1/{org}/accounts/entry").status_code == 403
+
+
+def test_organizations_tell_whether_an_organisation_has_pro(dinero_api_for):
+    r = dinero_api_for("778899").request("GET", "/v1/organizations")
+    assert r.status_code == 200
+    assert r.json() == [{"id": 778899, "name": "Lille Butik IVS", "isPro": False}]

@@ -8,21 +8,20 @@ import uuid
 import httpx
 import pytest
 
-CREATE = "/v1.1/{org}/ledgeritems"
-ROW = {
-    "AccountNumber": 34000,
+CREATE = "/v1.2/{org}/ledgeritems"
+LINE = {
+    "AccountNumber": 7200,
     "AccountVatCode": "I25",
     "Amount": 1250.0,
     "BalancingAccountNumber": 55000,
     "Description": "Papirhuset faktura 4711",
-    "VoucherDate": "2026-11-02",
 }
+ROW = {"VoucherDate": "2026-11-02", "Lines": [LINE]}
 
 
 def rows(api):
-    return api.request(
-        "GET", "/v1/{org}/ledgeritems/ledgers", params={"includeBooked": "true"}
-    ).json()
+    """Every row, through the control read-back (the API has no list)."""
+    return api.emulator.client.get(f"/_emulator/organizations/{api.org}/ledgeritems").json()
 
 
 # ---------------------------------------------------------------------------- faults config
@@ -200,7 +199,7 @@ def test_stats_count_api_requests_by_route(dinero_api):
     stats = dinero.client.get("/_emulator/stats").json()
     assert stats["requests"] == 3
     assert stats["by_route"] == {
-        "POST /v1.1/{org}/ledgeritems": 2,
+        "POST /v1.2/{org}/ledgeritems": 2,
         "GET /v1/{org}/accounts/entry": 1,
     }
 
@@ -228,7 +227,7 @@ def test_stats_reset_zeroes_the_counts(dinero_api):
 def test_reset_restores_seed_rows_faults_and_stats(dinero_api):
     dinero = dinero_api.emulator
     dinero_api.request("POST", CREATE, json=[ROW])
-    dinero.client.delete("/_emulator/organizations/112233/accounts/34000")
+    dinero.client.delete("/_emulator/organizations/112233/accounts/7200")
     dinero.faults(latency_ms=50)
     dinero.reset()
     assert dinero.client.get("/_emulator/faults").json()["latency_ms"] == 0
@@ -240,12 +239,12 @@ def test_reset_restores_seed_rows_faults_and_stats(dinero_api):
 def test_reset_brings_back_rows_and_accounts_to_the_seed(dinero, dinero_api_for):
     api = dinero_api_for("112233")
     api.request("POST", CREATE, json=[ROW])
-    dinero.client.delete("/_emulator/organizations/112233/accounts/34000")
+    dinero.client.delete("/_emulator/organizations/112233/accounts/7200")
     dinero.reset()
     api = dinero_api_for("112233")
     assert rows(api) == []
     numbers = {a["AccountNumber"] for a in api.request("GET", "/v1/{org}/accounts/entry").json()}
-    assert 34000 in numbers
+    assert 7200 in numbers
 
 
 # ---------------------------------------------------------------------------- state file
@@ -260,12 +259,14 @@ def test_state_file_keeps_rows_across_restarts(start_emulator, tmp_path):
     form = {"grant_type": "password", "scope": "read write", "username": key, "password": key}
     token = first.client.post("/dineroapi/oauth/token", auth=auth, data=form).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
-    created = first.client.post("/v1.1/112233/ledgeritems", json=[ROW], headers=headers).json()
+    created = first.client.post("/v1.2/112233/ledgeritems", json=[ROW], headers=headers).json()
     first.stop()
 
     second = start_emulator("dinero", state_file=state)
-    listed = second.client.get("/v1/112233/ledgeritems/ledgers", headers=headers).json()
-    assert [x["Id"] for x in listed] == [created[0]["Id"]]
+    listed = second.client.post(
+        "/v1/112233/ledgeritems/ledgers", json=[{"Id": created["Id"]}], headers=headers
+    ).json()
+    assert [x["Id"] for x in listed] == [created["Id"]]
 
 
 def test_state_file_is_written_at_start(start_emulator, tmp_path):
@@ -289,13 +290,26 @@ def test_page_lists_organisations_and_their_rows(dinero_api):
 
 
 def test_page_escapes_row_text(dinero_api):
-    dinero_api.request("POST", CREATE, json=[{**ROW, "Description": "<script>x</script>"}])
+    dinero_api.request(
+        "POST", CREATE, json=[{**ROW, "Lines": [{**LINE, "Description": "<script>x</script>"}]}]
+    )
     assert "<script>x" not in dinero_api.emulator.client.get("/_emulator/").text
 
 
 def test_page_shows_amounts_in_danish_format(dinero_api):
     dinero_api.request("POST", CREATE, json=[ROW])
-    assert "1.250,00" in dinero_api.emulator.client.get("/_emulator/").text
+    page = dinero_api.emulator.client.get("/_emulator/").text
+    assert "1.250,00" in page
+
+
+def test_page_shows_the_vat_each_row_booked(dinero_api):
+    dinero_api.request("POST", CREATE, json=[ROW])
+    page = dinero_api.emulator.client.get("/_emulator/").text
+    assert "<td>I25</td><td>250,00</td>" in page
+
+
+def test_page_says_which_organisation_has_no_dinero_pro(dinero):
+    assert "778899 — uden Dinero Pro" in dinero.client.get("/_emulator/").text
 
 
 # ---------------------------------------------------------------------------- stand-alone
@@ -321,4 +335,21 @@ def test_control_ledgeritems_lists_every_row_of_an_organisation(dinero_api):
     dinero_api.request("POST", CREATE, json=[ROW])
     r = dinero_api.emulator.client.get("/_emulator/organizations/112233/ledgeritems")
     assert r.status_code == 200
-    assert [x["Description"] for x in r.json()] == [ROW["Description"]]
+    assert [x["Description"] for x in r.json()] == [LINE["Description"]]
+
+
+def test_control_ledgeritems_shows_the_vat_booked_per_line(dinero_api):
+    dinero_api.request("POST", CREATE, json=[ROW])
+    item = dinero_api.emulator.client.get("/_emulator/organizations/112233/ledgeritems").json()[0]
+    assert item["Lines"][0]["Vat"]["AccountVatAmount"] == 250.0
+    assert item["VatAmount"] == 250.0
+
+
+def test_config_with_an_unknown_key_is_400(dinero):
+    assert dinero.client.post("/_emulator/config", json={"nope": 1}).status_code == 400
+
+
+def test_reset_puts_the_config_back(dinero):
+    dinero.client.post("/_emulator/config", json={"booking_delay_seconds": 9})
+    dinero.reset()
+    assert dinero.client.get("/_emulator/config").json()["booking_delay_seconds"] == 2.0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
@@ -15,7 +18,8 @@ def test_upload_pdf_returns_a_file_guid(dinero_api):
     r = upload(dinero_api, PDF)
     assert r.status_code == 200
     assert set(r.json()) == {"FileGuid"}
-    assert len(r.json()["FileGuid"]) == 36
+    guid = r.json()["FileGuid"]
+    assert len(guid) == 32 and guid.isalnum()  # opaque, like the file's example
 
 
 def test_upload_png_is_accepted(dinero_api):
@@ -32,10 +36,10 @@ def test_upload_of_other_file_types_is_400(dinero_api):
     assert "file" in r.json()["validationErrors"]
 
 
-def test_upload_larger_than_6_mb_is_413_limit_exceeded(dinero_api):
+def test_upload_larger_than_6_mb_is_400_with_a_string_body_as_the_file_says(dinero_api):
     r = upload(dinero_api, PDF + b"0" * (6 * 1024 * 1024))
-    assert r.status_code == 413
-    assert r.json()["code"] == 43
+    assert r.status_code == 400
+    assert isinstance(r.json(), str)
 
 
 def test_upload_accepts_any_part_name_and_file_name_query(dinero_api):
@@ -53,26 +57,43 @@ def test_upload_without_multipart_body_is_400(dinero_api):
     assert r.status_code == 400
 
 
+def _item(guid):
+    line = {"AccountNumber": 7200, "AccountVatCode": "I25", "Amount": 100.0,
+            "BalancingAccountNumber": 55000, "Description": "med bilag"}  # fmt: skip
+    return {"Id": str(uuid.uuid4()), "VoucherDate": "2026-11-02", "FileGuid": guid,
+            "Lines": [line]}  # fmt: skip
+
+
+def files_ready_at_once(api):
+    api.emulator.client.post("/_emulator/config", json={"file_ready_seconds": 0})
+
+
 def test_ledger_item_can_reference_an_uploaded_file(dinero_api):
+    files_ready_at_once(dinero_api)
     guid = upload(dinero_api, PDF).json()["FileGuid"]
-    row = {
-        "AccountNumber": 34000,
-        "AccountVatCode": "I25",
-        "Amount": 100,
-        "BalancingAccountNumber": 55000,
-        "Description": "med bilag",
-        "VoucherDate": "2026-11-02",
-        "FileGuid": guid,
-    }
-    assert dinero_api.request("POST", "/v1.1/{org}/ledgeritems", json=[row]).status_code == 200
-    listed = dinero_api.request("GET", "/v1/{org}/ledgeritems/ledgers").json()
+    item = _item(guid)
+    assert dinero_api.request("POST", "/v1.2/{org}/ledgeritems", json=[item]).status_code == 200
+    listed = dinero_api.request(
+        "POST", "/v1/{org}/ledgeritems/ledgers", json=[{"Id": item["Id"]}]
+    ).json()
     assert listed[0]["FileGuid"] == guid
 
 
+def test_a_file_is_not_usable_until_a_moment_after_upload(dinero_api):
+    dinero_api.emulator.client.post("/_emulator/config", json={"file_ready_seconds": 0.3})
+    guid = upload(dinero_api, PDF).json()["FileGuid"]
+    early = dinero_api.request("POST", "/v1.2/{org}/ledgeritems", json=[_item(guid)])
+    assert early.status_code == 400
+    assert "[0].FileGuid" in early.json()["validationErrors"]
+    time.sleep(0.35)
+    later = dinero_api.request("POST", "/v1.2/{org}/ledgeritems", json=[_item(guid)])
+    assert later.status_code == 200
+
+
 def test_file_of_one_organisation_cannot_be_used_by_another(dinero_api, dinero_api_for):
+    files_ready_at_once(dinero_api)
     guid = upload(dinero_api, PDF).json()["FileGuid"]
     other = dinero_api_for("445566")
-    row = {"AccountNumber": 34000, "Amount": 1, "VoucherDate": "2026-11-02", "FileGuid": guid}
-    r = other.request("POST", "/v1.1/{org}/ledgeritems", json=[row])
+    r = other.request("POST", "/v1.2/{org}/ledgeritems", json=[_item(guid)])
     assert r.status_code == 400
     assert "[0].FileGuid" in r.json()["validationErrors"]
