@@ -35,18 +35,19 @@ def test_row_for_a_categorised_bill():
     row = rules.invoice_row(snapshot(), None, RULES, row_id="id-1", file_guid="f-1")
     assert row.account == "34000" and row.account_vat_code == "I25"
     assert row.amount == Decimal("1250.00")
-    assert row.balancing_account == "55000" and row.balancing_vat_code is None
+    assert row.balancing_account == "55000" and row.balancing_vat_code == "none"
     assert row.voucher_date == dt.date(2026, 11, 1)
     assert row.description == "Papirgården A/S F-1001"
     body = row.to_json()
     assert body["Id"] == "id-1" and body["FileGuid"] == "f-1"
     assert body["Lines"] == [
         {
+            "Id": rules.line_id("id-1", 0),
             "AccountNumber": 34000,
             "AccountVatCode": "I25",
             "Amount": 1250.0,
             "BalancingAccountNumber": 55000,
-            "BalancingAccountVatCode": None,
+            "BalancingAccountVatCode": "none",
             "Description": "Papirgården A/S F-1001",
         }
     ]
@@ -56,13 +57,22 @@ def test_row_for_a_categorised_bill():
 def test_uncategorised_bill_goes_to_the_fallback_account_without_vat():
     row = rules.invoice_row(snapshot(category_account="", category_id=None), None, RULES,
                             row_id="x")  # fmt: skip
-    assert (row.account, row.account_vat_code) == ("99999", None)
+    assert (row.account, row.account_vat_code) == ("99999", "none")
 
 
 def test_vat_code_comes_from_the_chart_and_unknown_accounts_get_none():
+    # "none", never null: null would mean the account's default code (the OpenAPI file)
     assert rules.vat_code("34000", RULES) == "I25"
-    assert rules.vat_code("30200", RULES) is None
-    assert rules.vat_code("12345", RULES) is None
+    assert rules.vat_code("30200", RULES) == "none"
+    assert rules.vat_code("12345", RULES) == "none"
+
+
+def test_line_ids_are_deterministic_and_differ_per_row():
+    assert rules.line_id("row-a", 0) == rules.line_id("row-a", 0)
+    assert rules.line_id("row-a", 0) != rules.line_id("row-b", 0)
+    a = rules.invoice_row(snapshot(), None, RULES, row_id="row-a").to_json()
+    b = rules.invoice_row(snapshot(total=Decimal("1.00")), None, RULES, row_id="row-a").to_json()
+    assert a["Lines"][0]["Id"] == b["Lines"][0]["Id"]
 
 
 def test_credit_note_is_negative():

@@ -23,22 +23,60 @@ import httpx
 from billbridge.integrations.base import Account, AccountingError, ErrorKind
 from billbridge.integrations.transport import CallInfo, HttpClient
 
-# Ledger items are created and updated through v1.2: it takes a client-chosen `Id` and answers
-# 409 "Duplicated entity" when that Id exists (seen in a TypeScript client whose comment says
-# it was verified in Dinero's sandbox). That makes a retried create harmless: exactly-once's
-# first layer. The row shape is v1.2's {Id, VoucherDate, FileGuid, Lines: [...]}.
-LEDGER_VERSION = "v1.2"
+# The paths and versions of Dinero's OpenAPI file (shared/api/dinero-openapi.json): rows are
+# created on v1.2 with a client-chosen `Id` (a second create with that Id is refused 409
+# "Duplicated entity", which makes a retried create harmless: exactly-once's first layer) and
+# updated on v1 - `PUT /v1.2/{org}/ledgeritems` does not exist.
+CREATE_PATH = "/v1.2/{org}/ledgeritems"
+UPDATE_PATH = "/v1/{org}/ledgeritems"
 # Refresh a token this many seconds before Dinero says it expires.
 TOKEN_MARGIN_SECONDS = 60.0
 UPLOADABLE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
-_CATEGORY_KIND = {
-    "expenses": "expense",
-    "revenue": "income",
-    "assets": "balance",
-    "liabilities": "balance",
-    "equity": "balance",
-}
+# Without `?fields=` Dinero answers only AccountNumber, Name, IsHidden: ask for what the chart
+# import needs (the names come back in the casing asked for). Every property the read models
+# mark `required` is asked for, so the answers match the file's schemas.
+ENTRY_FIELDS = "AccountNumber,Name,VatCode,Category,CategoryName,IsHidden,IsDefaultSalesAccount"
+DEPOSIT_FIELDS = "AccountNumber,Name,IsDefault,IsHidden"
+ORGANIZATION_FIELDS = "Id,Name,IsPro,IsVatFree,IsTaxFreeUnion"
+
+# Dinero's category strings (EntryAccountReadModel.Category) → billbridge's account kinds.
+# Expense categories are the ones whose accounts hold a business's costs, before tax.
+EXPENSE_CATEGORIES = frozenset(
+    {
+        "Variable Expenses",
+        "Salary",
+        "Sales Expenses",
+        "Property Expenses",
+        "Administration Expenses",
+        "Travel Expenses",
+        "Depreciation",
+        "Interest Expenses",
+    }
+)
+INCOME_CATEGORIES = frozenset({"Turnover", "Interest Income"})
+
+# Statuses (LedgerItemStatusReadModel.Status). A row sent to booking can no longer change:
+# PendingBooking counts as Booked.
+BOOKED_STATUSES = frozenset({"Booked", "PendingBooking"})
+
+# Error codes of Dinero's error body that tell more than the HTTP status.
+NO_PRO_CODES = frozenset({48, 90})  # 403 without a Dinero Pro subscription (old docs / now)
+LIMIT_CODE = 43  # "Limit Exceeded": the kassekladde's 1,000 rows [UNCONFIRMED for this case]
+BROWNOUT_STATUS = 480
+
+# Codes (AccountingError.code) that put the integration in "needs attention": nothing is
+# wrong with the bill, a person must act in Dinero (or an operator in billbridge). They are
+# raised with ErrorKind.CREDENTIALS, the kind on which the sync engine holds the integration
+# and its bills today, until a kind of their own exists.
+NO_PRO = "dinero_pro_required"
+KASSEKLADDE_FULL = "kassekladde_full"
+BROWNOUT = "dinero_brownout"
+
+
+def is_booked(status: Mapping[str, Any]) -> bool:
+    """Whether a status row (from the status call) can no longer be changed."""
+    return str(status.get("Status") or "") in BOOKED_STATUSES
 
 
 class DineroValidationError(AccountingError):
@@ -236,13 +274,21 @@ class DineroClient(HttpClient):
         message = str(body.get("message") or body.get("error") or "")
         if status == 401:
             raise AccountingError(ErrorKind.CREDENTIALS, "invalid_api_key", message, status=status)
+        code_in_body = body.get("code")
+        if status == 403 and code_in_body in NO_PRO_CODES:
+            raise AccountingError(ErrorKind.CREDENTIALS, NO_PRO, message, status=status)
         if status == 403:
-            # The key is good but not for this organisation. [UNCONFIRMED: 403 vs 404]
+            # The token is good but not for this organisation. [UNCONFIRMED: 403 vs 404]
             raise AccountingError(
                 ErrorKind.CREDENTIALS, "unknown_organization", message, status=status
             )
         if status == 429:
             raise _rate_limited(response)
+        if status == BROWNOUT_STATUS:
+            # A deprecated endpoint failing on purpose: an operator matter, not the bill's.
+            raise AccountingError(ErrorKind.CREDENTIALS, BROWNOUT, message, status=status)
+        if status == 400 and code_in_body == LIMIT_CODE:
+            raise AccountingError(ErrorKind.CREDENTIALS, KASSEKLADDE_FULL, message, status=status)
         if status >= 500:
             raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", message, status=status)
         errors = body.get("validationErrors") or body.get("ValidationErrors") or {}
@@ -264,12 +310,33 @@ class DineroClient(HttpClient):
 
     # accounts -----------------------------------------------------------
     def entry_accounts(self) -> list[dict[str, Any]]:
-        """The chart's posting accounts, whole, in one request (no paging)."""
-        return list(self._api("GET", "/v1/{org}/accounts/entry") or [])
+        """The whole chart with VAT codes and categories, in one request (no paging)."""
+        return list(
+            self._api("GET", "/v1/{org}/accounts/entry", params={"fields": ENTRY_FIELDS}) or []
+        )
+
+    def purchase_accounts(self) -> list[dict[str, Any]]:
+        """The expense accounts (2000-9399, "the expense before tax range"), with VAT codes and
+        categories: the natural source of bill categories."""
+        return list(
+            self._api("GET", "/v1/{org}/accounts/purchase", params={"fields": ENTRY_FIELDS}) or []
+        )
 
     def deposit_accounts(self) -> list[dict[str, Any]]:
         """Bank and cash accounts: the candidates for the counter account of payments."""
-        return list(self._api("GET", "/v1/{org}/accounts/deposit") or [])
+        return list(
+            self._api("GET", "/v1/{org}/accounts/deposit", params={"fields": DEPOSIT_FIELDS}) or []
+        )
+
+    def vat_types(self) -> list[dict[str, Any]]:
+        """`[{VatCode, Name, VatRate}]`: the organisation's VAT codes with their rates."""
+        return list(self._api("GET", "/v1/{org}/vatTypes") or [])
+
+    def organizations(self) -> list[dict[str, Any]]:
+        """The token's organisations, `{Id, Name, IsPro, …}`: only Pro ones can use the API."""
+        return list(
+            self._api("GET", "/v1/organizations", params={"fields": ORGANIZATION_FIELDS}) or []
+        )
 
     def accounts(self) -> list[Account]:
         """Entry and deposit accounts as one list: two requests sent at once (plus a token if
@@ -291,50 +358,112 @@ class DineroClient(HttpClient):
 
     # ledger items -------------------------------------------------------
     def create_ledger_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Create kassekladde rows in ONE request → `[{"Id", "Version"}]` in order."""
-        return list(
-            self._api("POST", f"/{LEDGER_VERSION}/{{org}}/ledgeritems", write=True, json=items)
-        )
+        """Create kassekladde rows in ONE request. The file says the answer is one
+        `{Id, Version}`; a maintained client reads a list: both are accepted, as a list."""
+        answer = self._api("POST", CREATE_PATH, write=True, json=items)
+        if isinstance(answer, dict):
+            return [answer]
+        return list(answer or [])
 
     def update_ledger_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Replace unbooked rows (each with `Id` and current `Version`) in one request."""
-        return list(
-            self._api("PUT", f"/{LEDGER_VERSION}/{{org}}/ledgeritems", write=True, json=items)
-        )
+        """Replace unbooked rows (each with `Id`, current `Version` and its lines' Ids) in one
+        request → `[{Id, Version}]`."""
+        return list(self._api("PUT", UPDATE_PATH, write=True, json=items) or [])
+
+    def create_each(self, items: list[dict[str, Any]]) -> list[AccountingError | None]:
+        """Create rows, telling which ones Dinero refused: None per row that now exists
+        (created, or there already - the status call says which), else its error.
+
+        A refused batch says nothing reliable about which row was at fault (the keys of
+        `validationErrors` are not documented): the status call finds the rows that exist,
+        and the rest is sent again in halves until each refusal belongs to one row. Failures
+        of the whole call (credentials, limits, outages) are raised.
+        """
+        out: list[AccountingError | None] = [None] * len(items)
+        self._each(self.create_ledger_items, items, list(range(len(items))), out)
+        return out
+
+    def update_each(self, items: list[dict[str, Any]]) -> list[AccountingError | None]:
+        """Like `create_each`, for updates: None per row updated, else its error."""
+        out: list[AccountingError | None] = [None] * len(items)
+        self._each(self.update_ledger_items, items, list(range(len(items))), out, create=False)
+        return out
+
+    def _each(
+        self,
+        send: Callable[[list[dict[str, Any]]], Any],
+        items: list[dict[str, Any]],
+        slots: list[int],
+        out: list[AccountingError | None],
+        *,
+        create: bool = True,
+    ) -> None:
+        if not slots:
+            return
+        try:
+            send([items[i] for i in slots])
+            return
+        except DineroValidationError as exc:
+            error = exc
+        status = self.find_ledger_items(str(items[i]["Id"]) for i in slots)
+        if create:  # a row that exists landed (now, or before: 409)
+            slots = [i for i in slots if str(items[i]["Id"]).lower() not in status]
+        else:  # a row whose Version moved on was updated
+            slots = [
+                i
+                for i in slots
+                if status.get(str(items[i]["Id"]).lower(), {}).get("Version", "")
+                in ("", items[i].get("Version"))
+            ]
+        if len(slots) == 1:
+            out[slots[0]] = error
+            return
+        if not slots:
+            return
+        middle = len(slots) // 2
+        self._each(send, items, slots[:middle], out, create=create)
+        self._each(send, items, slots[middle:], out, create=create)
 
     def ledger_item_status(self, ids: Iterable[str]) -> list[dict[str, Any]]:
-        """`[{"Id", "Status", "VoucherNumber", "Version"}]`; an unknown Id refuses the call
-        (REJECTED "row_not_found", field "[i].Id") — use `find_ledger_items` to tolerate it."""
+        """`[{"Id", "Status", "VoucherNumber", "Version"}]`; an unknown Id refuses the whole
+        call (REJECTED "row_not_found") — use `find_ledger_items` to tolerate it."""
         body = [{"Id": i} for i in ids]
         return list(self._api("POST", "/v1/{org}/ledgeritems/status", json=body))
 
     def find_ledger_items(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Status of the rows that exist among `ids` (Id → status); missing Ids are left out.
 
-        The status call is all-or-nothing, so unknown Ids are dropped and the call repeated.
+        One unknown Id refuses the status call, and which one is not reliably in the answer:
+        a refused call is repeated in halves until each refusal names one Id.
         """
-        wanted = [str(i).lower() for i in ids]
-        while wanted:
-            try:
-                rows = self.ledger_item_status(wanted)
-            except DineroValidationError as exc:
-                missing = {
-                    i for i, errs in exc.rows().items() if any("notfound" in m.lower()
-                                                               for m in errs.values())
-                }  # fmt: skip
-                if not missing:
-                    raise
-                wanted = [w for n, w in enumerate(wanted) if n not in missing]
-                continue
-            return {str(r.get("Id", "")).lower(): r for r in rows}
-        return {}
+        found: dict[str, dict[str, Any]] = {}
+        wanted = list(dict.fromkeys(str(i).lower() for i in ids))
+        self._find(wanted, found)
+        return found
 
-    def list_ledger_items(self, **filters: str) -> list[dict[str, Any]]:
-        """Unbooked rows (`GET …/ledgeritems/ledgers`, UNCONFIRMED path and filters)."""
-        return list(self._api("GET", "/v1/{org}/ledgeritems/ledgers", params=filters or None))
+    def _find(self, wanted: list[str], found: dict[str, dict[str, Any]]) -> None:
+        if not wanted:
+            return
+        try:
+            rows = self.ledger_item_status(wanted)
+        except DineroValidationError:
+            if len(wanted) == 1:
+                return  # that row does not exist
+            middle = len(wanted) // 2
+            self._find(wanted[:middle], found)
+            self._find(wanted[middle:], found)
+            return
+        found.update({str(r.get("Id", "")).lower(): r for r in rows})
+
+    def read_ledger_items(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The unbooked rows among `ids`, in full (`POST …/ledgeritems/ledgers`)."""
+        body = [{"Id": i} for i in ids]
+        return list(self._api("POST", "/v1/{org}/ledgeritems/ledgers", json=body) or [])
 
     def upload_file(self, *, filename: str, content: bytes, content_type: str) -> str:
-        """Upload a bill's document → its FileGuid, for a row's `FileGuid`."""
+        """Upload a bill's document → its FileGuid, for a row's `FileGuid`. The FileGuid is
+        opaque: kept exactly as Dinero wrote it. Dinero may need "a second" before a row can
+        use it (see the provider's retry)."""
         body = self._api(
             "POST",
             "/v1/{org}/files",
@@ -348,13 +477,24 @@ class DineroClient(HttpClient):
 
 
 def accounts_from(entry: list[dict[str, Any]], deposit: list[dict[str, Any]]) -> list[Account]:
-    """Dinero's two account lists as one chart; deposit accounts get kind "deposit"."""
+    """Dinero's two account lists as one chart; deposit accounts get kind "deposit", the
+    expense categories "expense", the income categories "income", the rest "balance"."""
     deposit_numbers = {str(d.get("AccountNumber")) for d in deposit}
     out: dict[str, Account] = {}
     for row in entry:
         number = str(row.get("AccountNumber"))
         category = str(row.get("Category") or "")
-        kind = "deposit" if number in deposit_numbers else _CATEGORY_KIND.get(category.lower(), "")
+        kind = (
+            "deposit"
+            if number in deposit_numbers
+            else "expense"
+            if category in EXPENSE_CATEGORIES
+            else "income"
+            if category in INCOME_CATEGORIES
+            else "balance"
+            if category
+            else ""
+        )
         out[number] = Account(
             number=number,
             name=str(row.get("Name") or ""),

@@ -33,6 +33,9 @@ ROW_NAMESPACE = uuid.UUID("8f0c6f3e-3d5e-4a53-9a43-2f4d1c3b7a10")
 DESCRIPTION_MAX = 250  # UNCONFIRMED: Dinero's limit is not published in our sources
 BASE_CURRENCY = "DKK"
 NO_VAT = {"", "none"}
+# A line's VAT code: null would mean "the account's default code", so no VAT is said out loud
+# (dinero-openapi.json, LedgerItemLineModelV2.AccountVatCode).
+VAT_NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class LedgerRow:
             "FileGuid": self.file_guid,
             "Lines": [
                 {
+                    # Line Ids are required on update: the same deterministic Id every time.
+                    "Id": line_id(self.id, 0),
                     "AccountNumber": _number(self.account),
                     "AccountVatCode": self.account_vat_code,
                     # A JSON number; float is exact for two decimals below 1e12 (to_money).
@@ -85,15 +90,22 @@ def _number(account: str) -> int | str:
     return int(account) if account.isascii() and account.isdigit() else account
 
 
+def line_id(row_id: str, n: int) -> str:
+    """The Id of a row's n-th line: derived from the row's Id, so an update sends the Ids
+    the create chose."""
+    return str(uuid.uuid5(ROW_NAMESPACE, f"{row_id}/line/{n}"))
+
+
 def row_id(reference: str, *, part: str = "invoice", generation: int = 0) -> str:
     """The row's Id: stable per sync record (reference), part and generation (a row deleted
     in Dinero is posted again under the next generation)."""
     return str(uuid.uuid5(ROW_NAMESPACE, f"{reference}/{part}/{generation}"))
 
 
-def vat_code(account: str, rules: DineroRules) -> str | None:
+def vat_code(account: str, rules: DineroRules) -> str:
+    """The account's VAT code in the fetched chart, or "none" when it has none."""
     code = rules.vat_codes.get(account, "")
-    return None if code.lower() in NO_VAT else code
+    return VAT_NONE if code.lower() in NO_VAT else code
 
 
 def expense_account(bill: BillSnapshot, rules: DineroRules) -> str:
@@ -165,9 +177,9 @@ def payment_row(
         id=row_id,
         voucher_date=payment.date,
         account=booked_balancing_account,
-        account_vat_code=None,
+        account_vat_code=VAT_NONE,
         amount=payment.amount,
         balancing_account=paying,
-        balancing_vat_code=None,
+        balancing_vat_code=VAT_NONE,
         description=description(bill)[: DESCRIPTION_MAX - 9] + " (betalt)",
     )
