@@ -27,9 +27,9 @@ COMPANIES = [
         "cvr": "12345678",
         # Account numbers from Dinero's standard chart (this company's demo books are in Dinero).
         "categories": [
-            ("Kontorartikler", "34000"),
-            ("Software og IT", "34200"),
-            ("Husleje", "32000"),
+            ("Kontorartikler og tryksager", "7200"),
+            ("Køb af software", "7320"),
+            ("Husleje", "5000"),
         ],
         "payment_methods": [
             ("Bankkonto", "bank_account", "55000"),

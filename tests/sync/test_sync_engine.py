@@ -35,7 +35,7 @@ def test_bill_events_create_and_bump_one_record(emu, connected, company):
     record = SyncRecord.objects.get(bill=b)
     assert (record.kind, record.version, record.state) == ("invoice", 1, SyncState.WAITING)
     update_bill(b, {"text": "x"})
-    card = PaymentMethodFactory(company=company, account_number="55100")
+    card = PaymentMethodFactory(company=company, account_number="55040")
     pay_bill(b, date=dt.date(2026, 11, 5), amount=Decimal("1250.00"), payment_method=card)
     record.refresh_from_db()
     assert record.version == 3
@@ -99,7 +99,7 @@ def test_token_bucket_spends_a_burst_then_paces():
 @pytest.mark.django_db
 def test_per_organisation_rate_limit_reschedules_instead_of_blocking(emu, connected, company,
                                                                      settings):  # fmt: skip
-    settings.DINERO_REQUESTS_PER_SECOND = 0.01
+    settings.DINERO_REQUESTS_PER_MINUTE = 1.6  # a burst of 1, then one call a 100 s
     settings.DINERO_BURST = 1
     before = stats(emu)["requests"]
     bill(company)
@@ -107,7 +107,7 @@ def test_per_organisation_rate_limit_reschedules_instead_of_blocking(emu, connec
     record = SyncRecord.objects.get()
     assert record.state == SyncState.WAITING and record.error_code == "rate_limited"
     assert stats(emu)["requests"] - before <= 1  # the bucket spent its one token, then waited
-    settings.DINERO_REQUESTS_PER_SECOND = 1000
+    settings.DINERO_REQUESTS_PER_MINUTE = 60_000
     settings.DINERO_BURST = 1000
     settle(connected)
     assert len(rows(emu)) == 1

@@ -144,16 +144,16 @@ def test_revoked_key_holds_everything_until_reconnected(emu, connected, company,
 def test_deleted_account_fails_in_plain_words_then_retry_after_recategorising(
     emu, connected, company
 ):
-    office = Category.objects.create(company=company, name="Kontor", account_number="34000")
-    other = Category.objects.create(company=company, name="Software", account_number="34200")
-    emu.client.delete(f"/_emulator/organizations/{ORG}/accounts/34000").raise_for_status()
+    office = Category.objects.create(company=company, name="Kontor", account_number="7200")
+    other = Category.objects.create(company=company, name="Software", account_number="7320")
+    emu.client.delete(f"/_emulator/organizations/{ORG}/accounts/7200").raise_for_status()
     good = bill(company, 1, category=other)
     b = bill(company, 2, category=office)
     settle(connected)
     record = SyncRecord.objects.get(bill=b)
     assert record.state == SyncState.FAILED and record.error_code == "unknown_account"
     assert record.error == (
-        "Account 34000 no longer exists in Dinero. Choose another category or fallback "
+        "Account 7200 no longer exists in Dinero. Choose another category or fallback "
         "account, then press Retry."
     )
     assert SyncRecord.objects.get(bill=good).state == SyncState.POSTED  # the batch went on

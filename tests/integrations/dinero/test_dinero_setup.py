@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_good_credentials_give_the_chart_in_three_requests(emu):
     accounts = setup.validate_credentials(api_key(emu), ORG)
     numbers = {a.number: a for a in accounts}
-    assert numbers["34000"].kind == "expense" and numbers["34000"].vat_code == "I25"
+    assert numbers["7200"].kind == "expense" and numbers["7200"].vat_code == "I25"
     assert numbers["55000"].kind == "deposit"
     assert "99999" in numbers
     assert setup.default_accounts(accounts) == ("99999", "55000")
@@ -93,14 +93,14 @@ def test_import_makes_expense_accounts_categories(emu, company, user):
         company, user, api_key=api_key(emu), organization_id=ORG, import_chart_of_accounts=True
     )
     categories = Category.objects.filter(company=company, archived=False)
-    assert categories.filter(account_number="34000", name="Kontorartikler").exists()
+    assert categories.filter(account_number="7200", name="Kontorartikler og tryksager").exists()
     assert not categories.filter(account_number="55000").exists()  # a bank is no category
     assert set(categories.values_list("imported_from", flat=True)) == {"dinero"}
-    assert categories.get(account_number="34000").vat_code == "I25"
+    assert categories.get(account_number="7200").vat_code == "I25"
 
 
 def test_reimport_overwrites_categories_in_use_and_forgets_supplier_memory(emu, company, user):
-    mine = Category.objects.create(company=company, name="Kaffe", account_number="34000")
+    mine = Category.objects.create(company=company, name="Kaffe", account_number="7200")
     handmade = Category.objects.create(company=company, name="Diverse", account_number="1")
     supplier = SupplierFactory(company=company, remembered_category=mine)
     b = BillFactory(company=company, supplier=supplier, category=handmade)
@@ -109,7 +109,11 @@ def test_reimport_overwrites_categories_in_use_and_forgets_supplier_memory(emu, 
     result = setup.import_chart(company, accounts)
     mine.refresh_from_db()
     handmade.refresh_from_db()
-    assert (mine.name, mine.imported_from, mine.archived) == ("Kontorartikler", "dinero", False)
+    assert (mine.name, mine.imported_from, mine.archived) == (
+        "Kontorartikler og tryksager",
+        "dinero",
+        False,
+    )
     assert handmade.archived
     b.refresh_from_db()
     assert b.category == handmade  # bills keep their category
@@ -117,7 +121,7 @@ def test_reimport_overwrites_categories_in_use_and_forgets_supplier_memory(emu, 
     assert result.updated == 1 and result.archived == 1 and result.suppliers_forgotten == 1
     again = setup.import_chart(company, accounts)
     assert again.created == 0 and again.archived == 0
-    assert Category.objects.filter(company=company, account_number="34000").count() == 1
+    assert Category.objects.filter(company=company, account_number="7200").count() == 1
 
 
 def test_import_of_1000_accounts_is_fast(emu, company, user):

@@ -291,8 +291,8 @@ def test_accounts_step_offers_the_fetched_accounts_with_the_usual_defaults(
     fallback, payment = html.split('name="payment_account"')
     assert '<option value="99999" selected>' in fallback
     assert '<option value="55000" selected>' in payment
-    assert 'value="10000"' in fallback  # an entry account
-    assert 'value="10000"' not in payment  # not a deposit account
+    assert 'value="1000"' in fallback  # an entry account
+    assert 'value="1000"' not in payment  # not a deposit account
     response = web.post(
         url(company, "accounts"), {"fallback_account": "99999", "payment_account": "12345"}
     )
@@ -345,7 +345,7 @@ def test_save_connects_imports_and_confirms(web: Client, user, company, org) -> 
 
     page = web.get(url(company)).content.decode()
     assert "112233" in page
-    assert "99999 Ikke kategoriseret" in page and "55000 Bank" in page
+    assert "99999 Analysekonto" in page and "55000 Bank" in page
     assert "Set up again" in page and "Disconnect" in page
     assert "CONNECT DINERO" not in page
 

@@ -74,6 +74,11 @@ KASSEKLADDE_FULL = "kassekladde_full"
 BROWNOUT = "dinero_brownout"
 
 
+# create_each's word for a row that was there after a refused batch (it landed now, or an
+# earlier attempt had landed it: 409).
+EXISTS = "exists"
+
+
 def is_booked(status: Mapping[str, Any]) -> bool:
     """Whether a status row (from the status call) can no longer be changed."""
     return str(status.get("Status") or "") in BOOKED_STATUSES
@@ -370,22 +375,22 @@ class DineroClient(HttpClient):
         request → `[{Id, Version}]`."""
         return list(self._api("PUT", UPDATE_PATH, write=True, json=items) or [])
 
-    def create_each(self, items: list[dict[str, Any]]) -> list[AccountingError | None]:
-        """Create rows, telling which ones Dinero refused: None per row that now exists
-        (created, or there already - the status call says which), else its error.
+    def create_each(self, items: list[dict[str, Any]]) -> list[AccountingError | str | None]:
+        """Create rows, telling which ones Dinero refused: None per row created, EXISTS per
+        row found in Dinero after a refused batch (the status call says so), else its error.
 
         A refused batch says nothing reliable about which row was at fault (the keys of
         `validationErrors` are not documented): the status call finds the rows that exist,
         and the rest is sent again in halves until each refusal belongs to one row. Failures
         of the whole call (credentials, limits, outages) are raised.
         """
-        out: list[AccountingError | None] = [None] * len(items)
+        out: list[AccountingError | str | None] = [None] * len(items)
         self._each(self.create_ledger_items, items, list(range(len(items))), out)
         return out
 
-    def update_each(self, items: list[dict[str, Any]]) -> list[AccountingError | None]:
+    def update_each(self, items: list[dict[str, Any]]) -> list[AccountingError | str | None]:
         """Like `create_each`, for updates: None per row updated, else its error."""
-        out: list[AccountingError | None] = [None] * len(items)
+        out: list[AccountingError | str | None] = [None] * len(items)
         self._each(self.update_ledger_items, items, list(range(len(items))), out, create=False)
         return out
 
@@ -394,7 +399,7 @@ class DineroClient(HttpClient):
         send: Callable[[list[dict[str, Any]]], Any],
         items: list[dict[str, Any]],
         slots: list[int],
-        out: list[AccountingError | None],
+        out: list[AccountingError | str | None],
         *,
         create: bool = True,
     ) -> None:
@@ -407,7 +412,10 @@ class DineroClient(HttpClient):
             error = exc
         status = self.find_ledger_items(str(items[i]["Id"]) for i in slots)
         if create:  # a row that exists landed (now, or before: 409)
-            slots = [i for i in slots if str(items[i]["Id"]).lower() not in status]
+            for i in slots:
+                if str(items[i]["Id"]).lower() in status:
+                    out[i] = EXISTS
+            slots = [i for i in slots if out[i] is None]
         else:  # a row whose Version moved on was updated
             slots = [
                 i

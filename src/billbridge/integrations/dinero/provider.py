@@ -2,15 +2,18 @@
 
 One `post()` = at most a handful of requests whatever the batch size: one status call for rows
 that may be updated, one PUT, one create (an array of rows), one status call for the voucher
-numbers, plus one upload per new document. Rows carry Ids we choose (rules.row_id), so a
-retried create is refused with 409 instead of doubling a row, and `find()` looks the row up
-by that Id after an uncertain failure.
+numbers and versions, plus one upload per new document. Rows carry Ids we choose
+(rules.row_id), so a retried create is refused with 409 instead of doubling a row, and
+`find()` looks the row up by that Id after an uncertain failure. A refused batch is split by
+the client (create_each/update_each) until each refusal belongs to one row.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,11 +28,13 @@ from billbridge.integrations.base import (
 )
 from billbridge.integrations.dinero import rules
 from billbridge.integrations.dinero.client import (
+    EXISTS,
     UPLOADABLE_TYPES,
     DineroClient,
     DineroValidationError,
     account_in,
     classify_validation,
+    is_booked,
 )
 from billbridge.integrations.http import audit_hook, http_client, limiter
 from billbridge.integrations.models import Integration
@@ -40,6 +45,9 @@ KEY = "dinero"
 SEPARATE_PAYMENT_ENTRIES = False
 # How many rows one create request carries (Dinero keeps at most 1,000 unbooked rows).
 BATCH_SIZE = 250
+# A document just uploaded may not be usable for "a second" (dinero-openapi.json): a row that
+# names it is tried again this many times, DINERO_FILE_RETRY_SECONDS (1 s) apart.
+FILE_RETRIES = 2
 
 
 def _setting(name: str, default: float) -> float:
@@ -51,13 +59,16 @@ def client_for(
 ) -> DineroClient:
     """A client wired to settings: URLs, app credentials, timeout, audit log, rate limit.
 
-    Rate limit per organisation: 60 calls a minute with a burst of 60 by default (a public
-    client documents 60/min → 429; UNCONFIRMED), DINERO_REQUESTS_PER_SECOND / DINERO_BURST.
+    Rate limit per organisation from Dinero's documented limit, 100 requests a minute
+    (DINERO_REQUESTS_PER_MINUTE): a burst of DINERO_BURST (10) and the rest spread over the
+    minute, so that no 60 seconds carry more than the limit.
     """
+    per_minute = _setting("DINERO_REQUESTS_PER_MINUTE", 100)
+    burst = min(_setting("DINERO_BURST", 10), per_minute)
     bucket = limiter(
         f"{KEY}:{organization_id}",
-        rate=_setting("DINERO_REQUESTS_PER_SECOND", 1.0),
-        burst=_setting("DINERO_BURST", 60),
+        rate=max(per_minute - burst, 1.0) / 60.0,
+        burst=burst,
     )
     return DineroClient(
         api_url=settings.DINERO_API_URL,
@@ -74,6 +85,13 @@ def client_for(
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _row_error(exc: AccountingError) -> AccountingError:
+    """A row's refusal as the engine needs it (the code of Dinero's first message)."""
+    if isinstance(exc, DineroValidationError) and exc.errors:
+        return _reject(exc.errors)
+    return exc
 
 
 def _reject(errors: dict[str, str]) -> AccountingError:
@@ -140,7 +158,7 @@ class DineroProvider:
             gen=data.get("gen", 0),
             voucher=status.get("VoucherNumber"),
         )
-        data["booked"] = status.get("Status") == "Booked"
+        data["booked"] = is_booked(status)
         data.setdefault("balancing_account", self._row(entry, data).balancing_account)
         if data.get("payment_pending"):
             pay = found.get(data.pop("payment_pending"))
@@ -247,36 +265,63 @@ class DineroProvider:
             if st is None:  # deleted in Dinero: post it again as a new row
                 meta[i] = {"gen": int(d.get("gen", 0)) + 1}
                 continue
-            if st.get("Status") == "Booked":
+            if is_booked(st):  # PendingBooking too: it can no longer change
                 self._booked(entries[i], d, st, results, creates, meta, i)
                 continue
             self._upload(entries[i], d)
             to_put[i] = (self._row(entries[i], d), str(st.get("Version")))
             d["voucher"] = st.get("VoucherNumber")
-        for _ in range(2):
-            if not to_put:
-                return
-            order = list(to_put)
-            try:
-                answer = self.client.update_ledger_items(
-                    [to_put[i][0].to_json(to_put[i][1]) for i in order]
-                )
-            except DineroValidationError as exc:
-                per_row = exc.rows()
-                if not per_row:
-                    raise
-                for j, errs in per_row.items():
-                    i = order[j]
-                    del to_put[i]
-                    results[i] = _reject(errs)
-                continue
-            for i, ans in zip(order, answer, strict=False):
-                row = to_put[i][0]
-                d = data[i]
-                d.update(version=ans.get("Version"), balancing_account=row.balancing_account,
-                         booked=False)  # fmt: skip
-                results[i] = PostedEntry(str(d.get("voucher") or ""), d)
+        if not to_put:
             return
+        done = []
+        order = list(to_put)
+        for attempt in range(FILE_RETRIES + 2):
+            if not order:
+                break
+            errors = self.client.update_each([to_put[i][0].to_json(to_put[i][1]) for i in order])
+            retry = []
+            for i, err in zip(order, errors, strict=True):
+                if err is None:
+                    data[i].update(balancing_account=to_put[i][0].balancing_account, booked=False)
+                    done.append(i)
+                    continue
+                refusal = _row_error(err)
+                if refusal.code == "unknown_file" and to_put[i][0].file_guid:
+                    if attempt >= FILE_RETRIES:  # the document waits for the next update
+                        to_put[i] = (dataclasses.replace(to_put[i][0], file_guid=None),
+                                     to_put[i][1])  # fmt: skip
+                        data[i]["file_pending"] = True
+                    retry.append(i)
+                else:
+                    results[i] = refusal
+            order = retry
+            if order and attempt < FILE_RETRIES:
+                time.sleep(_setting("DINERO_FILE_RETRY_SECONDS", 1.0))
+        self._settle(done, {i: to_put[i][0].id for i in done}, data, results)
+
+    def _settle(
+        self,
+        slots: list[int],
+        row_ids: dict[int, str],
+        data: dict[int, dict[str, Any]],
+        results: list[Any],
+    ) -> None:
+        """Rows that were written: their current Version and voucher number from one status
+        call, then their results."""
+        if not slots:
+            return
+        try:
+            status = self.client.find_ledger_items(row_ids[i] for i in slots)
+        except AccountingError as exc:
+            # Written, but unread: find() will read them.
+            for i in slots:
+                results[i] = AccountingError(ErrorKind.UNCERTAIN, exc.code, exc.detail)
+            return
+        for i in slots:
+            st = status.get(row_ids[i], {})
+            d = data[i]
+            d.update(version=st.get("Version") or d.get("version"), voucher=st.get("VoucherNumber"))
+            results[i] = PostedEntry(str(d.get("voucher") or ""), d)
 
     def _booked(
         self,
@@ -314,67 +359,59 @@ class DineroProvider:
         meta: dict[int, dict[str, Any]],
         results: list[Any],
     ) -> None:
-        """Create rows in one request; rows refused one by one are set aside and the rest
-        sent again; rows that exist already (409: an earlier attempt landed) are updated to
-        the current content instead."""
+        """Create rows in one request; the client tells which rows Dinero refused. Rows that
+        exist already (409: an earlier attempt landed) are updated to the current content.
+        A document Dinero has not made usable yet is waited for a little; then the row goes
+        without it and the FileGuid is attached with the row's next update."""
         pending = [i for i in creates if results[i] is None]
-        created: dict[int, str] = {}  # slot → Version
         existing: list[int] = []
-        for _ in range(3):
+        for attempt in range(FILE_RETRIES + 2):
             if not pending:
                 break
-            try:
-                answer = self.client.create_ledger_items([creates[i].to_json() for i in pending])
-            except DineroValidationError as exc:
-                per_row = exc.rows()
-                if not per_row:
-                    raise
-                for j, errs in per_row.items():
-                    i = pending[j]
-                    if exc.status == 409:
-                        existing.append(i)
+            outcomes = self.client.create_each([creates[i].to_json() for i in pending])
+            retry = []
+            for i, outcome in zip(pending, outcomes, strict=True):
+                if outcome == EXISTS:
+                    existing.append(i)
+                elif isinstance(outcome, AccountingError):
+                    err = _row_error(outcome)
+                    if err.code == "unknown_file" and creates[i].file_guid:
+                        if attempt >= FILE_RETRIES:  # go without it; attach it later
+                            meta[i]["file_pending"] = True
+                            creates[i] = dataclasses.replace(creates[i], file_guid=None)
+                        retry.append(i)
                     else:
-                        results[i] = _reject(errs)
-                pending = [i for j, i in enumerate(pending) if j not in per_row]
-                continue
-            created.update(
-                {i: str(a.get("Version")) for i, a in zip(pending, answer, strict=False)}
-            )
-            pending = []
-        if pending:
-            for i in pending:
-                results[i] = AccountingError(ErrorKind.REJECTED, "rejected", "not accepted")
+                        results[i] = err
+            pending = retry
+            if pending and attempt < FILE_RETRIES:
+                time.sleep(_setting("DINERO_FILE_RETRY_SECONDS", 1.0))
         if existing:
             status = self.client.find_ledger_items(creates[i].id for i in existing)
-            order = [i for i in existing if creates[i].id in status]
-            if order:
-                answer = self.client.update_ledger_items(
-                    [creates[i].to_json(str(status[creates[i].id]["Version"])) for i in order]
-                )
-                created.update(
-                    {i: str(a.get("Version")) for i, a in zip(order, answer, strict=False)}
-                )
-        if not created:
-            return
-        try:
-            status = self.client.find_ledger_items(creates[i].id for i in created)
-        except AccountingError as exc:
-            # The rows exist but we could not read their voucher numbers: find() will.
-            for i in created:
-                results[i] = AccountingError(ErrorKind.UNCERTAIN, exc.code, exc.detail)
-            return
-        for i, version in created.items():
+            order = [i for i in existing if creates[i].id in status and not is_booked(
+                status[creates[i].id])]  # fmt: skip
+            errors = self.client.update_each(
+                [creates[i].to_json(str(status[creates[i].id]["Version"])) for i in order]
+            )
+            for i, err in zip(order, errors, strict=True):
+                if err is not None:
+                    results[i] = _row_error(err)
+        written = [i for i in creates if results[i] is None]
+        data: dict[int, dict[str, Any]] = {}
+        for i in written:
             row = creates[i]
-            st = status.get(row.id, {})
-            voucher = st.get("VoucherNumber")
             m = meta.get(i, {})
             if m.get("part") == "payment":
-                d = dict(m["invoice"])
-                d.pop("payment_pending", None)
-                d["payment"] = {"id": row.id, "voucher": voucher, "version": version}
-                results[i] = PostedEntry(str(d.get("voucher") or ""), d)
+                data[i] = {"payment_of": m["invoice"]}
                 continue
             d = {k: v for k, v in m.items() if k != "part"}
-            d.update(id=row.id, version=st.get("Version") or version, voucher=voucher,
-                     balancing_account=row.balancing_account, booked=False)  # fmt: skip
-            results[i] = PostedEntry(str(voucher or ""), d)
+            d.update(id=row.id, balancing_account=row.balancing_account, booked=False)
+            data[i] = d
+        self._settle(written, {i: creates[i].id for i in written}, data, results)
+        for i in written:  # a payment row: the invoice row's data, with the payment in it
+            result = results[i]
+            if "payment_of" in data[i] and isinstance(result, PostedEntry):
+                d = dict(data[i]["payment_of"])
+                d.pop("payment_pending", None)
+                d["payment"] = {"id": creates[i].id, "voucher": result.remote_data.get("voucher"),
+                                "version": result.remote_data.get("version")}  # fmt: skip
+                results[i] = PostedEntry(str(d.get("voucher") or ""), d)
