@@ -76,3 +76,37 @@ def validate_response(request: httpx.Request, response: httpx.Response) -> None:
             response.content, status_code=response.status_code, content_type=content_type
         ),  # fmt: skip
     )
+
+
+class Watch:
+    """An httpx event hook pair for a Dinero client: every API request it sends, and every
+    2xx answer it gets, validated against the file; violations are collected (an exception
+    inside the client would be swallowed by the sync engine's guard), for the test to fail
+    on."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self.checked = 0
+
+    def on_request(self, request: httpx.Request) -> None:
+        if not is_api_call(request):
+            return
+        self.checked += 1
+        try:
+            validate_request(request)
+        except Exception as exc:  # openapi-core's several error types
+            self.violations.append(f"{request.method} {request.url.path}: {exc!r}")
+
+    def on_response(self, response: httpx.Response) -> None:
+        request = response.request
+        if not is_api_call(request) or not 200 <= response.status_code < 300:
+            return
+        response.read()
+        try:
+            validate_response(request, response)
+        except Exception as exc:
+            self.violations.append(f"answer to {request.method} {request.url.path}: {exc!r}")
+
+    def install(self, http: httpx.Client) -> None:
+        http.event_hooks["request"].append(self.on_request)
+        http.event_hooks["response"].append(self.on_response)

@@ -54,6 +54,23 @@ MESSAGES: dict[str, Promise] = {
     "not_connected": _("%(system)s is not connected. Connect it again to send the bill."),
     "rejected": _("%(system)s refused the bill: %(detail)s"),
     "duplicate": _("%(system)s already has this row."),
+    # Dinero's "needs attention" codes (integrations/dinero/client.py): nothing is wrong with
+    # the bills, which wait; a person must act in Dinero, or billbridge's operators must.
+    "dinero_pro_required": _(
+        "This %(system)s organisation has no Dinero Pro subscription, which %(system)s requires "
+        "for integrations. The bills wait here. Add Dinero Pro in %(system)s, then connect "
+        "again."
+    ),
+    "kassekladde_full": _(
+        "The kassekladde in %(system)s is full: it holds at most 1,000 rows that are not "
+        "booked. The bills wait here. Ask your accountant to book the kassekladde in "
+        "%(system)s, then connect again."
+    ),
+    "dinero_brownout": _(
+        "%(system)s is switching off a part of its API that billbridge uses and refused the "
+        "call (HTTP 480). The bills wait here; nothing is lost. Please tell billbridge's "
+        "support, who must update billbridge."
+    ),
 }
 
 

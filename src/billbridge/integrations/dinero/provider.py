@@ -283,6 +283,8 @@ class DineroProvider:
             for i, err in zip(order, errors, strict=True):
                 if err is None:
                     data[i].update(balancing_account=to_put[i][0].balancing_account, booked=False)
+                    if to_put[i][0].file_guid:
+                        data[i].pop("file_pending", None)  # the document is attached now
                     done.append(i)
                     continue
                 refusal = _row_error(err)
