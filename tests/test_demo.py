@@ -89,6 +89,12 @@ def test_demo_prints_the_emulated_systems_credentials(demo):
     assert "revisor@example.com" in demo["banner"]
 
 
+def test_demo_prints_the_emulated_visma_connect_logins(demo):
+    assert "Visma Connect" in demo["banner"]
+    assert "nordlys@example.com / demo (organisations 112233)" in demo["banner"]
+    assert "(no Dinero Pro)" in demo["banner"]
+
+
 def test_demo_user_logs_in_over_http(demo):
     base = f"http://127.0.0.1:{demo['web']}"
     with httpx.Client(base_url=base, follow_redirects=True, timeout=20) as http:
