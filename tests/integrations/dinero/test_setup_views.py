@@ -250,6 +250,16 @@ def test_a_wrong_organization_id_says_so(web: Client, user, company, org) -> Non
     assert "An Organization ID is a number" in response.content.decode()
 
 
+def test_a_company_without_dinero_pro_is_told_why(web: Client, user, company, dinero) -> None:
+    walk_to_credentials(web, user, company)
+    lille = next(o for o in dinero.credentials()["organizations"] if not o["is_pro"])
+    response = web.post(
+        url(company, "credentials"),
+        {"api_key": lille["api_key"], "organization_id": lille["organization_id"]},
+    )
+    assert "API keys need a Dinero subscription on Pro or Total" in response.content.decode()
+
+
 def test_unavailable_dinero_is_said_in_plain_words(web: Client, user, company, dinero, org):
     walk_to_credentials(web, user, company)
     dinero.faults(fail_next=[{"status": 503, "count": 20}])

@@ -43,6 +43,8 @@ CREDENTIAL_ERRORS: dict[str, Any] = {
         "billbridge to check them."
     ),
 }
+# A 403 with error code 48/90 (integrations/dinero/client.py): the same words.
+CREDENTIAL_ERRORS["dinero_pro_required"] = CREDENTIAL_ERRORS["no_api_access"]
 # Which field an error key belongs to; others are shown above the form.
 CREDENTIAL_ERROR_FIELDS = {
     "invalid_api_key": "api_key",
