@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -273,33 +273,54 @@ class DineroProvider:
             d["voucher"] = st.get("VoucherNumber")
         if not to_put:
             return
+        rows = {i: row for i, (row, _) in to_put.items()}
+        outcomes = self._write(
+            rows,
+            lambda slots: self.client.update_each([rows[i].to_json(to_put[i][1]) for i in slots]),
+            data,
+        )
         done = []
-        order = list(to_put)
+        for i, outcome in outcomes.items():
+            if outcome is not None:
+                results[i] = outcome
+                continue
+            data[i].update(balancing_account=rows[i].balancing_account, booked=False)
+            if rows[i].file_guid:
+                data[i].pop("file_pending", None)  # the document is attached now
+            done.append(i)
+        self._settle(done, {i: rows[i].id for i in done}, data, results)
+
+    def _write(
+        self,
+        rows: dict[int, rules.LedgerRow],
+        send: Callable[[list[int]], list[Any]],
+        notes: dict[int, dict[str, Any]],
+    ) -> dict[int, Any]:
+        """Send rows (create_each or update_each) → per slot None, EXISTS or its error.
+
+        A document Dinero has not made usable yet ("it might take a second") is waited for:
+        its row is sent again FILE_RETRIES times, DINERO_FILE_RETRY_SECONDS apart, then without
+        the document, which goes with the row's next update (`file_pending`; `rows` changes).
+        """
+        outcomes: dict[int, Any] = {}
+        pending = list(rows)
         for attempt in range(FILE_RETRIES + 2):
-            if not order:
+            if not pending:
                 break
-            errors = self.client.update_each([to_put[i][0].to_json(to_put[i][1]) for i in order])
             retry = []
-            for i, err in zip(order, errors, strict=True):
-                if err is None:
-                    data[i].update(balancing_account=to_put[i][0].balancing_account, booked=False)
-                    if to_put[i][0].file_guid:
-                        data[i].pop("file_pending", None)  # the document is attached now
-                    done.append(i)
-                    continue
-                refusal = _row_error(err)
-                if refusal.code == "unknown_file" and to_put[i][0].file_guid:
-                    if attempt >= FILE_RETRIES:  # the document waits for the next update
-                        to_put[i] = (dataclasses.replace(to_put[i][0], file_guid=None),
-                                     to_put[i][1])  # fmt: skip
-                        data[i]["file_pending"] = True
+            for i, outcome in zip(pending, send(pending), strict=True):
+                refusal = _row_error(outcome) if isinstance(outcome, AccountingError) else None
+                if refusal is not None and refusal.code == "unknown_file" and rows[i].file_guid:
+                    if attempt >= FILE_RETRIES:
+                        rows[i] = dataclasses.replace(rows[i], file_guid=None)
+                        notes[i]["file_pending"] = True
                     retry.append(i)
-                else:
-                    results[i] = refusal
-            order = retry
-            if order and attempt < FILE_RETRIES:
+                    continue
+                outcomes[i] = refusal if refusal is not None else outcome
+            pending = retry
+            if pending and attempt < FILE_RETRIES:
                 time.sleep(_setting("DINERO_FILE_RETRY_SECONDS", 1.0))
-        self._settle(done, {i: to_put[i][0].id for i in done}, data, results)
+        return outcomes
 
     def _settle(
         self,
@@ -365,28 +386,17 @@ class DineroProvider:
         exist already (409: an earlier attempt landed) are updated to the current content.
         A document Dinero has not made usable yet is waited for a little; then the row goes
         without it and the FileGuid is attached with the row's next update."""
-        pending = [i for i in creates if results[i] is None]
+        rows = {i: creates[i] for i in creates if results[i] is None}
+        outcomes = self._write(
+            rows, lambda slots: self.client.create_each([rows[i].to_json() for i in slots]), meta
+        )
+        creates.update(rows)
         existing: list[int] = []
-        for attempt in range(FILE_RETRIES + 2):
-            if not pending:
-                break
-            outcomes = self.client.create_each([creates[i].to_json() for i in pending])
-            retry = []
-            for i, outcome in zip(pending, outcomes, strict=True):
-                if outcome == EXISTS:
-                    existing.append(i)
-                elif isinstance(outcome, AccountingError):
-                    err = _row_error(outcome)
-                    if err.code == "unknown_file" and creates[i].file_guid:
-                        if attempt >= FILE_RETRIES:  # go without it; attach it later
-                            meta[i]["file_pending"] = True
-                            creates[i] = dataclasses.replace(creates[i], file_guid=None)
-                        retry.append(i)
-                    else:
-                        results[i] = err
-            pending = retry
-            if pending and attempt < FILE_RETRIES:
-                time.sleep(_setting("DINERO_FILE_RETRY_SECONDS", 1.0))
+        for i, outcome in outcomes.items():
+            if outcome == EXISTS:
+                existing.append(i)
+            elif outcome is not None:
+                results[i] = outcome
         if existing:
             status = self.client.find_ledger_items(creates[i].id for i in existing)
             order = [i for i in existing if creates[i].id in status and not is_booked(
