@@ -80,14 +80,26 @@ def test_ledger_item_can_reference_an_uploaded_file(dinero_api):
 
 
 def test_a_file_is_not_usable_until_a_moment_after_upload(dinero_api):
-    dinero_api.emulator.client.post("/_emulator/config", json={"file_ready_seconds": 0.3})
+    dinero_api.emulator.client.post("/_emulator/config", json={"file_ready_seconds": 1.5})
     guid = upload(dinero_api, PDF).json()["FileGuid"]
     early = dinero_api.request("POST", "/v1.2/{org}/ledgeritems", json=[_item(guid)])
     assert early.status_code == 400
     assert "[0].FileGuid" in early.json()["validationErrors"]
-    time.sleep(0.35)
+    time.sleep(1.6)
     later = dinero_api.request("POST", "/v1.2/{org}/ledgeritems", json=[_item(guid)])
     assert later.status_code == 200
+
+
+def test_a_file_can_be_refused_a_set_number_of_times_before_it_is_usable(dinero_api):
+    dinero_api.emulator.client.post(
+        "/_emulator/config", json={"file_ready_seconds": 0, "file_refusals": 2}
+    )
+    guid = upload(dinero_api, PDF).json()["FileGuid"]
+    codes = [
+        dinero_api.request("POST", "/v1.2/{org}/ledgeritems", json=[_item(guid)]).status_code
+        for _ in range(3)
+    ]
+    assert codes == [400, 400, 200]
 
 
 def test_file_of_one_organisation_cannot_be_used_by_another(dinero_api, dinero_api_for):

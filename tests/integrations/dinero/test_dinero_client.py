@@ -5,7 +5,6 @@ Every request here is also validated against the file (tests/conftest.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
 from decimal import Decimal
 
@@ -160,28 +159,27 @@ def _bill_with_document(company, office):
     return bill(company, category=office, document=document)
 
 
-def test_a_document_not_usable_yet_is_tried_again(emu, connected, company, office, settings):
-    configure(emu, file_ready_seconds=0.1)
-    settings.DINERO_FILE_RETRY_SECONDS = 0.15
+def test_a_document_not_usable_yet_is_tried_again(emu, connected, company, office):
+    configure(emu, file_refusals=1)  # "it might take a second": refused once, then usable
     _bill_with_document(company, office)
     settle(connected)
     assert rows(emu)[0]["FileGuid"]
-    assert by_route(emu)["POST /v1.2/{org}/ledgeritems"] >= 2
+    assert by_route(emu)["POST /v1.2/{org}/ledgeritems"] == 2
 
 
 def test_a_document_still_not_usable_goes_with_the_rows_next_update(
     emu, connected, company, office
 ):
-    configure(emu, file_ready_seconds=0.6)  # longer than the retries (2 x 0.05 s)
+    configure(emu, file_refusals=3)  # more than the retries (FILE_RETRIES + 1 tries)
     b = _bill_with_document(company, office)
     settle(connected)
     assert rows(emu)[0]["FileGuid"] is None  # the row did not wait
     record = SyncRecord.objects.get(bill=b)
     assert record.state == SyncState.POSTED and record.remote_data["file_pending"]
-    time.sleep(0.6)
     update_bill(b, {"text": "rettet"})
     settle(connected)
     assert rows(emu)[0]["FileGuid"] == record.remote_data["file_guid"]
+    assert "file_pending" not in SyncRecord.objects.get(bill=b).remote_data
 
 
 def test_a_file_guid_is_kept_exactly_as_dinero_wrote_it(emu):

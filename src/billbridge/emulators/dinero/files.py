@@ -63,6 +63,7 @@ def upload(app: DineroEmulator, request: Request, org: dict[str, Any]) -> Respon
         "Size": len(data),
         "Sha256": hashlib.sha256(data).hexdigest(),
         "ReadyAt": time.time() + float(app.config["file_ready_seconds"]),
+        "RefusalsLeft": int(app.config.get("file_refusals") or 0),
     }
     app.file_bytes[guid] = data
     app.persist()

@@ -220,7 +220,12 @@ def _check_item(
     guid = row.get("FileGuid")
     if guid is not None:
         meta = org["files"].get(guid)
-        if meta is None or meta["ReadyAt"] > time.time():
+        not_ready = meta is not None and (
+            meta["ReadyAt"] > time.time() or meta.get("RefusalsLeft", 0) > 0
+        )
+        if meta is not None and not_ready and meta.get("RefusalsLeft", 0) > 0:
+            meta["RefusalsLeft"] -= 1
+        if meta is None or not_ready:
             # A file is usable "a second" after upload. Until then - and for a FileGuid that
             # does not exist - the row is refused with 400, code 42, validationErrors
             # {"[i].FileGuid": "File … was not found"} [GUESS: Dinero's answer is not

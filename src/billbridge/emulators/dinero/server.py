@@ -47,6 +47,9 @@ CONFIG_DEFAULTS: dict[str, Any] = {
     "booking_delay_seconds": 2.0,
     # An uploaded file is usable this long after upload ("it might take a second").
     "file_ready_seconds": 1.0,
+    # ... and, for tests that must not depend on the machine's speed, only after this many
+    # rows naming it were refused.
+    "file_refusals": 0,
     # "on_create": a row without a VoucherNumber gets the next one at once; "on_book": it
     # stays null until booked [GUESS which Dinero does; the file allows null].
     "voucher_numbers": "on_create",
