@@ -1,8 +1,9 @@
 """e-conomic emulator against the official draft-03 schemas and restdocs (outside reviewer's view).
 
 Every GET endpoint the emulator serves is fetched over plain HTTP and its body validated with
-jsonschema's Draft3Validator against the GET response schema in shared/api/economic-schemas/
-(trailing commas tolerated; e-conomic's custom keywords such as `maxDecimal` or `filterable`
+jsonschema's Draft3Validator against the official GET response schema (the repository's copies,
+held equal to shared/api/economic-schemas/ by test_economic_schema_copies.py; trailing commas
+tolerated; e-conomic's custom keywords such as `maxDecimal` or `filterable`
 are unknown to the validator and so ignored). Endpoints without an official schema are listed
 in NO_SCHEMA so that a new route cannot slip through untested.
 """
@@ -11,19 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft3Validator
 
+from .economic_schemas import load_schema, schema_errors
 from .test_economic_vouchers import ATT, FINANCE, INVOICE, PAYMENT, PDF, Eco, upload
-
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "api" / "economic-schemas"
-if not SCHEMAS.is_dir():  # the work tree sits in /work/main with shared/ beside it
-    SCHEMAS = Path("/work/shared/api/economic-schemas")
-
-pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason="shared/api schemas not present")
 
 YEAR = "2026"
 VOUCHER = "/journals/2/vouchers/2026-20001"
@@ -58,18 +53,6 @@ NO_SCHEMA = {
     "/supplier-groups/1",
     "/journals/2/entries/{e}",  # entryNumber schema exists only for draft entries; see below
 }
-
-
-def load_schema(name: str) -> dict[str, Any]:
-    text = (SCHEMAS / name).read_text(encoding="utf-8-sig")
-    return json.loads(re.sub(r",(\s*[}\]])", r"\1", text))  # two files have trailing commas
-
-
-def schema_errors(body: Any, name: str) -> list[str]:
-    validator = Draft3Validator(load_schema(name))
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)
-    ]
 
 
 @pytest.fixture
