@@ -567,3 +567,25 @@ def _finance_2026_2027() -> dict[str, Any]:
     body["accountingYear"] = {"year": "2026/2027"}
     body["entries"]["financeVouchers"][0]["date"] = "2026-08-01"
     return body
+
+
+def test_a_refusal_is_replayed_from_the_cache_like_a_success(eco: Eco) -> None:
+    key = {"Idempotency-Key": "refused-once"}
+    eco.client.post(
+        f"/_emulator/agreements/{NORDLYS}/periods", json={"date": "2026-09-05", "state": "barred"}
+    )
+    assert eco.post("/journals/2/vouchers", json=INVOICE, headers=key).status_code == 400
+    eco.client.post(
+        f"/_emulator/agreements/{NORDLYS}/periods", json={"date": "2026-09-05", "state": "open"}
+    )
+    r = eco.post("/journals/2/vouchers", json=INVOICE, headers=key)
+    assert r.status_code == 400 and r.headers["X-ResultFromCache"] == "true"
+
+
+def test_expiring_the_cache_lets_the_same_key_through_again(eco: Eco) -> None:
+    key = {"Idempotency-Key": "an-hour-later"}
+    assert eco.post("/journals/2/vouchers", json=INVOICE, headers=key).status_code == 201
+    assert eco.client.post("/_emulator/idempotency/expire").json() == {"expired": 1}
+    r = eco.post("/journals/2/vouchers", json=INVOICE, headers=key)
+    assert r.status_code == 201 and "X-ResultFromCache" not in r.headers
+    assert len(eco.get("/journals/2/entries").json()["collection"]) == 2

@@ -20,6 +20,8 @@ the emulator's page (an HTML form post, answered with a redirect back to the pag
 - ``GET /_emulator/agreements/{n}/vat`` — the VAT e-conomic books for every kassekladde line,
   unbooked and booked (issue 11: tests assert the VAT that landed).
 - ``GET|POST /_emulator/throttle`` — the token bucket (see ``throttle``).
+- ``POST /_emulator/idempotency/expire`` — forget every cached ``Idempotency-Key`` answer, as if
+  the hour e-conomic keeps them had passed.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ class Control:
             ("GET", a + "/vat", self.vat),
             ("GET", r"/_emulator/throttle", self.get_throttle),
             ("POST", r"/_emulator/throttle", self.set_throttle),
+            ("POST", r"/_emulator/idempotency/expire", self.expire_idempotency),
         ]
 
     def _agreement(self, request: Request) -> dict[str, Any] | None:
@@ -216,6 +219,12 @@ class Control:
             if a is None:
                 return _error(request, 404, "no such agreement")
             return json_response(200, ledger.vat_report(a))
+
+    def expire_idempotency(self, request: Request) -> Response:
+        with self.app.lock:
+            count = len(self.app.idempotency)
+            self.app.idempotency.clear()
+        return json_response(200, {"expired": count})
 
     # ---- the token bucket
 
