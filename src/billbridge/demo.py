@@ -127,6 +127,7 @@ def main(argv: list[str]) -> None:
             DINERO_CLIENT_ID=dinero["client_id"],
             DINERO_CLIENT_SECRET=dinero["client_secret"],
             ECONOMIC_API_URL=f"http://127.0.0.1:{economic_port}",
+            ECONOMIC_OPENAPI_URL=f"http://127.0.0.1:{economic_port}",
             ECONOMIC_GRANT_URL=(f"http://127.0.0.1:{economic_port}/secure/api1/requestaccess.aspx"),
             ECONOMIC_APP_SECRET_TOKEN=economic["app_secret_token"],
             ECONOMIC_APP_PUBLIC_TOKEN=economic["app_public_token"],

@@ -207,6 +207,8 @@ DINERO_AUTH_URL = os.environ.get("DINERO_AUTH_URL", "https://authz.dinero.dk/din
 DINERO_CLIENT_ID = os.environ.get("DINERO_CLIENT_ID", "")
 DINERO_CLIENT_SECRET = os.environ.get("DINERO_CLIENT_SECRET", "")
 ECONOMIC_API_URL = os.environ.get("ECONOMIC_API_URL", "https://restapi.e-conomic.com")
+# e-conomic's newer per-service APIs (accounting periods with isBarred)
+ECONOMIC_OPENAPI_URL = os.environ.get("ECONOMIC_OPENAPI_URL", "https://apis.e-conomic.com")
 ECONOMIC_GRANT_URL = os.environ.get(
     "ECONOMIC_GRANT_URL", "https://secure.e-conomic.com/secure/api1/requestaccess.aspx"
 )

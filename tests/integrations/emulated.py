@@ -42,6 +42,7 @@ def point_product_at(emulator: RunningEmulator, settings: Any) -> RunningEmulato
         settings.DINERO_CLIENT_SECRET = creds["client_secret"]
     elif emulator.system == "economic":
         settings.ECONOMIC_API_URL = emulator.base_url
+        settings.ECONOMIC_OPENAPI_URL = emulator.base_url  # it serves the newer APIs too
         settings.ECONOMIC_GRANT_URL = f"{emulator.base_url}/secure/api1/requestaccess.aspx"
         settings.ECONOMIC_APP_SECRET_TOKEN = creds["app_secret_token"]
         settings.ECONOMIC_APP_PUBLIC_TOKEN = creds["app_public_token"]
