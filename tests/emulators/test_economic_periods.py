@@ -255,3 +255,13 @@ def test_period_states_survive_a_restart_with_a_state_file(
     first.emulator.stop()
     second = Eco(start_emulator("economic", state_file=state))
     assert second.post("/journals/2/vouchers", json=INVOICE).status_code == 400
+
+
+def test_json_sent_the_way_curl_sends_it_is_json(eco: Eco) -> None:
+    # `curl -d '{…}'` labels its body a form (the README's examples)
+    r = eco.client.post(
+        f"/_emulator/agreements/{NORDLYS}/periods",
+        content=b'{"date": "2026-08-15", "state": "barred"}',
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 200 and r.json()["state"] == "barred"

@@ -35,7 +35,10 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def _is_form(request: Request) -> bool:
-    return request.header("content-type").lower().startswith(FORM)
+    """A form post from the page; JSON sent as a form (curl's `-d` default) is still JSON."""
+    if not request.header("content-type").lower().startswith(FORM):
+        return False
+    return request.body.lstrip()[:1] not in (b"{", b"[")
 
 
 def _body(request: Request) -> dict[str, Any]:
