@@ -208,6 +208,13 @@ def _print_banner(
     lines.append(f"Emulated e-conomic  http://127.0.0.1:{economic_port}/_emulator/  (kassekladder)")
     for user in economic.get("users", []):
         agreements = ", ".join(str(n) for n in user.get("agreement_numbers", []))
-        lines.append(f"  login {user['username']} / {user['password']} (agreements {agreements})")
+        login = f"  login {user['username']} / {user['password']}"
+        if user.get("administrator"):  # an accountant: Administrer a client agreement first
+            lines.append(
+                f"{login} (accountant: click Administrer on one of {agreements} at "
+                f"http://127.0.0.1:{economic_port}/secure/ first)"
+            )
+        else:
+            lines.append(f"{login} (agreements {agreements})")
     lines += ["", *inboxes, "", "Press Ctrl-C to stop everything.", ""]
     print("\n".join(lines), flush=True)
