@@ -236,3 +236,28 @@ def test_validation_error_body_has_error_count_and_log_fields(eco: Eco) -> None:
     err = eco.post("/journals/2/vouchers", json=body).json()
     assert {"message", "errorCode", "logId", "httpStatusCode", "logTime", "errorCount"} <= set(err)
     assert isinstance(err["errors"], list)
+
+
+def test_entry_properties_are_the_official_schemas_names(booked: Eco) -> None:
+    # draft-03 allows extra properties, so a misspelt one would pass the schema check
+    item = load_schema("journals.journalNumber.entries.get.schema.json")
+    known = set(item["properties"]["collection"]["items"]["properties"]) | {"metaData"}
+    for row in booked.get("/journals/2/entries").json()["collection"]:
+        assert set(row) <= known, set(row) - known
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (f"/accounting-years/{YEAR}/periods", "accounting-years.accountingYear.periods.get"),
+        (f"/accounting-years/{YEAR}/entries", "accounting-years.accountingYear.entries.get"),
+    ],
+)
+def test_new_collections_use_only_the_official_property_names(
+    booked: Eco, path: str, name: str
+) -> None:
+    item = load_schema(f"{name}.schema.json")["properties"]["collection"]["items"]
+    rows = booked.get(path).json()["collection"]
+    assert rows
+    for row in rows:
+        assert set(row) <= set(item["properties"]), set(row) - set(item["properties"])

@@ -158,6 +158,23 @@ def _login(app: Any, request: Request, form: dict[str, str]) -> Response | None:
     return _redirect(f"{request.path}?{request_query(request)}", {"Set-Cookie": cookie})
 
 
+def _logged_in(
+    app: Any, request: Request
+) -> tuple[Response | None, dict[str, Any], dict[str, Any], dict[str, str]]:
+    """The login step of both pages: (a page to answer instead, or None; session; user;
+    form)."""
+    session = _session(app, request)
+    user = _session_user(app, session)
+    form = request.form() if request.method == "POST" else {}
+    if form.get("action") == "login":
+        answer = _login(app, request, form)
+        page = answer or _login_page(request, "Forkert brugernavn eller adgangskode.")
+        return page, {}, {}, form
+    if user is None or session is None:
+        return _login_page(request), {}, {}, form
+    return None, session, user, form
+
+
 def _not_administering_page(request: Request) -> Response:
     """An administrator who administers no agreement cannot add apps. The English words are
     e-conomic's, as quoted by Pleo's help centre (economic.md §1.4); the Danish are [GUESS]."""
@@ -188,15 +205,10 @@ def request_access(app: Any, request: Request) -> Response:
     if redirect_url and urllib.parse.urlsplit(redirect_url).scheme not in ("http", "https"):
         return _error_page("redirectUrl skal være en absolut http(s)-adresse.")
     with app.lock:
-        session = _session(app, request)
-        user = _session_user(app, session)
-        form = request.form() if request.method == "POST" else {}
+        page, session, user, form = _logged_in(app, request)
+        if page is not None:
+            return page
         action = form.get("action", "")
-        if action == "login":
-            answer = _login(app, request, form)
-            return answer or _login_page(request, "Forkert brugernavn eller adgangskode.")
-        if user is None or session is None:
-            return _login_page(request)
         active = active_agreement(app, session, user)
         if active is None:
             if user.get("administrator"):
@@ -243,15 +255,10 @@ def administration(app: Any, request: Request) -> Response:
     agreement at a time (economic.md §1.4: "first click 'Administer' on the accounting
     agreement you want to generate a token for, before you can follow the Installation URL")."""
     with app.lock:
-        session = _session(app, request)
-        user = _session_user(app, session)
-        form = request.form() if request.method == "POST" else {}
+        page, session, user, form = _logged_in(app, request)
+        if page is not None:
+            return page
         action = form.get("action", "")
-        if action == "login":
-            answer = _login(app, request, form)
-            return answer or _login_page(request, "Forkert brugernavn eller adgangskode.")
-        if user is None or session is None:
-            return _login_page(request)
         here = f"{request.path}?{request_query(request)}"
         if action == "administer" and user.get("administrator"):
             number = form.get("agreement", "")

@@ -210,7 +210,9 @@ def entry(base: str, e: dict[str, Any]) -> dict[str, Any]:
     }
     if e["entryType"] in ("supplierInvoice", "supplierPayment", "customerPayment"):
         out["remainder"] = e.get("remainder", e["amount"])
-        out["remainderDefaultCurrency"] = e.get("remainderDefaultCurrency", e["amount"])
+        # spelt remainderInDefaultCurrency in the official entry and voucher schemas (the 2017
+        # traels-it fixture's remainderDefaultCurrency is older)
+        out["remainderInDefaultCurrency"] = e.get("remainderDefaultCurrency", e["amount"])
     out["journalEntryNumber"] = e["journalEntryNumber"]
     entry_self = f"{base}/journals/{jn}/entries/{e['journalEntryNumber']}"
     out["metaData"] = {
