@@ -12,7 +12,9 @@ Administrators (accountants, economic.md §1.4, §10.3): there is no agreement c
 administrator logs in to e-conomic (``/secure/``), clicks *Administrer* on one client agreement
 and then follows the installation URL; the grant goes to that agreement. Following it while
 administering none shows e-conomic's "You must be actively administering an agreement" page.
-One agreement is administered at a time per login session.
+One agreement is administered at a time per login session. [GUESS: the administration page's
+address (``/secure/``), its layout and the words "Kunder", "Administrer" (e-conomic's English
+"Administer"), "Afslut administration"; a 403 for the "actively administering" page.]
 """
 
 from __future__ import annotations

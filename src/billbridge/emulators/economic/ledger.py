@@ -14,7 +14,8 @@ Booking (§10.6, S5 `checkVoucherBooked`): a booked voucher's entries leave
 ``/journals/{n}/entries`` and appear under ``/accounting-years/{year}/entries`` with the voucher
 number kept. There each kassekladde line is double entry [GUESS: the shape of the ledger lines]:
 a supplier line on the supplier group's account, the account side net of VAT, and a line on the
-VAT code's account. A voucher dated in a barred or closed period is not booked [GUESS: e-conomic's
+VAT code's account, numbered in one sequence per agreement (``entryNumber``). A voucher dated
+in a barred or closed period is not booked [GUESS: e-conomic's
 Journals API answers E04870 there, S5; the emulator's control API answers 409].
 
 Moving (§10.6, S5 `VoucherText.build`): an unbooked voucher moved to another kassekladde gets the

@@ -142,7 +142,8 @@ class TokenBucket:
 
 
 class FairUse:
-    """Calls per agreement per UTC day, against the fair-use threshold: a figure, never a 429."""
+    """Calls per agreement per day, against the fair-use threshold: a figure, never a 429
+    [GUESS: the day is the UTC day; e-conomic does not say where its 24 hours start]."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
