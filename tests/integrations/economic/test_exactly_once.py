@@ -121,6 +121,20 @@ def test_chaos_every_bill_exactly_once(integration, remote, company, economic, s
     assert faults >= 3  # the chaos did happen
 
 
+def test_a_failed_look_up_keeps_every_bill_in_doubt(integration, remote, company, economic):
+    # A bulk POST applied but unanswered puts all its bills in doubt; if the look-up of one of
+    # them is throttled, the rest must still be looked up before they are sent again
+    bills = make_bills(company, integration, n=3, paid=True)
+    economic.faults(fail_next=[
+        {"status": "drop", "count": 1, "method": "POST", "path_contains": "/journals/2/vouchers"},
+        {"status": 429, "count": 1, "method": "GET", "path_contains": "/journals/3/entries",
+         "retry_after": 30},
+    ])  # fmt: skip
+    drive(integration)
+    assert_once(remote, company, bills)
+    assert_once(remote, company, bills, journal=PAYMENT_JOURNAL)
+
+
 def test_revoked_grant_needs_attention_and_holds_bills(integration, remote, company, economic):
     bills = make_bills(company, integration)
     economic.client.post(f"/_emulator/agreements/{NORDLYS}/revoke").raise_for_status()
