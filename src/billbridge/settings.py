@@ -213,6 +213,8 @@ DINERO_CONNECT_CLIENT_SECRET = os.environ.get("DINERO_CONNECT_CLIENT_SECRET", ""
 # Dinero answers 429 beyond 100 requests a minute per organisation (developer.dinero.dk).
 DINERO_REQUESTS_PER_MINUTE = float(os.environ.get("DINERO_REQUESTS_PER_MINUTE", "100"))
 ECONOMIC_API_URL = os.environ.get("ECONOMIC_API_URL", "https://restapi.e-conomic.com")
+# e-conomic's newer per-service APIs (accounting periods with isBarred)
+ECONOMIC_OPENAPI_URL = os.environ.get("ECONOMIC_OPENAPI_URL", "https://apis.e-conomic.com")
 ECONOMIC_GRANT_URL = os.environ.get(
     "ECONOMIC_GRANT_URL", "https://secure.e-conomic.com/secure/api1/requestaccess.aspx"
 )

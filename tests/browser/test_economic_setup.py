@@ -2,10 +2,12 @@
 against the live server and the e-conomic emulator (its own login and Tilføj app pages):
 
 Integrationer → e-conomic → Prerequisites → CONNECT E-CONOMIC → access type → Authenticate →
-the login notice → OK → e-conomic login → (agreement choice) → Tilføj app → loading → the
-set-up form (journals, payment methods with the 5800 / 6700 (6600) hint, categories, Default
-account) → refresh top right → SAVE. Both access types: one company, and an accountant with
-several agreements who maps an agreement to one of their companies."""
+the login notice → OK → e-conomic login → Tilføj app → loading → the set-up form (journals,
+payment methods with the 5800 / 6700 (6600) hint, categories, Default account) → refresh top
+right → SAVE. Both access types: one company, and an accountant who first clicks *Administrer*
+on the client's agreement in e-conomic — there is no agreement chooser on e-conomic's grant page
+(economic.md §10.3, issue 10 items 3 and 7) — and maps that agreement to one of their
+companies; and the accountant who forgot to, whom e-conomic tells to administer first."""
 
 from __future__ import annotations
 
@@ -121,20 +123,29 @@ def test_one_company(page: Page, login_as: Any, economic: RunningEmulator, user:
     expect(page.get_by_test_id("economic-agreement")).to_contain_text("701001")
 
 
-def test_accountant_with_several_agreements(page: Page, login_as: Any,
-                                            economic: RunningEmulator, user: Any,
-                                            company: Any) -> None:  # fmt: skip
-    cafe = CompanyFactory(name="Havnens Café ApS", cvr="42345678")
-    MembershipFactory(user=user, company=cafe, role="admin")
-    card, visa, category = world(user, cafe)
-    add_product(company, "integrate", by=user)
-    login_as(user)
+def administer_in_economic(page: Page, emulator: RunningEmulator, name: str) -> None:
+    """In e-conomic (the emulator's own pages): log in as the accountant and click
+    *Administrer* on the client's agreement."""
+    page.goto(f"{emulator.base_url}/secure/")
+    page.locator("#username").fill("revisor@example.com")
+    page.locator("#password").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("row", name=re.compile(name)).get_by_role("button", name="Administrer").click()
+    expect(page.get_by_test_id("active-agreement")).to_contain_text(name)
+    snap(page, "accountant-administrer")
+
+
+def connect_as_accountant(page: Page, company: Any) -> None:
     open_economic_page(page, company)
-    authenticate(page, "Jeg administrerer flere virksomheder (revisor eller administrator)",
-                 "revisor@example.com")  # fmt: skip
-    expect(page.get_by_role("heading", name="Vælg aftale")).to_be_visible()
-    page.get_by_role("button", name=re.compile("Havnens Café ApS")).click()
-    page.get_by_role("button", name="Tilføj app").click()
+    page.get_by_role("link", name="CONNECT E-CONOMIC").click()
+    expect(page.get_by_test_id("administer-first")).to_contain_text("klik på Administrer")
+    page.get_by_label("Jeg administrerer flere virksomheder (revisor eller administrator)").check()
+    page.get_by_role("button", name="Authenticate").click()
+    expect(page.get_by_test_id("administer-first")).to_contain_text("Klik på Administrer")
+    page.get_by_role("button", name="OK").click()
+
+
+def map_to_company_and_set_up(page: Page, cafe: Any, card: Any, visa: Any, category: Any) -> None:
     # Back in billbridge: which of my companies is this agreement?
     expect(page.get_by_role("heading", name="Hvilken virksomhed er det?")).to_be_visible()
     row = page.get_by_test_id("agreement-701002")
@@ -142,7 +153,55 @@ def test_accountant_with_several_agreements(page: Page, login_as: Any,
     snap(page, "accountant-company")
     row.get_by_role("button", name="Fortsæt").click()
     fill_setup(page, card, visa, category)
+
+
+def accountant_world(user: Any, company: Any) -> tuple[Any, Any, Any, Any]:
+    cafe = CompanyFactory(name="Havnens Café ApS", cvr="42345678")
+    MembershipFactory(user=user, company=cafe, role="admin")
+    card, visa, category = world(user, cafe)
+    add_product(company, "integrate", by=user)
+    return cafe, card, visa, category
+
+
+def test_accountant_administers_the_client_agreement_first(page: Page, login_as: Any,
+                                                          economic: RunningEmulator, user: Any,
+                                                          company: Any) -> None:  # fmt: skip
+    cafe, card, visa, category = accountant_world(user, company)
+    login_as(user)
+    administer_in_economic(page, economic, "Havnens Café ApS")
+    connect_as_accountant(page, company)
+    # Logged in to e-conomic already: the grant is for the agreement being administered.
+    expect(page.get_by_role("heading", name="Tilføj app")).to_be_visible()
+    expect(page.get_by_text("Havnens Café ApS (701002)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Vælg aftale")).to_have_count(0)  # no chooser
+    page.get_by_role("button", name="Tilføj app").click()
+    map_to_company_and_set_up(page, cafe, card, visa, category)
     integration = Integration.objects.get(company=cafe, provider="economic")
     assert integration.state == IntegrationState.CONNECTED
     assert integration.remote_data["agreement"]["number"] == 701002
     assert not Integration.objects.filter(company=company, provider="economic").exists()
+
+
+def test_accountant_who_did_not_administer_is_told_to_by_economic(page: Page, login_as: Any,
+                                                                 economic: RunningEmulator,
+                                                                 user: Any,
+                                                                 company: Any) -> None:  # fmt: skip
+    cafe, card, visa, category = accountant_world(user, company)
+    login_as(user)
+    connect_as_accountant(page, company)
+    page.locator("#username").fill("revisor@example.com")
+    page.locator("#password").fill("demo")
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_test_id("not-administering")).to_contain_text(
+        "Du skal aktivt administrere en aftale"
+    )
+    snap(page, "accountant-not-administering")
+    page.get_by_role("link", name="Gå til administration").click()
+    page.get_by_role("row", name=re.compile("Havnens Café ApS")).get_by_role(
+        "button", name="Administrer"
+    ).click()
+    page.get_by_role("link", name="Følg app-linket igen").click()
+    page.get_by_role("button", name="Tilføj app").click()
+    map_to_company_and_set_up(page, cafe, card, visa, category)
+    integration = Integration.objects.get(company=cafe, provider="economic")
+    assert integration.remote_data["agreement"]["number"] == 701002

@@ -192,6 +192,10 @@ def test_the_economic_connect_step_asks_once_with_its_steps_in_a_row(
     label = page.locator("label.radio").filter(has=several)
     radio_box, text_box = several.bounding_box(), label.locator("span").bounding_box()
     assert text_box["x"] > radio_box["x"] + radio_box["width"], "text wraps beside the radio"
+    # an accountant administers the client's agreement in e-conomic first (issue 10 item 3)
+    expect(page.get_by_test_id("administer-first")).to_contain_text(
+        "log først ind i e-conomic og klik på Administrer ud for klientens aftale"
+    )
     expect(page.get_by_role("button", name="Authenticate")).to_be_visible()
 
 

@@ -86,11 +86,12 @@ def test_revoked_grant_gives_401(eco: Eco) -> None:
     assert eco.get("/self", HAVNEN).status_code == 200
 
 
-def test_agreement_without_api_access_gives_403(eco: Eco) -> None:
-    eco.client.post(f"/_emulator/agreements/{NORDLYS}", json={"api_enabled": False})
-    r = eco.get("/self")
-    assert r.status_code == 403
-    assert_error_body(r.json(), 403)
+def test_there_is_no_api_access_switch_so_the_grant_keeps_working(eco: Eco) -> None:
+    # economic.md §10.4: no separate "API access" switch on an agreement; access ends with a
+    # revoked grant (401), never an invented 403
+    r = eco.client.post(f"/_emulator/agreements/{NORDLYS}", json={"api_enabled": False})
+    assert r.status_code == 400 and "no API access switch" in r.json()["error"]
+    assert eco.get("/self").status_code == 200
 
 
 # ------------------------------------------------------------------------------ /self

@@ -1,8 +1,9 @@
 """e-conomic emulator against the official draft-03 schemas and restdocs (outside reviewer's view).
 
 Every GET endpoint the emulator serves is fetched over plain HTTP and its body validated with
-jsonschema's Draft3Validator against the GET response schema in shared/api/economic-schemas/
-(trailing commas tolerated; e-conomic's custom keywords such as `maxDecimal` or `filterable`
+jsonschema's Draft3Validator against the official GET response schema (the repository's copies,
+held equal to shared/api/economic-schemas/ by test_economic_schema_copies.py; trailing commas
+tolerated; e-conomic's custom keywords such as `maxDecimal` or `filterable`
 are unknown to the validator and so ignored). Endpoints without an official schema are listed
 in NO_SCHEMA so that a new route cannot slip through untested.
 """
@@ -11,19 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft3Validator
 
+from .economic_schemas import load_schema, schema_errors
 from .test_economic_vouchers import ATT, FINANCE, INVOICE, PAYMENT, PDF, Eco, upload
-
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "api" / "economic-schemas"
-if not SCHEMAS.is_dir():  # the work tree sits in /work/main with shared/ beside it
-    SCHEMAS = Path("/work/shared/api/economic-schemas")
-
-pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason="shared/api schemas not present")
 
 YEAR = "2026"
 VOUCHER = "/journals/2/vouchers/2026-20001"
@@ -41,6 +36,14 @@ GET_ENDPOINTS: dict[str, str] = {
     ATT: "journals.journalNumber.vouchers.accountingYear-voucherNumber.attachment.get.schema.json",
     "/accounting-years": "accounting-years.get.schema.json",
     f"/accounting-years/{YEAR}": "accounting-years.accountingYear.get.schema.json",
+    f"/accounting-years/{YEAR}/entries": "accounting-years.accountingYear.entries.get.schema.json",
+    f"/accounting-years/{YEAR}/periods": "accounting-years.accountingYear.periods.get.schema.json",
+    f"/accounting-years/{YEAR}/periods/3": (
+        "accounting-years.accountingYear.periods.accountingYearPeriod.get.schema.json"
+    ),
+    f"/accounting-years/{YEAR}/periods/3/entries": (
+        "accounting-years.accountingYear.periods.accountingYearPeriod.entries.get.schema.json"
+    ),
     "/vat-accounts": "vat-accounts.get.schema.json",
     "/vat-accounts/I25": "vat-accounts.id.get.schema.json",
     "/suppliers": "suppliers.get.schema.json",
@@ -57,19 +60,9 @@ NO_SCHEMA = {
     "/supplier-groups",
     "/supplier-groups/1",
     "/journals/2/entries/{e}",  # entryNumber schema exists only for draft entries; see below
+    # the newer AccountingYears API: no schema stored (test_economic_periods.py checks it)
+    "accountingyearsapi /accountingYears/periods/paged",
 }
-
-
-def load_schema(name: str) -> dict[str, Any]:
-    text = (SCHEMAS / name).read_text(encoding="utf-8-sig")
-    return json.loads(re.sub(r",(\s*[}\]])", r"\1", text))  # two files have trailing commas
-
-
-def schema_errors(body: Any, name: str) -> list[str]:
-    validator = Draft3Validator(load_schema(name))
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)
-    ]
 
 
 @pytest.fixture
@@ -84,6 +77,10 @@ def booked(eco: Eco) -> Eco:
     assert upload(eco, "POST", PDF).status_code == 201
     assert eco.post("/journals/3/vouchers", json=PAYMENT).status_code == 201
     assert eco.post("/journals/1/vouchers", json=FINANCE).status_code == 201
+    # and a booked one, so that the ledger is not empty either (dated in period 3)
+    assert eco.post("/journals/1/vouchers", json=FINANCE).status_code == 201
+    r = eco.client.post("/_emulator/agreements/701001/journals/1/book", json={"vouchers": [2]})
+    assert r.status_code == 200, r.text
     return eco
 
 
@@ -239,3 +236,28 @@ def test_validation_error_body_has_error_count_and_log_fields(eco: Eco) -> None:
     err = eco.post("/journals/2/vouchers", json=body).json()
     assert {"message", "errorCode", "logId", "httpStatusCode", "logTime", "errorCount"} <= set(err)
     assert isinstance(err["errors"], list)
+
+
+def test_entry_properties_are_the_official_schemas_names(booked: Eco) -> None:
+    # draft-03 allows extra properties, so a misspelt one would pass the schema check
+    item = load_schema("journals.journalNumber.entries.get.schema.json")
+    known = set(item["properties"]["collection"]["items"]["properties"]) | {"metaData"}
+    for row in booked.get("/journals/2/entries").json()["collection"]:
+        assert set(row) <= known, set(row) - known
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (f"/accounting-years/{YEAR}/periods", "accounting-years.accountingYear.periods.get"),
+        (f"/accounting-years/{YEAR}/entries", "accounting-years.accountingYear.entries.get"),
+    ],
+)
+def test_new_collections_use_only_the_official_property_names(
+    booked: Eco, path: str, name: str
+) -> None:
+    item = load_schema(f"{name}.schema.json")["properties"]["collection"]["items"]
+    rows = booked.get(path).json()["collection"]
+    assert rows
+    for row in rows:
+        assert set(row) <= set(item["properties"]), set(row) - set(item["properties"])

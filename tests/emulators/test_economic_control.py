@@ -85,8 +85,10 @@ def test_credentials_follow_the_shared_contract(eco: Eco) -> None:
     assert users["nordlys@example.com"] == {
         "username": "nordlys@example.com",
         "password": "demo",
+        "administrator": False,
         "agreement_numbers": [701001],
     }
+    assert users["revisor@example.com"]["administrator"] is True
     names = [a["company_name"] for a in creds["agreements"]]
     assert names == [
         "Nordlys Design ApS",
@@ -127,12 +129,7 @@ def test_unknown_fault_key_is_400(eco: Eco) -> None:
 
 def test_agreement_toggle_reports_flags(eco: Eco) -> None:
     r = eco.client.post(f"/_emulator/agreements/{NORDLYS}", json={"indscanning": False})
-    assert r.json() == {
-        "agreement_number": NORDLYS,
-        "api_enabled": True,
-        "indscanning": False,
-        "revoked": False,
-    }
+    assert r.json() == {"agreement_number": NORDLYS, "indscanning": False, "revoked": False}
 
 
 def test_unknown_agreement_toggle_is_404(eco: Eco) -> None:
@@ -250,13 +247,22 @@ def test_token_bucket_answers_429_with_retry_after_per_agreement(eco: Eco) -> No
     assert eco.get("/self", HAVNEN).status_code == 200
 
 
-def test_daily_limit_answers_429_per_agreement(eco: Eco) -> None:
+def test_daily_fair_use_figure_is_a_counter_in_stats_not_a_429(eco: Eco) -> None:
+    # economic.md §10.5: 50,000 calls a day is a fair-use threshold, not a 429 counter
     eco.faults(daily_limit=3)
-    assert [eco.get("/self").status_code for _ in range(4)] == [200, 200, 200, 429]
-    r = eco.get("/self")
-    assert int(r.headers["Retry-After"]) > 0
-    assert r.json()["httpStatusCode"] == 429
-    assert eco.get("/self", HAVNEN).status_code == 200
+    assert [eco.get("/self").status_code for _ in range(5)] == [200] * 5
+    eco.get("/self", HAVNEN)
+    fair_use = eco.client.get("/_emulator/stats").json()["fair_use"]
+    assert fair_use[str(NORDLYS)]["calls"] == 5
+    assert fair_use[str(NORDLYS)]["fair_use_threshold"] == 3
+    assert fair_use[str(NORDLYS)]["over_fair_use"] is True
+    assert fair_use[str(HAVNEN)]["calls"] == 1 and not fair_use[str(HAVNEN)]["over_fair_use"]
+
+
+def test_fair_use_threshold_defaults_to_50000(eco: Eco) -> None:
+    eco.get("/self")
+    nordlys = eco.client.get("/_emulator/stats").json()["fair_use"][str(NORDLYS)]
+    assert nordlys["fair_use_threshold"] == 50_000 and nordlys["over_fair_use"] is False
 
 
 # ------------------------------------------------------------------------------ stats

@@ -101,22 +101,115 @@ def test_granted_token_works_on_the_api(eco: Any, browser: httpx.Client) -> None
     assert eco.client.get("/self", headers=headers).json()["agreementNumber"] == 701002
 
 
-def test_accountant_chooses_among_agreements(eco: Any, browser: httpx.Client) -> None:
+def administer(browser: httpx.Client, agreement: int) -> httpx.Response:
+    """Click *Administrer* on a client agreement in e-conomic (the administration page)."""
+    r = browser.post("/secure/", data={"action": "administer", "agreement": str(agreement)})
+    assert r.status_code == 302
+    return browser.get(r.headers["location"])
+
+
+def test_grant_page_has_no_agreement_chooser(eco: Any, browser: httpx.Client) -> None:
+    # economic.md §10.3: requestaccess.aspx has no agreement chooser
     page = login(browser, grant_params(eco), "revisor@example.com")
-    assert "Vælg aftale" in page.text
+    assert "Vælg aftale" not in page.text and 'name="agreement" value="701002"' not in page.text
+
+
+def test_administrator_not_administering_is_told_to_administer_first(
+    eco: Any, browser: httpx.Client
+) -> None:
+    # economic.md §1.4: "You must be actively administering an agreement to add apps as an
+    # administrator. Please switch to the client agreement …"
+    page = login(browser, grant_params(eco), "revisor@example.com")
+    assert page.status_code == 403
+    assert "You must be actively administering an agreement" in page.text
+    assert "Tilføj app" not in page.text
+    assert 'href="/secure/?returnUrl=' in page.text
+
+
+def test_administration_page_lists_the_client_agreements_with_administrer(
+    eco: Any, browser: httpx.Client
+) -> None:
+    login(browser, grant_params(eco), "revisor@example.com")
+    page = browser.get("/secure/")
     for name in ("Nordlys Design ApS", "Havnens Café ApS", "Bogholderiet Revision ApS"):
         assert name in page.text
+    assert page.text.count(">Administrer</button>") == 3
 
 
-def test_accountant_choice_leads_to_tilfoej_app_for_that_agreement(
+def test_administrator_administering_a_client_gets_tilfoej_app_for_that_agreement(
     eco: Any, browser: httpx.Client
 ) -> None:
     params = grant_params(eco)
     login(browser, params, "revisor@example.com")
-    page = browser.post(GRANT, params=params, data={"action": "choose", "agreement": "701003"})
-    assert "Tilføj app" in page.text and "Bogholderiet Revision ApS" in page.text
-    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701003"})
-    assert redirect_query(r)["token"]
+    assert "Havnens Café ApS" in administer(browser, 701002).text
+    page = browser.get(GRANT, params=params)
+    assert "Tilføj app" in page.text and "Havnens Café ApS (701002)" in page.text
+    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701002"})
+    havnen = next(a for a in eco.credentials()["agreements"] if a["agreement_number"] == 701002)
+    assert redirect_query(r)["token"] == [havnen["agreement_grant_token"]]
+
+
+def test_administrator_administers_one_agreement_at_a_time(eco: Any, browser: httpx.Client) -> None:
+    params = grant_params(eco)
+    login(browser, params, "revisor@example.com")
+    administer(browser, 701002)
+    page = administer(browser, 701003)
+    assert "administrerer nu <strong>Bogholderiet Revision ApS" in page.text
+    r = browser.post(GRANT, params=params, data={"action": "approve"})
+    revisor = next(a for a in eco.credentials()["agreements"] if a["agreement_number"] == 701003)
+    assert redirect_query(r)["token"] == [revisor["agreement_grant_token"]]
+
+
+def test_tilfoej_app_from_a_page_shown_for_another_agreement_is_refused(
+    eco: Any, browser: httpx.Client
+) -> None:
+    params = grant_params(eco)
+    login(browser, params, "revisor@example.com")
+    administer(browser, 701002)
+    administer(browser, 701001)  # switched in another tab after the page for 701002 was shown
+    r = browser.post(GRANT, params=params, data={"action": "approve", "agreement": "701002"})
+    assert r.status_code == 400
+
+
+def test_administrator_cannot_administer_an_agreement_that_is_not_a_client(
+    eco: Any, browser: httpx.Client
+) -> None:
+    login(browser, grant_params(eco), "revisor@example.com")
+    r = browser.post("/secure/", data={"action": "administer", "agreement": "701004"})
+    assert r.status_code == 400
+
+
+def test_afslut_administration_leaves_the_client_agreement(eco: Any, browser: httpx.Client) -> None:
+    params = grant_params(eco)
+    login(browser, params, "revisor@example.com")
+    administer(browser, 701002)
+    browser.post("/secure/", data={"action": "stop"})
+    assert browser.get(GRANT, params=params).status_code == 403
+
+
+def test_administration_page_links_back_to_the_app_link(eco: Any, browser: httpx.Client) -> None:
+    page = login(browser, grant_params(eco), "revisor@example.com")
+    back = re.search(r'href="(/secure/\?returnUrl=[^"]+)"', page.text)
+    assert back
+    admin = browser.get(back.group(1).replace("&amp;", "&"))
+    link = re.search(r'<a href="([^"]+)">Følg app-linket igen</a>', admin.text)
+    assert link and link.group(1).startswith("/secure/api1/requestaccess.aspx?appPublicToken=")
+
+
+def test_a_user_who_is_no_administrator_is_in_their_own_agreement(
+    eco: Any, browser: httpx.Client
+) -> None:
+    login(browser, grant_params(eco), "havnen@example.com")
+    page = browser.get("/secure/")
+    assert "Du er i <strong>Havnens Café ApS" in page.text and "Administrer" not in page.text
+
+
+def test_logging_in_on_the_administration_page(eco: Any, browser: httpx.Client) -> None:
+    assert "Log ind" in browser.get("/secure/").text
+    r = browser.post(
+        "/secure/", data={"action": "login", "username": "revisor@example.com", "password": "demo"}
+    )
+    assert r.status_code == 302 and "Kunder" in browser.get(r.headers["location"]).text
 
 
 def test_user_cannot_grant_an_agreement_that_is_not_theirs(eco: Any, browser: httpx.Client) -> None:

@@ -415,8 +415,16 @@ def test_attachment_metadata_after_upload(eco: Eco) -> None:
 
 
 @pytest.mark.usefixtures("voucher")
-def test_attachment_metadata_without_file_is_404(eco: Eco) -> None:
-    assert eco.get(ATT).status_code == 404
+def test_attachment_metadata_without_file_is_200_with_zero_pages(eco: Eco) -> None:
+    # economic.md §10.8: "GET …/attachment on a voucher with no file answers 200 with pages: 0"
+    r = eco.get(ATT)
+    assert r.status_code == 200
+    assert r.json()["pages"] == 0 and r.json()["self"].endswith(ATT)
+
+
+@pytest.mark.usefixtures("voucher")
+def test_attachment_file_without_file_is_404(eco: Eco) -> None:
+    assert eco.get(ATT + "/file").status_code == 404
 
 
 @pytest.mark.usefixtures("voucher")
@@ -466,16 +474,44 @@ def test_attachment_of_unsupported_format_is_refused(eco: Eco) -> None:
 
 
 @pytest.mark.usefixtures("voucher")
-def test_attachment_without_indscanning_is_403(eco: Eco) -> None:
+def test_attachment_without_indscanning_is_accepted(eco: Eco) -> None:
+    # economic.md §10.8: uploads need no Indscanning module check of their own
     eco.client.post(f"/_emulator/agreements/{NORDLYS}", json={"indscanning": False})
-    assert upload(eco, "POST", PDF).status_code == 403
+    assert upload(eco, "POST", PDF).status_code == 201
+
+
+@pytest.mark.usefixtures("voucher")
+def test_multipart_upload_without_boundary_in_the_header_is_accepted(eco: Eco) -> None:
+    # economic.md §10.8: "A multipart body whose header has no boundary is accepted (e-conomic
+    # finds it in the body)"
+    body = (
+        b'--xyzBOUNDARY\r\nContent-Disposition: form-data; name="file"; filename="b.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n" + PDF + b"\r\n--xyzBOUNDARY--\r\n"
+    )
+    r = eco.request(
+        "POST", ATT + "/file", content=body, headers={"Content-Type": "multipart/form-data"}
+    )
+    assert r.status_code == 201, r.text
+    assert eco.get(ATT).json()["pages"] == 2
+
+
+@pytest.mark.usefixtures("voucher")
+def test_multipart_upload_with_an_empty_boundary_parameter_is_accepted(eco: Eco) -> None:
+    # restdocs: "define 'multipart/form-data; boundary= ;'" for clients that set none
+    body = (
+        b'--b1\r\nContent-Disposition: form-data; name=""; filename="b.pdf"\r\n\r\n'
+        + PDF
+        + b"\r\n--b1--\r\n"
+    )
+    headers = {"Content-Type": "multipart/form-data; boundary= ;"}
+    assert eco.request("POST", ATT + "/file", content=body, headers=headers).status_code == 201
 
 
 @pytest.mark.usefixtures("voucher")
 def test_attachment_file_can_be_deleted(eco: Eco) -> None:
     upload(eco, "POST", PDF)
     assert eco.request("DELETE", ATT + "/file").status_code == 204
-    assert eco.get(ATT).status_code == 404
+    assert eco.get(ATT).json()["pages"] == 0
 
 
 def test_attachment_on_unknown_voucher_is_404(eco: Eco) -> None:
@@ -531,3 +567,25 @@ def _finance_2026_2027() -> dict[str, Any]:
     body["accountingYear"] = {"year": "2026/2027"}
     body["entries"]["financeVouchers"][0]["date"] = "2026-08-01"
     return body
+
+
+def test_a_refusal_is_replayed_from_the_cache_like_a_success(eco: Eco) -> None:
+    key = {"Idempotency-Key": "refused-once"}
+    eco.client.post(
+        f"/_emulator/agreements/{NORDLYS}/periods", json={"date": "2026-09-05", "state": "barred"}
+    )
+    assert eco.post("/journals/2/vouchers", json=INVOICE, headers=key).status_code == 400
+    eco.client.post(
+        f"/_emulator/agreements/{NORDLYS}/periods", json={"date": "2026-09-05", "state": "open"}
+    )
+    r = eco.post("/journals/2/vouchers", json=INVOICE, headers=key)
+    assert r.status_code == 400 and r.headers["X-ResultFromCache"] == "true"
+
+
+def test_expiring_the_cache_lets_the_same_key_through_again(eco: Eco) -> None:
+    key = {"Idempotency-Key": "an-hour-later"}
+    assert eco.post("/journals/2/vouchers", json=INVOICE, headers=key).status_code == 201
+    assert eco.client.post("/_emulator/idempotency/expire").json() == {"expired": 1}
+    r = eco.post("/journals/2/vouchers", json=INVOICE, headers=key)
+    assert r.status_code == 201 and "X-ResultFromCache" not in r.headers
+    assert len(eco.get("/journals/2/entries").json()["collection"]) == 2

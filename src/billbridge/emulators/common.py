@@ -23,8 +23,8 @@ emulators (see `FAULT_DEFAULTS`):
   "timeout" applies the write and answers nothing for `timeout_seconds` (float, 30.0).
 - `token_ttl_seconds` (int|null): override of the lifetime of new Dinero access tokens.
 - `rate_limit_per_second` (number|null): token bucket per organisation/agreement → 429.
-- `daily_limit` (int|null): e-conomic fair-use calls per agreement per UTC day (null = 50,000);
-  Dinero ignores it.
+- `daily_limit` (int|null): e-conomic's fair-use threshold of calls per agreement per UTC day
+  (null = 50,000), a figure in its stats, never a 429; Dinero ignores it.
 - `seed` (int|null): seeds the random faults, for reproducible runs.
 """
 

@@ -59,7 +59,14 @@ def _economic_banner(base_url: str, creds: dict[str, Any]) -> list[str]:
     lines = [f"Emulated e-conomic  {base_url}/_emulator/  (kassekladder)"]
     for user in creds.get("users", []):
         agreements = ", ".join(str(n) for n in user.get("agreement_numbers", []))
-        lines.append(f"  login {user['username']} / {user['password']} (agreements {agreements})")
+        login = f"  login {user['username']} / {user['password']}"
+        if user.get("administrator"):  # an accountant: Administrer a client agreement first
+            lines.append(
+                f"{login} (accountant: click Administrer on one of {agreements} at "
+                f"{base_url}/secure/ first)"
+            )
+        else:
+            lines.append(f"{login} (agreements {agreements})")
     return lines
 
 
@@ -89,6 +96,8 @@ ECONOMIC = Emulator(
     port_env="ECONOMIC_EMULATOR_PORT",
     product_settings={
         "ECONOMIC_API_URL": "{base_url}",
+        # The emulator serves the newer APIs (accounting periods) on the same port.
+        "ECONOMIC_OPENAPI_URL": "{base_url}",
         "ECONOMIC_GRANT_URL": "{base_url}/secure/api1/requestaccess.aspx",
         "ECONOMIC_APP_SECRET_TOKEN": "{app_secret_token}",
         "ECONOMIC_APP_PUBLIC_TOKEN": "{app_public_token}",

@@ -18,7 +18,7 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -335,28 +335,35 @@ def _failed(
     token: str,
     exc: AccountingError,
     wake: list[float],
+    keep_doubt: Collection[int] = frozenset(),
 ) -> None:
-    """Apply one error to some records, by what its kind asks for."""
+    """Apply one error to some records, by what its kind asks for. Records in `keep_doubt`
+    (a failed look-up settled nothing about them) stay in doubt whatever the error."""
     if not records:
         return
     now = timezone.now()
     message, params = _words(exc, integration.provider)
+    groups = [
+        (doubt, [r for r in records if (r.pk in keep_doubt) == doubt]) for doubt in (True, False)
+    ]
     if exc.kind == ErrorKind.CREDENTIALS:
         hold(integration, exc)
-        _release(records, token, in_doubt=False, error_code=exc.code[:60], error=message,
-                 error_params=params)  # fmt: skip
+        for doubt, group in groups:
+            _release(group, token, in_doubt=doubt, error_code=exc.code[:60], error=message,
+                     error_params=params)  # fmt: skip
         return
     if exc.kind == ErrorKind.REJECTED:
-        _release(
-            records,
-            token,
-            state=SyncState.FAILED,
-            in_doubt=False,
-            attempts=F("attempts") + 1,
-            error_code=exc.code[:60],
-            error=message,
-            error_params=params,
-        )
+        for doubt, group in groups:
+            _release(
+                group,
+                token,
+                state=SyncState.FAILED,
+                in_doubt=doubt,
+                attempts=F("attempts") + 1,
+                error_code=exc.code[:60],
+                error=message,
+                error_params=params,
+            )
         return
     # RATE_LIMITED, UNAVAILABLE: nothing was written. UNCERTAIN: it may have been → find().
     for record in records:
@@ -365,7 +372,7 @@ def _failed(
         _release(
             [record],
             token,
-            in_doubt=exc.kind == ErrorKind.UNCERTAIN,
+            in_doubt=exc.kind == ErrorKind.UNCERTAIN or record.pk in keep_doubt,
             attempts=F("attempts") + 1,
             next_attempt_at=now + timedelta(seconds=delay),
             error_code=exc.code[:60],
@@ -428,6 +435,7 @@ def _batch(
     to_post: list[SyncRecord] = []
     entries: list[EntryToPost] = []
     # 1. Doubt first: did an earlier uncertain write land?
+    settled: set[int] = set()
     for record in records:
         entry = entry_for(record)
         if record.in_doubt:
@@ -435,7 +443,10 @@ def _batch(
                 found = provider.find(entry)
             except AccountingError as exc:
                 rest = [r for r in records if r not in to_post]
-                _failed(integration, rest, token, exc, wake)
+                # The look-up failed: whoever was in doubt still is (else a re-post in another
+                # bulk, under another Idempotency-Key, posts the bill twice).
+                doubt = {r.pk for r in rest if r.in_doubt and r.pk not in settled}
+                _failed(integration, rest, token, exc, wake, keep_doubt=doubt)
                 _release(to_post, token)
                 return exc.kind != ErrorKind.CREDENTIALS
             if found is not None:
@@ -443,6 +454,7 @@ def _batch(
                 record.remote_data = found.remote_data
                 if record.attempt_version >= record.version:
                     _posted(record, token, found, record.attempt_version)
+                    settled.add(record.pk)
                     continue
                 SyncRecord.objects.filter(pk=record.pk).update(
                     posted_version=record.attempt_version,

@@ -121,6 +121,20 @@ def test_chaos_every_bill_exactly_once(integration, remote, company, economic, s
     assert faults >= 3  # the chaos did happen
 
 
+def test_a_failed_look_up_keeps_every_bill_in_doubt(integration, remote, company, economic):
+    # A bulk POST applied but unanswered puts all its bills in doubt; if the look-up of one of
+    # them is throttled, the rest must still be looked up before they are sent again
+    bills = make_bills(company, integration, n=3, paid=True)
+    economic.faults(fail_next=[
+        {"status": "drop", "count": 1, "method": "POST", "path_contains": "/journals/2/vouchers"},
+        {"status": 429, "count": 1, "method": "GET", "path_contains": "/journals/3/entries",
+         "retry_after": 30},
+    ])  # fmt: skip
+    drive(integration)
+    assert_once(remote, company, bills)
+    assert_once(remote, company, bills, journal=PAYMENT_JOURNAL)
+
+
 def test_revoked_grant_needs_attention_and_holds_bills(integration, remote, company, economic):
     bills = make_bills(company, integration)
     economic.client.post(f"/_emulator/agreements/{NORDLYS}/revoke").raise_for_status()
@@ -133,11 +147,59 @@ def test_revoked_grant_needs_attention_and_holds_bills(integration, remote, comp
 
 
 def test_rate_limited_per_agreement(integration, remote, company, economic):
+    # e-conomic's token bucket (economic.md §10.5): a voucher POST costing more than is left,
+    # with a Retry-After longer than the client waits in place
     bills = make_bills(company, integration, n=5)
-    economic.faults(daily_limit=1)
+    economic.client.post("/_emulator/throttle", json={
+        "capacity": 5, "refill_per_second": 0.01,
+        "costs": {"POST /journals/{n}/vouchers": 10}}).raise_for_status()  # fmt: skip
     drive(integration, rounds=2)
     record = SyncRecord.objects.filter(bill__in=bills).first()
     assert record.state == SyncState.WAITING and record.error_code == "rate_limited"
+    assert record.next_attempt_at > timezone.now() + dt.timedelta(seconds=60)  # Retry-After
+
+
+def bar(economic, date: str, state: str = "barred") -> None:
+    economic.client.post(
+        f"/_emulator/agreements/{NORDLYS}/periods", json={"date": date, "state": state}
+    ).raise_for_status()
+
+
+def test_bill_in_a_locked_period_waits_with_plain_words_never_fails(
+    integration, remote, company, economic
+):
+    # issue 10: "Today that becomes a failed bill whose Retry fails forever"; R-7
+    bills = make_bills(company, integration, n=2)
+    bar(economic, "2026-11-01")
+    drive(integration, rounds=2)
+    records = SyncRecord.objects.filter(bill__in=bills, kind="invoice")
+    assert {(r.state, r.error_code) for r in records} == {(SyncState.WAITING, "period_locked")}
+    assert "locked the period of this bill's date" in records.first().error
+    integration.refresh_from_db()
+    assert integration.state == IntegrationState.CONNECTED
+    assert remote.entries(INVOICE_JOURNAL) == []
+    bar(economic, "2026-11-01", "open")
+    # e-conomic replays a refusal for the same Idempotency-Key for an hour: an hour later
+    economic.client.post("/_emulator/idempotency/expire").raise_for_status()
+    drive(integration)
+    assert_once(remote, company, bills)
+
+
+def test_a_locked_bill_does_not_hold_back_the_others_in_its_bulk(
+    integration, remote, company, economic
+):
+    bills = make_bills(company, integration, n=3)
+    locked = bills[1]
+    locked.issue_date = dt.date(2026, 8, 20)
+    locked.save()
+    engine.record_bill_change(locked)
+    bar(economic, "2026-08-20")
+    drive(integration, rounds=2)
+    states = {r.bill_id: (r.state, r.error_code) for r in SyncRecord.objects.filter(
+        bill__in=bills, kind="invoice")}  # fmt: skip
+    assert states[locked.pk] == (SyncState.WAITING, "period_locked")
+    assert [states[b.pk][0] for b in (bills[0], bills[2])] == [SyncState.POSTED] * 2
+    assert len(remote.entries(INVOICE_JOURNAL)) == 2
 
 
 def test_bill_added_and_paid_through_the_services_lands_in_economic(

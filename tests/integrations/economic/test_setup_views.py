@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -22,22 +22,27 @@ pytestmark = pytest.mark.django_db
 
 
 def follow_grant(url: str, username: str, agreement: int | None = None) -> str:
-    """Walk e-conomic's pages like a browser: login → (choose agreement) → Tilføj app.
+    """Walk e-conomic's pages like a browser: an accountant (`agreement` given) first logs in
+    to e-conomic and clicks *Administrer* on that client's agreement (economic.md §10.3); then
+    the installation URL → login (unless logged in already) → Tilføj app.
 
     Returns the URL e-conomic sends the browser back to (our callback with `token=`)."""
+    home = urljoin(url, "/secure/")
     with httpx.Client(follow_redirects=False, timeout=10) as browser:
+        if agreement is not None:
+            answer = browser.post(home, data={"action": "login", "username": username,
+                                              "password": "demo"})  # fmt: skip
+            assert answer.status_code == 302
+            answer = browser.post(home, data={"action": "administer", "agreement": str(agreement)})
+            assert answer.status_code == 302
         page = browser.get(url)
-        assert "password" in page.text
-        answer = browser.post(url, data={"action": "login", "username": username,
-                                         "password": "demo"})  # fmt: skip
-        assert answer.status_code == 302
-        page = browser.get(answer.headers["Location"] if answer.headers["Location"].startswith(
-            "http") else url)  # fmt: skip
-        if agreement is not None and "Tilføj app" not in page.text:
-            page = browser.post(url, data={"action": "choose", "agreement": str(agreement)})
-        assert "Tilføj app" in page.text
-        number = agreement or NORDLYS
-        done = browser.post(url, data={"action": "approve", "agreement": str(number)})
+        if 'name="password"' in page.text:  # the login page
+            answer = browser.post(url, data={"action": "login", "username": username,
+                                             "password": "demo"})  # fmt: skip
+            assert answer.status_code == 302
+            page = browser.get(url)
+        assert "Tilføj app" in page.text, page.text
+        done = browser.post(url, data={"action": "approve"})
         assert done.status_code == 302
         return done.headers["Location"]
 
@@ -239,3 +244,17 @@ def test_revoked_grant_shows_attention_and_api_prereq_not_met(
     assert 'data-testid="economic-attention"' in html
     assert 'data-testid="prerequisite-api_access" data-met="no"' in html
     assert EconomicProvider  # the provider is what the engine used
+
+
+def test_connect_page_tells_accountants_to_click_administrer_first(en_client, integrate):
+    # issue 10 item 3; S-e11: e-conomic grants the agreement being administered, no chooser
+    html = en_client.get(base(integrate) + "connect/").content.decode()
+    assert "click Administrer on the client's agreement" in html
+
+
+def test_authenticate_page_for_several_companies_says_administer_before_ok(
+    logged_in_client, integrate
+):
+    logged_in_client.post(base(integrate) + "connect/", {"access": "several"})
+    html = logged_in_client.get(base(integrate) + "authenticate/").content.decode()
+    assert "Klik på Administrer ud for klientens aftale i e-conomic, før du trykker OK" in html

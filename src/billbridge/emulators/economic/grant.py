@@ -7,6 +7,14 @@ redirectUrl → the token is shown on the page. It is not OAuth: nothing is echo
 redirectUrl's own query (e.g. the client's ``state``) is kept. On **Annuller** the emulator
 appends ``error=access_denied`` — the real parameter name is UNCONFIRMED (§9).
 The real flow runs under a login session; here a cookie ``EconomicEmulatorSession``.
+
+Administrators (accountants, economic.md §1.4, §10.3): there is no agreement chooser. An
+administrator logs in to e-conomic (``/secure/``), clicks *Administrer* on one client agreement
+and then follows the installation URL; the grant goes to that agreement. Following it while
+administering none shows e-conomic's "You must be actively administering an agreement" page.
+One agreement is administered at a time per login session. [GUESS: the administration page's
+address (``/secure/``), its layout and the words "Kunder", "Administrer" (e-conomic's English
+"Administer"), "Afslut administration"; a 403 for the "actively administering" page.]
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ button{padding:10px 18px;border-radius:4px;border:1px solid #00263e;font-size:15
 .primary{background:#1b7f4f;border-color:#1b7f4f;color:#fff} .secondary{background:#fff}
 .row{display:flex;gap:10px;margin-top:22px} .error{color:#b00020;margin:8px 0}
 dl{display:grid;grid-template-columns:110px 1fr;gap:8px 12px} dt{font-weight:600}
-.agreement{display:block;width:100%;text-align:left;margin:8px 0;background:#fff}
+table{border-collapse:collapse;margin:8px 0} td,th{padding:4px 8px;text-align:left}
+.muted{color:#6b7780}
 code{word-break:break-all;background:#eef1f4;padding:4px 6px;border-radius:3px}
 """
 
@@ -74,20 +83,6 @@ def _login_page(request: Request, error: str = "") -> Response:
     return _page("Log ind", body)
 
 
-def _choose_page(request: Request, agreements: list[dict[str, Any]]) -> Response:
-    buttons = "".join(
-        f'<button class="agreement" type="submit" name="agreement" '
-        f'value="{a["agreementNumber"]}">{html.escape(a["company"]["name"])} '
-        f"(aftale {a['agreementNumber']})</button>"
-        for a in agreements
-    )
-    body = f"""<h1>Vælg aftale</h1>
-<p>Vælg den aftale (det regnskab), som appen skal have adgang til.</p>
-<form method="post" action="{_action(request)}">
-<input type="hidden" name="action" value="choose">{buttons}</form>"""
-    return _page("Vælg aftale", body)
-
-
 def _add_app_page(request: Request, agreement: dict[str, Any]) -> Response:
     n = agreement["agreementNumber"]
     body = f"""<h1>Tilføj app</h1>
@@ -116,18 +111,92 @@ def _redirect(location: str, extra_headers: dict[str, str] | None = None) -> Res
     return Response(status=302, body=b"", headers=headers)
 
 
-def _session_user(app: Any, request: Request) -> dict[str, Any] | None:
-    cookies = request.header("cookie")
-    for part in cookies.split(";"):
+def _session(app: Any, request: Request) -> dict[str, Any] | None:
+    """The login session named by the cookie: ``{"username", "administering"}``."""
+    for part in request.header("cookie").split(";"):
         name, _, value = part.strip().partition("=")
         if name == COOKIE and value in app.sessions:
-            username = app.sessions[value]
-            return next((u for u in app.state["users"] if u["username"] == username), None)
+            return app.sessions[value]  # type: ignore[no-any-return]
     return None
 
 
+def _session_user(app: Any, session: dict[str, Any] | None) -> dict[str, Any] | None:
+    if session is None:
+        return None
+    return next((u for u in app.state["users"] if u["username"] == session["username"]), None)
+
+
+def active_agreement(
+    app: Any, session: dict[str, Any], user: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The agreement the user is in right now: an administrator's is the one administered (none
+    until *Administrer* is clicked); anyone else's is their own [GUESS: a user who is not an
+    administrator belongs to one agreement]."""
+    agreements = app.state["agreements"]
+    if user.get("administrator"):
+        number = session.get("administering")
+        return agreements.get(str(number)) if number is not None else None
+    own = [agreements[str(n)] for n in user["agreementNumbers"] if str(n) in agreements]
+    return own[0] if own else None
+
+
+def _login(app: Any, request: Request, form: dict[str, str]) -> Response | None:
+    """Log in from `form`; a redirect back to the same page with the session cookie, or None
+    when the user name or password is wrong."""
+    match = next(
+        (
+            u
+            for u in app.state["users"]
+            if u["username"].lower() == form.get("username", "").strip().lower()
+            and u["password"] == form.get("password", "")
+        ),
+        None,
+    )
+    if not match:
+        return None
+    sid = secrets.token_urlsafe(24)
+    app.sessions[sid] = {"username": match["username"], "administering": None}
+    cookie = f"{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax"
+    return _redirect(f"{request.path}?{request_query(request)}", {"Set-Cookie": cookie})
+
+
+def _logged_in(
+    app: Any, request: Request
+) -> tuple[Response | None, dict[str, Any], dict[str, Any], dict[str, str]]:
+    """The login step of both pages: (a page to answer instead, or None; session; user;
+    form)."""
+    session = _session(app, request)
+    user = _session_user(app, session)
+    form = request.form() if request.method == "POST" else {}
+    if form.get("action") == "login":
+        answer = _login(app, request, form)
+        page = answer or _login_page(request, "Forkert brugernavn eller adgangskode.")
+        return page, {}, {}, form
+    if user is None or session is None:
+        return _login_page(request), {}, {}, form
+    return None, session, user, form
+
+
+def _not_administering_page(request: Request) -> Response:
+    """An administrator who administers no agreement cannot add apps. The English words are
+    e-conomic's, as quoted by Pleo's help centre (economic.md §1.4); the Danish are [GUESS]."""
+    back = urllib.parse.quote(f"{request.path}?{request_query(request)}", safe="")
+    body = f"""<h1>Vælg den aftale, du administrerer</h1>
+<p class='error' data-testid='not-administering'>Du skal aktivt administrere en aftale for at
+tilføje apps som administrator. Skift til den kundeaftale, du vil give adgang til, og følg
+app-linket igen.</p>
+<p class='muted' lang='en'>You must be actively administering an agreement to add apps as an
+administrator. Please switch to the client agreement you wish to grant access to and follow the
+app-link again.</p>
+<p><a href="/secure/?returnUrl={back}">Gå til administration</a></p>"""
+    return _page("Administrer en aftale", body, 403)
+
+
 def request_access(app: Any, request: Request) -> Response:
-    """GET shows the next page of the flow; POST handles login / choice / Tilføj app / Annuller."""
+    """GET shows the next page of the flow; POST handles login / Tilføj app / Annuller.
+
+    There is no agreement chooser (economic.md §10.3): the grant goes to the agreement the user
+    is in — for an administrator, the one they clicked *Administrer* on (``/secure/``)."""
     q = {k.lower(): v[0] for k, v in request.query.items() if v}
     public = q.get("apppublictoken") or q.get("appid")
     if not public:
@@ -138,50 +207,34 @@ def request_access(app: Any, request: Request) -> Response:
     if redirect_url and urllib.parse.urlsplit(redirect_url).scheme not in ("http", "https"):
         return _error_page("redirectUrl skal være en absolut http(s)-adresse.")
     with app.lock:
-        user = _session_user(app, request)
-        form = request.form() if request.method == "POST" else {}
+        page, session, user, form = _logged_in(app, request)
+        if page is not None:
+            return page
         action = form.get("action", "")
-        if action == "login":
-            match = next(
-                (
-                    u
-                    for u in app.state["users"]
-                    if u["username"].lower() == form.get("username", "").strip().lower()
-                    and u["password"] == form.get("password", "")
-                ),
-                None,
+        active = active_agreement(app, session, user)
+        if active is None:
+            if user.get("administrator"):
+                return _not_administering_page(request)
+            return _error_page("Brugeren har ingen aftaler.")
+        if form.get("agreement") and form["agreement"] != str(active["agreementNumber"]):
+            # The page was for another agreement than the one administered now [GUESS].
+            return _error_page(
+                "Du administrerer nu en anden aftale end den, siden blev vist for. "
+                "Følg app-linket igen."
             )
-            if not match:
-                return _login_page(request, "Forkert brugernavn eller adgangskode.")
-            sid = secrets.token_urlsafe(24)
-            app.sessions[sid] = match["username"]
-            cookie = f"{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax"
-            return _redirect(f"{request.path}?{request_query(request)}", {"Set-Cookie": cookie})
-        if user is None:
-            return _login_page(request)
-        mine = [
-            app.state["agreements"][str(n)]
-            for n in user["agreementNumbers"]
-            if str(n) in app.state["agreements"]
-        ]
-        chosen = None
-        if form.get("agreement"):
-            chosen = next((a for a in mine if str(a["agreementNumber"]) == form["agreement"]), None)
-            if chosen is None:
-                return _error_page("Du har ikke adgang til den valgte aftale.")
         if action == "cancel":
             if redirect_url:
                 return _redirect(_with_params(redirect_url, CANCEL_PARAM))
             return _page("Annulleret", "<h1>Annulleret</h1><p>Appen blev ikke tilføjet.</p>")
-        if action == "approve" and chosen is not None:
-            if chosen.get("grantRevoked"):
-                chosen["grantGeneration"] = chosen.get("grantGeneration", 0) + 1
-                chosen["grantToken"] = new_grant_token(
-                    chosen["agreementNumber"], chosen["grantGeneration"]
+        if action == "approve":
+            if active.get("grantRevoked"):
+                active["grantGeneration"] = active.get("grantGeneration", 0) + 1
+                active["grantToken"] = new_grant_token(
+                    active["agreementNumber"], active["grantGeneration"]
                 )
-                chosen["grantRevoked"] = False
+                active["grantRevoked"] = False
                 app.persist()
-            token = chosen["grantToken"]
+            token = active["grantToken"]
             if redirect_url:
                 return _redirect(_with_params(redirect_url, ("token", token)))
             body = (
@@ -189,13 +242,84 @@ def request_access(app: Any, request: Request) -> Response:
                 f"<p><code id='token'>{html.escape(token)}</code></p>"
             )
             return _page("Appen er tilføjet", body)
-        if chosen is not None:
-            return _add_app_page(request, chosen)
-        if len(mine) == 1:
-            return _add_app_page(request, mine[0])
-        if not mine:
-            return _error_page("Brugeren har ingen aftaler.")
-        return _choose_page(request, mine)
+        return _add_app_page(request, active)
+
+
+def _return_url(request: Request) -> str:
+    """Where the administration page links back to: only the installation URL [GUESS: an
+    emulator convenience; real e-conomic leaves it to the user to follow the app link again]."""
+    url = request.query_value("returnUrl") or ""
+    return url if url.startswith("/secure/api1/requestaccess.aspx") else ""
+
+
+def administration(app: Any, request: Request) -> Response:
+    """``/secure/``: log in to e-conomic; an administrator clicks *Administrer* on one client
+    agreement at a time (economic.md §1.4: "first click 'Administer' on the accounting
+    agreement you want to generate a token for, before you can follow the Installation URL")."""
+    with app.lock:
+        page, session, user, form = _logged_in(app, request)
+        if page is not None:
+            return page
+        action = form.get("action", "")
+        here = f"{request.path}?{request_query(request)}"
+        if action == "administer" and user.get("administrator"):
+            number = form.get("agreement", "")
+            if number not in {str(n) for n in user["agreementNumbers"]}:
+                return _error_page("Du administrerer ikke den aftale.")
+            session["administering"] = int(number)
+            return _redirect(here)
+        if action == "stop":
+            session["administering"] = None
+            return _redirect(here)
+        return _administration_page(app, request, session, user)
+
+
+def _administration_page(
+    app: Any, request: Request, session: dict[str, Any], user: dict[str, Any]
+) -> Response:
+    esc = html.escape
+    active = active_agreement(app, session, user)
+    back = _return_url(request)
+    parts = [f"<h1>e-conomic</h1><p>Logget ind som {esc(user.get('name', user['username']))}.</p>"]
+    if active is not None:
+        label = f"{esc(active['company']['name'])} (aftale {active['agreementNumber']})"
+        verb = "administrerer nu" if user.get("administrator") else "er i"
+        parts.append(f"<p data-testid='active-agreement'>Du {verb} <strong>{label}</strong>.</p>")
+    if user.get("administrator"):
+        rows = []
+        for n in user["agreementNumbers"]:
+            a = app.state["agreements"].get(str(n))
+            if a is None:
+                continue
+            current = active is not None and active["agreementNumber"] == n
+            button = (
+                "<em>administreres nu</em>"
+                if current
+                else f'<button class="secondary" type="submit" name="agreement" value="{n}">'
+                f"Administrer</button>"
+            )
+            rows.append(
+                f"<tr data-testid='client-{n}'><td>{esc(a['company']['name'])}</td>"
+                f"<td>{n}</td><td>{button}</td></tr>"
+            )
+        parts.append(
+            "<h2>Kunder</h2>"
+            f'<form method="post" action="{_action(request)}">'
+            '<input type="hidden" name="action" value="administer">'
+            "<table><tr><th>Virksomhed</th><th>Aftale</th><th></th></tr>"
+            + "".join(rows)
+            + "</table></form>"
+        )
+        if active is not None:
+            parts.append(
+                f'<form method="post" action="{_action(request)}">'
+                '<button class="secondary" type="submit" name="action" value="stop">'
+                "Afslut administration</button></form>"
+            )
+    if back:
+        parts.append(f'<p><a href="{esc(back)}">Følg app-linket igen</a></p>')
+    parts.append('<p><a href="/secure/logout">Log ud</a></p>')
+    return _page("e-conomic", "".join(parts))
 
 
 def request_query(request: Request) -> str:

@@ -11,6 +11,7 @@ VAT zones the demo's (§4.3).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
@@ -248,15 +249,36 @@ def _journals() -> dict[str, dict[str, Any]]:
     }
 
 
+def month_periods(from_date: str, to_date: str) -> list[dict[str, Any]]:
+    """One period per calendar month of the year, all open [GUESS: monthly periods, numbered
+    from 1, as a new Danish agreement gets them]."""
+    start, end = dt.date.fromisoformat(from_date), dt.date.fromisoformat(to_date)
+    out: list[dict[str, Any]] = []
+    first = start
+    while first <= end:
+        nxt = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        last = min(nxt - dt.timedelta(days=1), end)
+        out.append(
+            {
+                "periodNumber": len(out) + 1,
+                "fromDate": first.isoformat(),
+                "toDate": last.isoformat(),
+                "state": "open",
+            }
+        )
+        first = nxt
+    return out
+
+
 def _years(split: bool) -> list[dict[str, Any]]:
-    if split:
-        return [
-            {"year": "2025/2026", "fromDate": "2025-07-01", "toDate": "2026-06-30"},
-            {"year": "2026/2027", "fromDate": "2026-07-01", "toDate": "2027-06-30"},
-        ]
+    """Two accounting years, every period open (see ``periods``)."""
+    spans = (
+        [("2025/2026", "2025-07-01", "2026-06-30"), ("2026/2027", "2026-07-01", "2027-06-30")]
+        if split
+        else [("2025", "2025-01-01", "2025-12-31"), ("2026", "2026-01-01", "2026-12-31")]
+    )
     return [
-        {"year": "2025", "fromDate": "2025-01-01", "toDate": "2025-12-31"},
-        {"year": "2026", "fromDate": "2026-01-01", "toDate": "2026-12-31"},
+        {"year": y, "fromDate": f, "toDate": t, "periods": month_periods(f, t)} for y, f, t in spans
     ]
 
 
@@ -304,7 +326,6 @@ def _agreement(
         "grantToken": _token("grant", str(number), "0"),
         "grantGeneration": 0,
         "grantRevoked": False,
-        "apiEnabled": True,
         "indscanning": True,
         "accounts": _accounts(1000 if kind == "bench" else 0),
         "vatAccounts": _vat_accounts(),
@@ -315,9 +336,12 @@ def _agreement(
             "1": {"supplierGroupNumber": 1, "name": "Leverandører, indland", "account": 6800},
             "2": {"supplierGroupNumber": 2, "name": "Leverandører, udland", "account": 6800},
         },
-        "entries": {},
-        "vouchers": {},
+        "entries": {},  # draft entries (the kassekladder), by journalEntryNumber
+        "vouchers": {},  # draft vouchers, by "journal|year|number"
         "nextEntryNumber": 1,
+        "bookedEntries": [],  # the ledger, see ``ledger``
+        "bookedVouchers": {},  # by "year|number": origin journal, attachment
+        "nextBookedEntryNumber": 1,
     }
 
 
@@ -361,6 +385,10 @@ def seed_state() -> dict[str, Any]:
                 "username": "revisor@example.com",
                 "password": "demo",
                 "name": "Rikke Revisor",
+                # An administrator: logs in to no agreement of her own and clicks *Administrer*
+                # on one client agreement at a time (economic.md §1.4, §10.3). The firm's own
+                # books (701003) are administered like any client's [GUESS].
+                "administrator": True,
                 "agreementNumbers": [701001, 701002, 701003],
             },
             {
@@ -372,6 +400,25 @@ def seed_state() -> dict[str, Any]:
         ],
         "agreements": {str(a["agreementNumber"]): a for a in agreements},
     }
+
+
+def upgrade_state(state: dict[str, Any]) -> dict[str, Any]:
+    """A state file written by an older emulator, brought up to today's keys (the demo keeps
+    its state between runs)."""
+    for agreement in state.get("agreements", {}).values():
+        agreement.pop("apiEnabled", None)  # there is no such switch (economic.md §10.4)
+        agreement.setdefault("bookedEntries", [])
+        agreement.setdefault("bookedVouchers", {})
+        agreement.setdefault("nextBookedEntryNumber", 1)
+        for year in agreement.get("accountingYears", []):
+            if not year.get("periods"):
+                year["periods"] = month_periods(year["fromDate"], year["toDate"])
+            if year.pop("closed", False):
+                for period in year["periods"]:
+                    period["state"] = "closed"
+    for user in state.get("users", []):
+        user.setdefault("administrator", len(user.get("agreementNumbers", [])) > 1)
+    return state
 
 
 def new_grant_token(agreement_number: int, generation: int) -> str:

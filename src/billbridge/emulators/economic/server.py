@@ -2,14 +2,17 @@
 
 Built on the shared ``billbridge.emulators.common`` machinery (router, faults, stats, control
 endpoints, HTTP server). This module adds what is e-conomic's own: token auth on every API
-call, the fair-use daily limit, ``Idempotency-Key`` replay, e-conomic error bodies for faults,
-404 and 405, the grant flow pages, and the extra control endpoints for agreements.
+call, the cost-based token bucket and the fair-use counter (``throttle``), ``Idempotency-Key``
+replay, e-conomic error bodies for faults, 404 and 405, the grant flow and administration pages
+(``grant``), the extra control endpoints (``control``) and the kassekladde page (``page``).
+
+Stats (``GET /_emulator/stats``) add ``fair_use``: per agreement and UTC day, the calls made,
+how many the token bucket answered 429, and the fair-use threshold (50,000, or the shared
+``daily_limit`` fault key) — a figure, never a 429 (economic.md §10.5).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,21 +21,39 @@ from ..common import (
     EmulatorApp,
     Request,
     Response,
-    format_amount_da,
+    Stats,
     html_response,
     json_response,
     serve_app,
 )
-from . import api, grant
+from . import api, grant, page
+from .control import Control
 from .errors import ApiError
-from .seed import seed_state
+from .seed import seed_state, upgrade_state
+from .throttle import FairUse, TokenBucket
 
-DAILY_LIMIT = 50_000  # fair use: 50,000 calls / 24 h / agreement (economic.md §5.1, S8)
 IDEMPOTENCY_TTL = 3600.0  # "cached for only one hour window" (restdocs)
 
 
 def _error(exc: ApiError) -> Response:
     return json_response(exc.status, exc.body, exc.headers)
+
+
+class EconomicStats(Stats):
+    """The shared request counts plus the fair-use figure per agreement."""
+
+    def __init__(self, app: EconomicApp) -> None:
+        super().__init__()
+        self._app = app
+
+    def reset(self) -> None:
+        super().reset()
+        self._app.fair_use.reset()
+
+    def snapshot(self) -> dict[str, Any]:
+        snap = super().snapshot()
+        snap["fair_use"] = self._app.fair_use.snapshot(self._app.faults.get("daily_limit"))
+        return snap
 
 
 class EconomicApp(EmulatorApp):
@@ -41,36 +62,34 @@ class EconomicApp(EmulatorApp):
     def __init__(self, state_file: str | None = None) -> None:
         super().__init__(state_file)
         self.state: dict[str, Any] = {}
-        self.sessions: dict[str, str] = {}
+        self.sessions: dict[str, dict[str, Any]] = {}  # login sessions of the grant pages
         self.idempotency: dict[tuple[int, str], dict[str, Any]] = {}
-        self.daily: dict[int, tuple[str, int]] = {}
+        self.bucket = TokenBucket()
+        self.fair_use = FairUse()
+        self.stats = EconomicStats(self)
         add = self.router.add
         for method, pattern, handler, name in api.ROUTES:
             add(method, pattern, self._api(handler), name=name)
-        add("GET", r"/secure/api1/requestaccess\.aspx", self._grant, api=False)
-        add("POST", r"/secure/api1/requestaccess\.aspx", self._grant, api=False)
+        for method in ("GET", "POST"):
+            add(method, r"/secure/api1/requestaccess\.aspx", self._grant, api=False)
+            add(method, r"/secure/?", lambda r: grant.administration(self, r), api=False)
         add("GET", r"/secure/logout", lambda r: grant.logout(self, r), api=False)
-        add("POST", r"/_emulator/agreements/(?P<n>\d+)", self._set_agreement, api=False)
-        add("POST", r"/_emulator/agreements/(?P<n>\d+)/revoke", self._revoke, api=False)
-        add(
-            "DELETE",
-            r"/_emulator/agreements/(?P<n>\d+)/accounts/(?P<acc>\d+)",
-            self._delete_account,
-            api=False,
-        )
+        for method, pattern, handler in Control(self).routes():
+            add(method, pattern, handler, api=False)
 
     # ---- EmulatorApp hooks
     def reset_state(self) -> None:
         self.state = seed_state()
         self.sessions = {}
         self.idempotency = {}
-        self.daily = {}
+        self.bucket.reset()
+        self.fair_use.reset()
 
     def dump_state(self) -> dict[str, Any]:
         return self.state
 
     def load_state(self, state: dict[str, Any]) -> None:
-        self.state = state
+        self.state = upgrade_state(state)
 
     def credentials(self) -> dict[str, Any]:
         with self.lock:
@@ -90,6 +109,8 @@ class EconomicApp(EmulatorApp):
                     {
                         "username": u["username"],
                         "password": u["password"],
+                        # an administrator administers these one at a time (see ``grant``)
+                        "administrator": bool(u.get("administrator")),
                         "agreement_numbers": list(u["agreementNumbers"]),
                     }
                     for u in self.state["users"]
@@ -126,8 +147,8 @@ class EconomicApp(EmulatorApp):
         return f"{scheme}://{host}"
 
     def _authenticate(self, request: Request) -> dict[str, Any]:
-        """401 for missing/wrong/revoked tokens (restdocs status table); 403 when the
-        agreement's API access is off (how e-conomic answers that is UNCONFIRMED)."""
+        """401 for missing/wrong/revoked tokens (restdocs status table). There is no "API
+        access" switch that could answer 403 (economic.md §10.4)."""
         secret = request.header("x-appsecrettoken")
         token = request.header("x-agreementgranttoken")
         demo_query = (request.query_value("demo") or "").lower() == "true"
@@ -164,13 +185,6 @@ class EconomicApp(EmulatorApp):
                 error_code="E02270",
                 developer_hint="Ask the agreement to add the app again.",
             )
-        if not agreement.get("apiEnabled", True):
-            raise ApiError(
-                403,
-                "API access is not enabled on this agreement.",
-                error_code="E02300",
-                developer_hint="Enable API access on the e-conomic agreement.",
-            )
         return agreement
 
     def _demo_agreement(self, request: Request) -> dict[str, Any]:
@@ -188,26 +202,14 @@ class EconomicApp(EmulatorApp):
             )
         return next(iter(self.state["agreements"].values()))
 
-    def _count_call(self, agreement: dict[str, Any]) -> None:
-        """Fair-use limit per agreement per (UTC) day → 429 with Retry-After until midnight."""
-        n = agreement["agreementNumber"]
-        today = dt.datetime.now(dt.UTC).date().isoformat()
-        day, count = self.daily.get(n, (today, 0))
-        if day != today:
-            count = 0
-        limit = self.faults.get("daily_limit")
-        limit = DAILY_LIMIT if limit is None else limit
-        if count >= limit:
-            now = dt.datetime.now(dt.UTC)
-            midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), dt.UTC)
-            raise ApiError(
-                429,
-                f"The fair-use limit of {limit} API calls per day for this agreement is used up.",
-                error_code="E05910",
-                developer_hint="See https://www.e-conomic.com/developer/fair-use-policy.",
-                headers={"Retry-After": str(max(1, int((midnight - now).total_seconds())))},
-            )
-        self.daily[n] = (today, count + 1)
+    def _throttle(self, agreement: dict[str, Any], request: Request) -> None:
+        """The token bucket (429 + Retry-After) and the fair-use counter (see ``throttle``)."""
+        number = str(agreement["agreementNumber"])
+        route = request.route.name if request.route else request.path
+        retry_after = self.bucket.take(number, route)
+        self.fair_use.count(number, throttled=retry_after is not None)
+        if retry_after is not None:
+            raise ApiError(429, headers={"Retry-After": str(retry_after)})
 
     def _api(
         self, handler: Callable[[api.Ctx, Request], Response]
@@ -217,7 +219,7 @@ class EconomicApp(EmulatorApp):
             with self.lock:
                 try:
                     agreement = self._authenticate(request)
-                    self._count_call(agreement)
+                    self._throttle(agreement, request)
                 except ApiError as exc:
                     return _error(exc)
                 key = request.header("idempotency-key") if write else ""
@@ -247,7 +249,10 @@ class EconomicApp(EmulatorApp):
                     response = handler(ctx, request)
                 except ApiError as exc:
                     response = _error(exc)
-                if key and response.status < 500:
+                # A refusal (4xx) is cached and replayed like a success [GUESS: restdocs "you
+                # will get the original response from our cache" draws no line; S5 uses a fresh
+                # key when it re-posts with another date]. A 429 and a 5xx did nothing: not kept.
+                if key and response.status < 500 and response.status != 429:
                     self.idempotency[ck] = {
                         "at": time.time(),
                         "method": request.method,
@@ -266,132 +271,10 @@ class EconomicApp(EmulatorApp):
     def _grant(self, request: Request) -> Response:
         return grant.request_access(self, request)
 
-    # ---- extra control endpoints
-    def _agreement(self, request: Request) -> dict[str, Any] | None:
-        return self.state["agreements"].get(request.params["n"])
-
-    def _set_agreement(self, request: Request) -> Response:
-        try:
-            body = request.json() if request.body else {}
-        except ValueError:
-            return json_response(400, {"error": "body must be JSON"})
-        with self.lock:
-            a = self._agreement(request)
-            if a is None:
-                return json_response(404, {"error": "no such agreement"})
-            if "api_enabled" in body:
-                a["apiEnabled"] = bool(body["api_enabled"])
-            if "indscanning" in body:
-                a["indscanning"] = bool(body["indscanning"])
-            self.persist()
-            return json_response(
-                200,
-                {
-                    "agreement_number": a["agreementNumber"],
-                    "api_enabled": a["apiEnabled"],
-                    "indscanning": a["indscanning"],
-                    "revoked": bool(a.get("grantRevoked")),
-                },
-            )
-
-    def _revoke(self, request: Request) -> Response:
-        with self.lock:
-            a = self._agreement(request)
-            if a is None:
-                return json_response(404, {"error": "no such agreement"})
-            a["grantRevoked"] = True
-            self.persist()
-            return json_response(200, {"agreement_number": a["agreementNumber"], "revoked": True})
-
-    def _delete_account(self, request: Request) -> Response:
-        with self.lock:
-            a = self._agreement(request)
-            if a is None or a["accounts"].pop(request.params["acc"], None) is None:
-                return json_response(404, {"error": "no such agreement or account"})
-            self.persist()
-            return json_response(200, {"deleted": int(request.params["acc"])})
-
     def index_page(self, request: Request) -> Response:
-        """Read-only kassekladde view; refreshes itself every 3 s."""
+        """The kassekladder, periods and ledger with the bookkeeper's buttons (``page``)."""
         with self.lock:
-            sections = [self._agreement_html(a) for a in self.state["agreements"].values()]
-        doc = (
-            "<!doctype html><html lang='da'><head><meta charset='utf-8'>"
-            "<meta http-equiv='refresh' content='3'><title>e-conomic emulator</title><style>"
-            "body{font-family:system-ui,Arial,sans-serif;margin:24px;color:#1d2b36}"
-            "table{border-collapse:collapse;margin:6px 0 18px;font-size:14px}"
-            "td,th{border:1px solid #ccd3da;padding:4px 8px;text-align:left}"
-            "th{background:#eef1f4} td.n{text-align:right} .muted{color:#6b7780}"
-            "</style></head><body><h1>e-conomic emulator — kassekladder</h1>"
-            + "".join(sections)
-            + "</body></html>"
-        )
-        return html_response(200, doc)
-
-    def _agreement_html(self, a: dict[str, Any]) -> str:
-        esc = html.escape
-        flags = (
-            f"API {'til' if a.get('apiEnabled') else 'fra'}, "
-            f"Indscanning {'til' if a.get('indscanning') else 'fra'}"
-            + (", adgang tilbagekaldt" if a.get("grantRevoked") else "")
-        )
-        parts = [
-            f"<h2>{esc(a['company']['name'])} <span class='muted'>"
-            f"(aftale {a['agreementNumber']}; {esc(flags)})</span></h2>"
-        ]
-        for j in a["journals"].values():
-            rows = [
-                e
-                for e in sorted(a["entries"].values(), key=lambda x: x["journalEntryNumber"])
-                if e["journalNumber"] == j["journalNumber"]
-            ]
-            parts.append(f"<h3>{j['journalNumber']} {esc(j['name'])} ({len(rows)} poster)</h3>")
-            if not rows:
-                continue
-            head = (
-                "<tr><th>Nr.</th><th>Type</th><th>Bilag</th><th>Dato</th><th>Leverandør</th>"
-                "<th>Fakturanr.</th><th>Tekst</th><th class='n'>Beløb</th><th>Valuta</th>"
-                "<th>Konto</th><th>Modkonto</th><th>Moms</th><th>Bilagsfil</th></tr>"
-            )
-            body = []
-            for e in rows:
-                vkey = (
-                    f"{e['journalNumber']}|{e['voucher']['year']}|{e['voucher']['voucherNumber']}"
-                )
-                att = (a["vouchers"].get(vkey) or {}).get("attachment")
-                vat = (e.get("contraVatAccount") or e.get("vatAccount") or {}).get("vatCode", "")
-                body.append(
-                    "<tr>"
-                    + "".join(
-                        f"<td>{esc(str(v))}</td>"
-                        for v in (
-                            e["journalEntryNumber"],
-                            e["entryType"],
-                            f"{e['voucher']['year']}-{e['voucher']['voucherNumber']}",
-                            e["date"],
-                            supplier_label(a, e.get("supplier")),
-                            e.get("supplierInvoiceNumber", ""),
-                            e.get("text", ""),
-                        )
-                    )
-                    + f"<td class='n'>{format_amount_da(e['amount'])}</td>"
-                    + f"<td>{esc(e['currency']['code'])}</td>"
-                    + f"<td>{(e.get('account') or {}).get('accountNumber', '')}</td>"
-                    + f"<td>{(e.get('contraAccount') or {}).get('accountNumber', '')}</td>"
-                    + f"<td>{esc(str(vat))}</td>"
-                    + f"<td>{str(att['pages']) + ' s.' if att else ''}</td></tr>"
-                )
-            parts.append(f"<table>{head}{''.join(body)}</table>")
-        return "".join(parts)
-
-
-def supplier_label(agreement: dict[str, Any], ref: dict[str, Any] | None) -> str:
-    """`1 Office Danmark A/S` for the page: the number alone says nothing to a bookkeeper."""
-    if not ref:
-        return ""
-    n = ref.get("supplierNumber", "")
-    name = (agreement["suppliers"].get(str(n)) or {}).get("name", "")
-    return f"{n} {name}".strip()
+            return html_response(200, page.render_page(self.state, self.bucket))
 
 
 def serve(host: str, port: int, state_file: str | None = None) -> None:

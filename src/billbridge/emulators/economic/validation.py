@@ -179,8 +179,10 @@ def query_capabilities(schema_name: str) -> tuple[frozenset[str], frozenset[str]
                 filterable.add(name)
             if sub.get("sortable"):
                 sortable.add(name)
-            if sub.get("defaultSorting") and default is None:
-                default = name if sub["defaultSorting"] == "asc" else f"-{name}"
+            # spelt `defaultSorting: "asc"` in most files, `defaultsorting: "ascending"` in some
+            order = sub.get("defaultSorting") or sub.get("defaultsorting")
+            if order and default is None:
+                default = name if str(order).startswith("asc") else f"-{name}"
             if isinstance(sub.get("properties"), dict):
                 walk(sub["properties"], f"{name}.")
 

@@ -3,17 +3,27 @@
 Facts it rests on are in /work/shared/api/economic.md (§ numbers below). Every failure becomes an
 `AccountingError` whose kind tells the sync engine how to react:
 
-- 401 (revoked or wrong grant) and 403 (API access off, role) → CREDENTIALS `not_connected`;
-- 429 → RATE_LIMITED with the `Retry-After` seconds (§5.1);
+- 401 (revoked or wrong grant) and 403 (the app's role lacks a right) → CREDENTIALS
+  `not_connected`;
+- 429 (e-conomic's cost-based token bucket, §10.5) → waited out once when `Retry-After` is
+  short (at most `wait_429` seconds), else RATE_LIMITED with the `Retry-After` seconds;
+- a voucher dated in a barred or closed period (400, E04041 with `propertyName` "Date", §10.2)
+  → UNAVAILABLE `period_locked`: nothing was written and nothing about the bill is wrong, so the
+  sync engine keeps it waiting and tries again later (its words: `messages.py`);
 - 5xx, or a connection that failed before the request was sent → UNAVAILABLE;
 - a timeout or dropped connection after a write was sent → UNCERTAIN (the write may exist);
 - 400/404/409/415 on a write → REJECTED with e-conomic's own words in `detail`.
+
+Reads for finding an entry again (§10.6): draft entries of every kassekladde and booked entries
+of an accounting year, by the reference billbridge writes into the entry text; accounting
+periods from the legacy API (`closed` only) and from the AccountingYears API (`isBarred` too).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +33,11 @@ from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.transport import CallInfo, HttpClient
 
 DEFAULT_API_URL = "https://restapi.e-conomic.com"
+DEFAULT_OPENAPI_URL = "https://apis.e-conomic.com"  # the newer per-service APIs (§6, §10.10)
+ACCOUNTING_YEARS_API = "/accountingyearsapi/v2.0.1"  # periods with isBarred (S5, 2026)
 MAX_PAGE_SIZE = 1000  # §3.3
+PERIODS_PAGE_SIZE = 100  # the AccountingYears API's cap (S5)
+WAIT_429 = 2.0  # seconds: a shorter Retry-After is waited out in place, once
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -89,8 +103,27 @@ def rejected_indexes(response: httpx.Response) -> dict[int, AccountingError]:
     return out
 
 
+def is_period_locked(body: Any) -> bool:
+    """True when every refusal in `body` is a date in a barred or closed period: E04041 under
+    `propertyName` "Date" (§10.2). E04041 alone also means a missing account, told apart by the
+    property name (S5: "Matching the bare code cost us both")."""
+    leaves = list(_leaves(body))
+    return bool(leaves) and all(
+        leaf.get("errorCode") == "E04041" and str(leaf.get("propertyName", "")).lower() == "date"
+        for leaf in leaves
+    )
+
+
+def period_locked(detail: str, status: int | None = 400) -> AccountingError:
+    """The bill waits: the bookkeeper has locked the period of its date (nothing was written)."""
+    return AccountingError(ErrorKind.UNAVAILABLE, "period_locked", detail, status=status)
+
+
 def rejection(body: Any, detail: str, status: int) -> AccountingError:
-    """A REJECTED error: `unknown_account` (with `.account`) when e-conomic names one."""
+    """A REJECTED error: `unknown_account` (with `.account`) when e-conomic names one; a
+    refusal that is only a locked period is `period_locked` instead (it waits, see above)."""
+    if is_period_locked(body):
+        return period_locked(detail, status)
     error = AccountingError(ErrorKind.REJECTED, _code_for(body), detail, status=status)
     account = next(
         (
@@ -112,6 +145,7 @@ def _code_for(body: Any) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float:
+    """`Retry-After` in seconds: e-conomic sends integer seconds (S5); anything else → 1 s."""
     try:
         return max(0.0, float(response.headers.get("Retry-After", "")))
     except ValueError:
@@ -131,12 +165,16 @@ class EconomicClient(HttpClient):
         agreement_grant_token: str,
         *,
         base_url: str = DEFAULT_API_URL,
+        openapi_url: str = DEFAULT_OPENAPI_URL,
         http: httpx.Client | None = None,
         timeout: float = 15.0,
         on_call: Callable[[CallInfo], None] | None = None,
         throttle: Callable[[], None] | None = None,
+        wait_429: float = WAIT_429,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.openapi_url = openapi_url.rstrip("/")
+        self.wait_429 = wait_429
         self._headers = {
             "X-AppSecretToken": app_secret_token,
             "X-AgreementGrantToken": agreement_grant_token,
@@ -167,16 +205,22 @@ class EconomicClient(HttpClient):
             headers["Content-Type"] = "application/json"
             content = json.dumps(json_body, separators=(",", ":")).encode()
         url = path if path.startswith("http") else f"{self.base_url}{path}"
-        response = self._send(
-            method,
-            url,
-            urlsplit(url).path,
-            write=method in WRITE_METHODS,
-            params=params,
-            content=content,
-            files=files,
-            headers=headers,
-        )
+        for attempt in range(2):
+            response = self._send(
+                method,
+                url,
+                urlsplit(url).path,
+                write=method in WRITE_METHODS,
+                params=params,
+                content=content,
+                files=files,
+                headers=headers,
+            )
+            wait = _retry_after(response) if response.status_code == 429 else None
+            # A 429 is answered before anything is done (§10.5), so sending again is safe.
+            if wait is None or attempt or wait > self.wait_429:
+                break
+            time.sleep(wait)
         if response.status_code >= 400:
             self._raise(response)
         return response
@@ -256,6 +300,57 @@ class EconomicClient(HttpClient):
     def journal_entries(self, journal: int, filter: str | None = None) -> list[dict[str, Any]]:
         """Draft entries of a kassekladde (§2.7); filterable: text, entryType, date, amount."""
         return self.collection(f"/journals/{journal}/entries", filter=filter)
+
+    def accounting_periods(self, year: str) -> list[dict[str, Any]]:
+        """`GET /accounting-years/{year}/periods` (legacy): `closed` is e-conomic's *Status*
+        only — a barred (*spærret*) period looks open here (S5, 2026); see `period_states`."""
+        return self.collection(f"/accounting-years/{url_id(year)}/periods")
+
+    def period_states(self) -> list[dict[str, Any]]:
+        """Every accounting period of the agreement from the AccountingYears API, each with
+        `periodNumber`, `year`, `dateFrom`, `dateTo`, `isClosed` and `isBarred` (S5's production
+        client; no schema is published in the stored files). Pages of 100 until a short one."""
+        path = f"{self.openapi_url}{ACCOUNTING_YEARS_API}/accountingYears/periods/paged"
+        items: list[dict[str, Any]] = []
+        for page in range(100):  # 10,000 periods: far beyond any agreement
+            batch = self.request(
+                "GET", path, params={"pageSize": PERIODS_PAGE_SIZE, "skipPages": page}
+            ).json()
+            if not isinstance(batch, list):
+                break
+            items.extend(batch)
+            if len(batch) < PERIODS_PAGE_SIZE:
+                break
+        return items
+
+    def booked_entries(self, year: str, filter: str | None = None) -> list[dict[str, Any]]:
+        """Booked entries of an accounting year (`GET /accounting-years/{year}/entries`);
+        filterable by `voucherNumber`, `text`, `date`, `supplier.supplierNumber` … (§10.6)."""
+        return self.collection(f"/accounting-years/{url_id(year)}/entries", filter=filter)
+
+    def find_booked_entries(self, year: str, reference: str) -> list[dict[str, Any]]:
+        """Booked entries of `year` whose text holds `reference` (billbridge writes it there)."""
+        rows = self.booked_entries(year, filter=f"text$like:{filter_value(reference)}")
+        return [r for r in rows if reference in str(r.get("text") or "")]
+
+    def find_draft_entries(
+        self, reference: str, journals: Iterable[int] | None = None
+    ) -> list[dict[str, Any]]:
+        """Draft entries of every kassekladde (or of `journals`) whose text holds `reference`:
+        an accountant may have moved the voucher to another one, renumbered (§10.6). Each row
+        carries `journal.journalNumber`, added where e-conomic leaves it out."""
+        numbers = (
+            list(journals)
+            if journals is not None
+            else [int(j["journalNumber"]) for j in self.journals()]
+        )
+        found = []
+        for number in numbers:
+            for row in self.journal_entries(number, filter=f"text$like:{filter_value(reference)}"):
+                if reference in str(row.get("text") or ""):
+                    row.setdefault("journal", {"journalNumber": number})
+                    found.append(row)
+        return found
 
     # ------------------------------------------------------------------ writes
 

@@ -34,6 +34,12 @@ MESSAGES: dict[str, Promise] = {
     ),
     "unknown_journal": _("That kassekladde does not exist in e-conomic (any more)."),
     "unknown_item": _("That payment method or category does not belong to this company."),
+    # E04041 on the entry date (economic.md §10.2): the bill waits, nothing is wrong with it
+    "period_locked": _(
+        "The bookkeeper has locked the period of this bill's date in e-conomic (usually after "
+        "the VAT return), so e-conomic does not take the bill now. It waits here and is sent "
+        "when the period is opened again."
+    ),
 }
 
 

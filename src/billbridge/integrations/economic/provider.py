@@ -96,6 +96,7 @@ def make_client(
         django_settings.ECONOMIC_APP_SECRET_TOKEN,
         grant_token,
         base_url=django_settings.ECONOMIC_API_URL,
+        openapi_url=django_settings.ECONOMIC_OPENAPI_URL,
         http=http,
         timeout=float(django_settings.ACCOUNTING_HTTP_TIMEOUT),
         on_call=_ThreadSafeAudit(company_id) if company_id is not None else None,
@@ -463,7 +464,9 @@ class EconomicProvider:
             try:
                 created = self.client.post_vouchers(journal, [v for _, v in chunk], key)
             except AccountingError as exc:
-                if exc.kind != ErrorKind.REJECTED or exc.status != 400:
+                # A 400 names the refused vouchers by index, whatever each one's kind: a voucher
+                # in a locked period waits (`period_locked`) while the others are posted.
+                if exc.status != 400 or getattr(exc, "response", None) is None:
                     raise
                 refused = {}
                 if len(chunk) > 1:
