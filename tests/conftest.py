@@ -1,13 +1,27 @@
-"""Fixtures shared by all tests: a user who owns a company, and an outsider."""
+"""Fixtures shared by all tests: compiled translations, a user who owns a company, an outsider."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.integrations.emulated import emulator_process, point_product_at
+
 # Django-dependent imports live inside the fixtures: the emulator and parser tests run
 # without Django at all.
 
 PASSWORD = "secret-password"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """The .mo files are build output; tests must not depend on `make` having run first.
+
+    Every suite that shows words (web pages, the API, error messages) needs them, and Django
+    keeps a process's catalogue once loaded, so they are compiled before any test runs.
+    """
+    from tools.compile_translations import compile_all
+
+    compile_all()
 
 
 @pytest.fixture
@@ -73,3 +87,14 @@ def dinero_traffic_follows_the_openapi_file(monkeypatch):
     monkeypatch.setattr(DineroClient, "__init__", watched)
     yield watch
     assert not watch.violations, "\n".join(watch.violations)
+
+
+# The official exchange rates (billbridge.fx) come from the rates emulator in every test that
+# needs them: one process per test session, reset before each use.
+rates_process = emulator_process("rates", name="rates_process")
+
+
+@pytest.fixture
+def rates(rates_process, settings):
+    """The rates emulator, reset (its request counts too), the product's BILLBRIDGE_FX_URL on it."""
+    return point_product_at(rates_process, settings)

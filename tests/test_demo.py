@@ -38,7 +38,7 @@ def _wait_for_banner(proc: subprocess.Popen, timeout: float = 300) -> str:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    web, dinero, economic, smtp = _free_port(), _free_port(), _free_port(), _free_port()
+    web, dinero, economic, smtp, rates = (_free_port() for _ in range(5))
     env = {
         k: v
         for k, v in os.environ.items()
@@ -49,6 +49,7 @@ def demo(tmp_path_factory):
         DINERO_EMULATOR_PORT=str(dinero),
         ECONOMIC_EMULATOR_PORT=str(economic),
         BILLBRIDGE_SMTP_PORT=str(smtp),
+        RATES_EMULATOR_PORT=str(rates),
         BILLBRIDGE_DATA_DIR=str(tmp_path_factory.mktemp("demo-var")),
         PYTHONPATH=os.pathsep.join(sys.path),
     )
@@ -68,6 +69,7 @@ def demo(tmp_path_factory):
             "dinero": dinero,
             "economic": economic,
             "smtp": smtp,
+            "rates": rates,
             "env": env,
         }
     finally:
@@ -111,8 +113,9 @@ def test_demo_user_logs_in_over_http(demo):
 
 
 def test_demo_emulators_answer(demo):
-    for port in (demo["dinero"], demo["economic"]):
+    for port in (demo["dinero"], demo["economic"], demo["rates"]):
         assert httpx.get(f"http://127.0.0.1:{port}/_emulator/credentials").status_code == 200
+    assert f"http://127.0.0.1:{demo['rates']}/_emulator/" in demo["banner"]
 
 
 def test_a_bill_mailed_with_the_printed_command_appears_on_the_bills_page(demo):
@@ -153,6 +156,6 @@ def test_ctrl_c_stops_everything_the_demo_started(demo):
     proc = demo["proc"]
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=30)
-    for port in (demo["web"], demo["dinero"], demo["economic"], demo["smtp"]):
+    for port in (demo["web"], demo["dinero"], demo["economic"], demo["smtp"], demo["rates"]):
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served"

@@ -1,4 +1,4 @@
-"""`python -m billbridge demo`: the emulated Dinero and e-conomic, the web server, the worker.
+"""`python -m billbridge demo`: emulated Dinero, e-conomic and exchange rates, web, worker.
 
 Everything runs on this machine on SQLite under ./var/; Ctrl-C stops all of it.
 """

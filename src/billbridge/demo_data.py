@@ -36,6 +36,21 @@ COMPANIES = [
             ("Firmakort (debet)", "debit_card", "55000"),
             ("Kreditkort", "credit_card", ""),
         ],
+        # Bills in another currency (R-6), dated where the rates emulator has the ECB's real
+        # rates: (supplier, VAT number, country, number, date, currency, total, VAT, text).
+        "foreign_bills": [
+            (
+                "Rheinische Rösterei GmbH",
+                "DE123456789",
+                "DE",
+                "RR-2026-0311",
+                dt.date(2026, 3, 13),
+                "EUR",
+                "1250.00",
+                "250.00",
+                "Kaffe til mødelokalet",
+            ),  # fmt: skip
+        ],
         "bills": [
             ("Papirhuset A/S", "29403473", "F-10231", "1250.00", "250.00", "Printerpapir og toner"),
             ("Cloudware ApS", "31553622", "INV-2026-118", "499.00", "99.80", "Månedsabonnement"),
@@ -64,7 +79,17 @@ COMPANIES = [
 ]
 
 
-def bill_pdf(supplier: str, cvr: str, number: str, total: str, vat: str, text: str) -> bytes:
+def bill_pdf(
+    supplier: str,
+    cvr: str,
+    number: str,
+    total: str,
+    vat: str,
+    text: str,
+    *,
+    currency: str = "DKK",
+    issued: dt.date = dt.date(2026, 11, 1),
+) -> bytes:
     """A plain Danish bill as a PDF with a text layer, as suppliers send them."""
     pdf = FPDF()
     pdf.add_page()
@@ -76,13 +101,13 @@ def bill_pdf(supplier: str, cvr: str, number: str, total: str, vat: str, text: s
         f"CVR-nr.: {cvr}",
         "",
         f"Fakturanr.: {number}",
-        "Fakturadato: 01.11.2026",
-        "Forfaldsdato: 15.11.2026",
+        f"Fakturadato: {issued:%d.%m.%Y}",
+        f"Forfaldsdato: {issued + dt.timedelta(days=14):%d.%m.%Y}",
         "",
         f"{text}",
-        f"Subtotal: {_da(excl)} DKK",
-        f"Moms (25 %): {_da(Decimal(vat))} DKK",
-        f"I alt: {_da(Decimal(total))} DKK",
+        f"Subtotal: {_da(excl)} {currency}",
+        f"Moms (25 %): {_da(Decimal(vat))} {currency}",
+        f"I alt: {_da(Decimal(total))} {currency}",
     ]
     for line in lines:
         pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
@@ -137,4 +162,38 @@ def seed_demo() -> User:
                     amount=Decimal(total),
                     payment_method=methods[0],
                 )
+        for supplier, vat_number, country, number, day, currency, total, vat, text in spec.get(
+            "foreign_bills", []
+        ):
+            add_bill(
+                company,
+                BillInput(
+                    supplier_name=supplier,
+                    supplier_vat_number=vat_number,
+                    supplier_country=country,
+                    invoice_number=number,
+                    issue_date=day,
+                    due_date=day + dt.timedelta(days=14),
+                    currency=currency,
+                    total=Decimal(total),
+                    vat_amount=Decimal(vat),
+                    text=text,
+                    category=categories[0],
+                ),
+                user=user,
+                document=SimpleUploadedFile(
+                    f"{number}.pdf",
+                    bill_pdf(
+                        supplier,
+                        vat_number,
+                        number,
+                        total,
+                        vat,
+                        text,
+                        currency=currency,
+                        issued=day,
+                    ),  # fmt: skip
+                    content_type="application/pdf",
+                ),
+            )
     return user

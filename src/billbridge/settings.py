@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "billbridge.accounts",
     "billbridge.bills",
+    "billbridge.fx",
     "billbridge.ingest",
     "billbridge.integrations",
     "billbridge.sync",
@@ -221,6 +222,11 @@ ECONOMIC_GRANT_URL = os.environ.get(
 ECONOMIC_APP_SECRET_TOKEN = os.environ.get("ECONOMIC_APP_SECRET_TOKEN", "")
 ECONOMIC_APP_PUBLIC_TOKEN = os.environ.get("ECONOMIC_APP_PUBLIC_TOKEN", "")
 ACCOUNTING_HTTP_TIMEOUT = float(os.environ.get("ACCOUNTING_HTTP_TIMEOUT", "15"))
+# The official daily exchange rates: the folder of the ECB's eurofxref files (billbridge.fx).
+BILLBRIDGE_FX_URL = os.environ.get(
+    "BILLBRIDGE_FX_URL", "https://www.ecb.europa.eu/stats/eurofxref/"
+)
+FX_HTTP_TIMEOUT = float(os.environ.get("BILLBRIDGE_FX_TIMEOUT", "20"))
 
 LOGGING = {
     "version": 1,

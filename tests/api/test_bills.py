@@ -33,6 +33,12 @@ BILL_FIELDS = {
     "duplicate_of",
     "payment",
     "sync",
+    "vat_breakdown",
+    "exchange_rate",
+    "exchange_rate_source",
+    "exchange_rate_date",
+    "exchange_rate_set_by",
+    "exchange_rate_set_at",
 }
 
 

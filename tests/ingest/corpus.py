@@ -34,10 +34,19 @@ class Line:
     quantity: Decimal
     unit_price: Decimal
     vat_rate: Decimal = Decimal("25")
+    # UNTDID 5305 (S, Z, E, AE, K…); None: S when the rate is above 0, else Z.
+    vat_category: str | None = None
 
     @property
     def amount(self) -> Decimal:
         return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+
+    def category(self, oioubl: bool) -> str:
+        """The line's VAT category as the profile writes it (OIOUBL uses words)."""
+        code = self.vat_category or ("S" if self.vat_rate > 0 else "Z")
+        if not oioubl:
+            return code
+        return {"S": "StandardRated", "Z": "ZeroRated", "AE": "ReverseCharge"}.get(code, code)
 
 
 @dataclass
@@ -211,21 +220,29 @@ def _oioubl_payment(b: Bill) -> str:
 
 
 def _tax_total(b: Bill, oioubl: bool) -> str:
+    """The document's VAT TaxTotal: one TaxSubtotal per VAT category and rate of the lines."""
     scheme = (
         '<cac:TaxScheme><cbc:ID schemeID="urn:oioubl:id:taxschemeid-1.1">63</cbc:ID>'
         "<cbc:Name>Moms</cbc:Name></cac:TaxScheme>"
         if oioubl
         else "<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>"
     )
-    category = "StandardRated" if oioubl else "S"
+    groups: dict[tuple[str, Decimal], list[Line]] = {}
+    for ln in b.lines:
+        groups.setdefault((ln.category(oioubl), ln.vat_rate), []).append(ln)
+    subtotals = []
+    for (category, rate), lines in groups.items():
+        taxable = sum((ln.amount for ln in lines), Decimal("0.00"))
+        vat = sum(((ln.amount * rate / 100).quantize(Decimal("0.01")) for ln in lines), Decimal(0))
+        subtotals.append(f"""<cac:TaxSubtotal>
+      <cbc:TaxableAmount currencyID="{b.currency}">{taxable}</cbc:TaxableAmount>
+      <cbc:TaxAmount currencyID="{b.currency}">{vat:.2f}</cbc:TaxAmount>
+      <cac:TaxCategory><cbc:ID>{category}</cbc:ID><cbc:Percent>{rate}</cbc:Percent>{scheme}
+      </cac:TaxCategory>
+    </cac:TaxSubtotal>""")
     return f"""<cac:TaxTotal>
     <cbc:TaxAmount currencyID="{b.currency}">{b.vat}</cbc:TaxAmount>
-    <cac:TaxSubtotal>
-      <cbc:TaxableAmount currencyID="{b.currency}">{b.excl}</cbc:TaxableAmount>
-      <cbc:TaxAmount currencyID="{b.currency}">{b.vat}</cbc:TaxAmount>
-      <cac:TaxCategory><cbc:ID>{category}</cbc:ID><cbc:Percent>25</cbc:Percent>{scheme}
-      </cac:TaxCategory>
-    </cac:TaxSubtotal>
+    {"".join(subtotals)}
   </cac:TaxTotal>"""
 
 
@@ -263,7 +280,7 @@ def oioubl(b: Bill | None = None, *, credit_note: bool = False) -> bytes:
         <cbc:TaxableAmount currencyID="{b.currency}">{ln.amount}</cbc:TaxableAmount>
         <cbc:TaxAmount currencyID="{b.currency}"
           >{(ln.amount * ln.vat_rate / 100):.2f}</cbc:TaxAmount>
-        <cac:TaxCategory><cbc:ID>StandardRated</cbc:ID><cbc:Percent>{ln.vat_rate}</cbc:Percent>
+        <cac:TaxCategory><cbc:ID>{ln.category(oioubl=True)}</cbc:ID><cbc:Percent>{ln.vat_rate}</cbc:Percent>
           <cac:TaxScheme><cbc:ID>63</cbc:ID><cbc:Name>Moms</cbc:Name></cac:TaxScheme>
         </cac:TaxCategory>
       </cac:TaxSubtotal>
@@ -350,7 +367,7 @@ def peppol(b: Bill | None = None, *, credit_note: bool = False) -> bytes:
     <cbc:{qty_tag} unitCode="C62">{ln.quantity}</cbc:{qty_tag}>
     <cbc:LineExtensionAmount currencyID="{b.currency}">{ln.amount}</cbc:LineExtensionAmount>
     <cac:Item><cbc:Name>{_e(ln.description)}</cbc:Name>
-      <cac:ClassifiedTaxCategory><cbc:ID>S</cbc:ID><cbc:Percent>{ln.vat_rate}</cbc:Percent>
+      <cac:ClassifiedTaxCategory><cbc:ID>{ln.category(oioubl=False)}</cbc:ID><cbc:Percent>{ln.vat_rate}</cbc:Percent>
         <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:ClassifiedTaxCategory>
     </cac:Item>
     <cac:Price>

@@ -1,4 +1,4 @@
-"""Web test fixtures: compiled translations and a company with one of everything."""
+"""Web test fixtures: a company with one of everything."""
 
 from __future__ import annotations
 
@@ -8,20 +8,12 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from tools.compile_translations import compile_all
-
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations() -> None:
-    """The .mo files are build output; tests must not depend on `make` having run first."""
-    compile_all()
 
 
 @pytest.fixture

@@ -232,6 +232,54 @@ class SupplierOut(Schema):
 
 # --- bills ----------------------------------------------------------------------------------
 
+# DKK for 100 units of a currency (R-6): positive, at most six decimals; zero is refused by the
+# service in its own words.
+RATE_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,6})?$"
+ExchangeRate = Annotated[
+    str,
+    StringConstraints(pattern=RATE_PATTERN),
+    Field(json_schema_extra={"example": "746.04"}),
+]
+PERCENT_PATTERN = r"^[0-9]{1,3}(\.[0-9]{1,4})?$"
+CATEGORY_PATTERN = r"^[A-Za-z]{1,20}$"
+CATEGORY_HELP = "UNTDID 5305: S, Z, E, AE (reverse charge), K, G, O — or OIOUBL's words."
+VatCategory = Annotated[str, StringConstraints(pattern=CATEGORY_PATTERN)]
+
+
+class VatSubtotalIn(InputSchema):
+    """One row of the VAT breakdown, as an e-invoice's TaxSubtotal (R-5)."""
+
+    category: VatCategory = Field(description=CATEGORY_HELP)
+    percent: Annotated[str, StringConstraints(pattern=PERCENT_PATTERN)] | None = None
+    taxable_amount: Money
+    vat_amount: Money = Decimal("0.00")
+
+
+_VAT_ROW_SCHEMA = {
+    "type": "object",
+    "description": VatSubtotalIn.__doc__,
+    "properties": {
+        "category": {"type": "string", "pattern": CATEGORY_PATTERN, "description": CATEGORY_HELP},
+        "percent": {"anyOf": [{"type": "string", "pattern": PERCENT_PATTERN}, {"type": "null"}]},
+        "taxable_amount": {"anyOf": _MONEY_TYPES, **_MONEY_SCHEMA},
+        "vat_amount": {"anyOf": _MONEY_TYPES, **_MONEY_SCHEMA},
+    },
+    "required": ["category", "taxable_amount"],
+}
+# Written out in full (no $ref): the bill's create route documents its body by hand.
+VatBreakdownIn = Annotated[
+    list[VatSubtotalIn],
+    Field(max_length=50),
+    WithJsonSchema({"type": "array", "maxItems": 50, "items": _VAT_ROW_SCHEMA}),
+]
+
+
+class VatSubtotalOut(Schema):
+    category: str
+    percent: str | None
+    taxable_amount: MoneyOut
+    vat_amount: MoneyOut
+
 
 class BillIn(InputSchema):
     """A new bill. Multipart uploads send the same fields as form fields, plus `document`."""
@@ -247,10 +295,14 @@ class BillIn(InputSchema):
     text: BillText = ""
     category_id: int | None = None
     payment_method_id: int | None = None
+    vat_breakdown: VatBreakdownIn = []
+    exchange_rate: ExchangeRate | None = Field(
+        None, description="DKK for 100 units, typed by a person; else the official rate is used."
+    )
 
 
 class BillPatch(InputSchema):
-    """Only the fields sent are changed; `null` clears a category or payment method."""
+    """Only the fields sent are changed; `null` clears a category, payment method or rate."""
 
     supplier_name: Name | None = None
     supplier_cvr: Cvr | None = None
@@ -263,6 +315,10 @@ class BillPatch(InputSchema):
     text: BillText | None = None
     category_id: int | None = None
     payment_method_id: int | None = None
+    vat_breakdown: VatBreakdownIn | None = None
+    exchange_rate: ExchangeRate | None = Field(
+        None, description="DKK for 100 units, typed by a person; `null`: the official rate."
+    )
 
 
 class PaymentIn(InputSchema):
@@ -303,6 +359,12 @@ class BillOut(Schema):
     duplicate_of: int | None
     payment: PaymentOut | None
     sync: list[SyncOut]
+    vat_breakdown: list[VatSubtotalOut]
+    exchange_rate: str | None = Field(description="DKK for 100 units; null: none yet.")
+    exchange_rate_source: Literal["official", "manual"] | None
+    exchange_rate_date: dt.date | None = Field(description="The date an official rate is of.")
+    exchange_rate_set_by: str | None = Field(description="Who typed a manual rate (e-mail).")
+    exchange_rate_set_at: dt.datetime | None
 
 
 class BillPage(Schema):

@@ -89,6 +89,13 @@ class BillStatus(models.TextChoices):
     DUPLICATE = "DUPLICATE", _("Duplicate")
 
 
+class RateSource(models.TextChoices):
+    """Where a bill's exchange rate came from."""
+
+    OFFICIAL = "official", _("Official rate")
+    MANUAL = "manual", _("Typed by a person")
+
+
 def document_path(bill: Bill, filename: str) -> str:
     return f"documents/{bill.company_id}/{uuid.uuid4().hex}/{filename}"
 
@@ -104,6 +111,21 @@ class Bill(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="DKK")
     total = models.DecimalField(_("total incl. VAT"), null=True, blank=True, **MONEY)
     vat_amount = models.DecimalField(_("VAT"), default=Decimal("0.00"), **MONEY)
+    # What the e-invoice (or a person) says the VAT is made of: a list of
+    # {"category", "percent", "taxable_amount", "vat_amount"}, amounts as decimal strings
+    # signed like `total`. The VAT rule reads it (integrations/vat.py, R-5).
+    vat_breakdown = models.JSONField(_("VAT breakdown"), default=list, blank=True)
+    # A bill in another currency: DKK for 100 units (R-6), where it came from, and for an
+    # official rate the date it was published for (a weekend bill has Friday's).
+    exchange_rate = models.DecimalField(
+        _("exchange rate"), max_digits=16, decimal_places=6, null=True, blank=True
+    )
+    exchange_rate_source = models.CharField(max_length=10, choices=RateSource.choices, blank=True)
+    exchange_rate_date = models.DateField(null=True, blank=True)
+    exchange_rate_set_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exchange_rate_set_at = models.DateTimeField(null=True, blank=True)
     text = models.CharField(_("text"), max_length=500, blank=True)
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="bills"

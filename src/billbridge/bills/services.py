@@ -6,6 +6,7 @@ Web forms, the REST API and document ingestion all call these functions.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billbridge.accounts.models import Company, User
@@ -24,6 +26,7 @@ from billbridge.bills.models import (
     Category,
     Payment,
     PaymentMethod,
+    RateSource,
     Supplier,
 )
 
@@ -37,7 +40,13 @@ EDITABLE_FIELDS = (
     "text",
     "category",
     "payment_method",
+    "vat_breakdown",
 )
+#: An e-invoice's VAT category: UNTDID 5305 (S, Z, E, AE, K, G, O, L, M) or OIOUBL's words.
+_CATEGORY = re.compile(r"^[A-Za-z]{1,20}$")
+MAX_BREAKDOWN_ROWS = 50
+#: DKK for 100 units: positive, at most six decimals (what e-conomic's exchangeRate takes).
+MAX_RATE = Decimal("1e9")
 
 
 @dataclass
@@ -58,6 +67,10 @@ class BillInput:
     text: str = ""
     category: Category | None = None
     payment_method: PaymentMethod | None = None
+    # The e-invoice's VAT subtotals (see `clean_vat_breakdown`); None: not given.
+    vat_breakdown: list[dict[str, Any]] | None = None
+    # DKK for 100 units, typed by a person (a bill in another currency only).
+    exchange_rate: Decimal | None = None
 
 
 def to_money(value: Any, field: str) -> Decimal:
@@ -75,6 +88,90 @@ def to_money(value: Any, field: str) -> Decimal:
     if abs(amount) >= Decimal("1e12"):
         raise ValidationError({field: _("The amount is too large.")})
     return amount
+
+
+def _percent(value: Any, row: int) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float | bool):
+        raise ValidationError(
+            {"vat_breakdown": _('Row %(row)d: send the percent as a decimal string, e.g. "25".')
+             % {"row": row}}
+        )  # fmt: skip
+    try:
+        percent = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        percent = Decimal("NaN")
+    if not percent.is_finite() or not 0 <= percent <= 100 or percent.as_tuple().exponent < -4:  # type: ignore[operator]
+        raise ValidationError(
+            {"vat_breakdown": _("Row %(row)d: the VAT percent must be between 0 and 100.")
+             % {"row": row}}
+        )  # fmt: skip
+    return percent
+
+
+def clean_vat_breakdown(rows: Any) -> list[dict[str, str | None]]:
+    """A bill's VAT breakdown, checked and written the one way it is stored.
+
+    Each row: `category` (UNTDID 5305 code such as S, Z, E, AE, K — or OIOUBL's StandardRated,
+    ZeroRated, ReverseCharge), `percent` (0–100, or empty), `taxable_amount` and `vat_amount`
+    (amounts as decimal strings, signed like the bill's total).
+    """
+    if rows is None or rows == "":
+        return []
+    if not isinstance(rows, list | tuple) or len(rows) > MAX_BREAKDOWN_ROWS:
+        raise ValidationError(
+            {"vat_breakdown": _("Give the VAT breakdown as a list of at most %(n)d rows.")
+             % {"n": MAX_BREAKDOWN_ROWS}}
+        )  # fmt: skip
+    cleaned = []
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict):
+            raise ValidationError(
+                {"vat_breakdown": _("Row %(row)d: give category, percent, taxable amount and VAT.")
+                 % {"row": number}}
+            )  # fmt: skip
+        category = str(row.get("category") or "").strip()
+        if not _CATEGORY.match(category):
+            raise ValidationError(
+                {"vat_breakdown": _(
+                    "Row %(row)d: a VAT category is a code such as S (standard rate), Z (zero "
+                    "rate), E (exempt) or AE (reverse charge)."
+                ) % {"row": number}}
+            )  # fmt: skip
+        percent = _percent(row.get("percent"), number)
+        taxable = to_money(row.get("taxable_amount") or "0", "vat_breakdown")
+        vat = to_money(row.get("vat_amount") or "0", "vat_breakdown")
+        cleaned.append(
+            {
+                "category": category.upper() if len(category) <= 2 else category,
+                "percent": None if percent is None else f"{percent.normalize():f}",
+                "taxable_amount": f"{taxable:.2f}",
+                "vat_amount": f"{vat:.2f}",
+            }
+        )
+    return cleaned
+
+
+def clean_exchange_rate(value: Any) -> Decimal | None:
+    """DKK for 100 units as a person writes it: positive, at most six decimals."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        raise ValidationError(
+            {"exchange_rate": _('Send the rate as a decimal string, e.g. "746.04".')}
+        )
+    try:
+        rate = Decimal(str(value).strip().replace(" ", ""))
+    except (InvalidOperation, ValueError):
+        rate = Decimal("NaN")
+    if not rate.is_finite() or rate <= 0 or rate >= MAX_RATE:
+        raise ValidationError(
+            {"exchange_rate": _("The rate is DKK for 100 units of the currency, e.g. 746.04.")}
+        )
+    if rate.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise ValidationError({"exchange_rate": _("A rate has at most six decimals.")})
+    return rate
 
 
 def content_sha256(data: bytes) -> str:
@@ -135,6 +232,10 @@ def _validate_bill(bill: Bill) -> None:
         errors["currency"] = _("Use a three-letter currency code such as DKK or EUR.")
     if bill.total is not None and bill.vat_amount and abs(bill.vat_amount) > abs(bill.total):
         errors["vat_amount"] = _("The VAT is larger than the total.")
+    if bill.exchange_rate is not None and bill.currency == bill.company.base_currency:
+        errors["exchange_rate"] = _("A bill in %(currency)s needs no exchange rate.") % {
+            "currency": bill.currency
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -205,7 +306,11 @@ def add_bill(
         text=data.text.strip(),
         category=data.category,
         payment_method=data.payment_method,
+        vat_breakdown=clean_vat_breakdown(data.vat_breakdown),
     )
+    rate = clean_exchange_rate(data.exchange_rate)
+    if rate is not None:
+        _set_rate(bill, rate, RateSource.MANUAL, None, user)
     if data.supplier_name or data.supplier_cvr:
         bill.supplier = find_or_create_supplier(
             company,
@@ -246,9 +351,19 @@ def update_bill(bill: Bill, changes: dict[str, Any], *, supplier: BillInput | No
             value = value.upper()
         if field == "vat_amount" and value is None:
             value = Decimal("0.00")
+        if field == "vat_breakdown":
+            value = clean_vat_breakdown(value)
         if getattr(bill, field) != value:
             setattr(bill, field, value)
             changed.add(field)
+    if bill.exchange_rate is not None and (
+        "currency" in changed
+        or ("issue_date" in changed and bill.exchange_rate_source == RateSource.OFFICIAL)
+    ):
+        # The rate belongs to the currency (and an official one to the date): it is looked
+        # up again when the bill is posted.
+        _set_rate(bill, None, "", None, None)
+        changed.add("exchange_rate")
     if supplier is not None and (supplier.supplier_name or supplier.supplier_cvr):
         new_supplier = find_or_create_supplier(
             company, supplier.supplier_name or bill.supplier_name, supplier.supplier_cvr
@@ -267,6 +382,52 @@ def update_bill(bill: Bill, changes: dict[str, Any], *, supplier: BillInput | No
     if "category" in changed:
         remember_category(bill)
     bill_saved.send(sender=Bill, bill=bill, created=False, changed=changed)
+    return bill
+
+
+def _set_rate(
+    bill: Bill,
+    rate: Decimal | None,
+    source: str,
+    rate_date: date | None,
+    user: User | None,
+) -> None:
+    bill.exchange_rate = rate
+    bill.exchange_rate_source = source if rate is not None else ""
+    bill.exchange_rate_date = rate_date if rate is not None else None
+    bill.exchange_rate_set_by = user if rate is not None else None
+    bill.exchange_rate_set_at = timezone.now() if rate is not None else None
+
+
+@transaction.atomic
+def set_exchange_rate(
+    bill: Bill,
+    rate: Any,
+    *,
+    source: str = RateSource.MANUAL,
+    rate_date: date | None = None,
+    user: User | None = None,
+    notify: bool = True,
+) -> Bill:
+    """Store a bill's exchange rate (DKK for 100 units), or clear it with None (R-6).
+
+    A person's rate (`source` manual) says who typed it and when; an official one (see
+    `billbridge.fx`) says the date it was published for. `notify=False` is for the sync engine,
+    which sets the official rate as it posts: the posting itself carries it, so the change must
+    not ask for another posting.
+    """
+    bill = Bill.objects.select_for_update().select_related("company").get(pk=bill.pk)
+    rate = clean_exchange_rate(rate)
+    if rate is not None and source not in RateSource.values:
+        raise ValueError(f"unknown rate source {source!r}")
+    before = (bill.exchange_rate, bill.exchange_rate_source, bill.exchange_rate_date)
+    _set_rate(bill, rate, source, rate_date if source == RateSource.OFFICIAL else None, user)
+    if (bill.exchange_rate, bill.exchange_rate_source, bill.exchange_rate_date) == before:
+        return bill
+    _validate_bill(bill)
+    bill.save()
+    if notify:
+        bill_saved.send(sender=Bill, bill=bill, created=False, changed={"exchange_rate"})
     return bill
 
 
@@ -334,6 +495,8 @@ def finish_analysis(bill: Bill, data: BillInput, extraction: dict[str, Any]) -> 
             bill.currency = data.currency.upper()
         if data.vat_amount is not None:
             bill.vat_amount = data.vat_amount
+        if data.vat_breakdown:
+            bill.vat_breakdown = clean_vat_breakdown(data.vat_breakdown)
     if bill.supplier_id is None and (data.supplier_name or data.supplier_cvr):
         bill.supplier = find_or_create_supplier(
             bill.company,

@@ -105,7 +105,26 @@ ECONOMIC = Emulator(
     banner=_economic_banner,
 )
 
-EMULATORS: dict[str, Emulator] = {e.key: e for e in (DINERO, ECONOMIC)}
+
+def _rates_banner(base_url: str, creds: dict[str, Any]) -> list[str]:
+    return [
+        f"Exchange rates      {base_url}/_emulator/  (the ECB's real daily rates, "
+        f"{creds.get('first_date', '?')} to {creds.get('last_date', '?')})"
+    ]
+
+
+# Not an accounting system: the official daily reference rates (billbridge.fx, R-6).
+RATES = Emulator(
+    key="rates",
+    name="ECB exchange rates",
+    server="billbridge.emulators.rates.server",
+    default_port=8003,
+    port_env="RATES_EMULATOR_PORT",
+    product_settings={"BILLBRIDGE_FX_URL": "{base_url}{base_path}"},
+    banner=_rates_banner,
+)
+
+EMULATORS: dict[str, Emulator] = {e.key: e for e in (DINERO, ECONOMIC, RATES)}
 
 
 def get(key: str) -> Emulator:

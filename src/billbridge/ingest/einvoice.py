@@ -13,7 +13,7 @@ from lxml import etree
 
 from .errors import IngestError
 from .parsing import iso_date, split_tax_id, ubl_decimal
-from .types import BillLine, ExtractedBill, Field, Kind, PaymentMeans
+from .types import BillLine, ExtractedBill, Field, Kind, PaymentMeans, TaxSubtotal
 from .xmlsafe import parse_xml
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
@@ -100,6 +100,7 @@ def _read(root: etree._Element, *, is_credit_root: bool) -> ExtractedBill:
     duties = _read_totals(root, bill)
     if bill.currency.value is None:
         bill.currency = _currency_from_amounts(root)
+    bill.vat_breakdown = _read_vat_breakdown(root, bill.currency.value)
 
     if bill.total.value is not None and bill.total.value < 0 and not credit:
         # An invoice with a negative total is a credit in all but name.
@@ -300,6 +301,40 @@ def _duty_line(sub: etree._Element, scheme_id: str | None, scheme_name: str | No
         tax_scheme=(scheme_id or "")[:40],
         confidence=1.0,
     )
+
+
+def _read_vat_breakdown(root: etree._Element, currency: str | None) -> list[TaxSubtotal]:
+    """The document's VAT subtotals (category, percent, taxable amount, VAT), in its currency.
+
+    Only the document-level TaxTotals are read (a line's own TaxTotal is not a subtotal), only
+    subtotals of the VAT scheme (`is_vat_scheme`: duties are other schemes), and only amounts in
+    the document currency (Peppol may repeat the VAT in the accounting currency).
+    """
+    subtotals = []
+    for tax_total in root.iterfind("cac:TaxTotal", NS):
+        for sub in tax_total.iterfind("cac:TaxSubtotal", NS):
+            category = sub.find("cac:TaxCategory", NS)
+            scheme = sub.find("cac:TaxCategory/cac:TaxScheme", NS)
+            if category is None or not is_vat_scheme(
+                _text(scheme, "cbc:ID"), _text(scheme, "cbc:Name")
+            ):
+                continue
+            tax_el = sub.find("cbc:TaxAmount", NS)
+            if currency and tax_el is not None and tax_el.get("currencyID") not in (None, currency):
+                continue
+            taxable = _amount(sub, "cbc:TaxableAmount")
+            tax = _amount(sub, "cbc:TaxAmount")
+            if taxable is None or tax is None:
+                continue
+            subtotals.append(
+                TaxSubtotal(
+                    category=(_text(category, "cbc:ID") or "")[:20],
+                    percent=ubl_decimal(_text(category, "cbc:Percent")),
+                    taxable_amount=taxable,
+                    vat_amount=tax,
+                )
+            )
+    return subtotals
 
 
 def _currency_from_amounts(root: etree._Element) -> Field[str]:

@@ -98,6 +98,7 @@ def bill_input_from(extracted: ExtractedBill) -> BillInput:
         currency=extracted.currency.value or "",
         total=extracted.signed_total(),
         vat_amount=extracted.signed_vat_amount(),
+        vat_breakdown=extracted.signed_vat_breakdown(),
     )
 
 
@@ -127,6 +128,7 @@ def extraction_record(extracted: ExtractedBill) -> dict[str, Any]:
             {k: v for k, v in vars_of(line).items() if v not in (None, "")}
             for line in extracted.lines[:MAX_KEPT_LINES]
         ],
+        "vat_breakdown": extracted.signed_vat_breakdown(),
         "warnings": list(extracted.warnings),
     }
 

@@ -64,6 +64,20 @@ class BillLine:
 
 
 @dataclass(slots=True)
+class TaxSubtotal:
+    """One VAT subtotal of an e-invoice (UBL TaxSubtotal of the VAT scheme), as printed.
+
+    ``category`` is the TaxCategory ID as the invoice writes it: UNTDID 5305 in Peppol (S, Z,
+    E, AE, K, G, O…), words in OIOUBL (StandardRated, ZeroRated, ReverseCharge…).
+    """
+
+    category: str
+    percent: Decimal | None
+    taxable_amount: Decimal
+    vat_amount: Decimal
+
+
+@dataclass(slots=True)
 class PaymentMeans:
     """How the supplier wants to be paid.
 
@@ -114,6 +128,7 @@ class ExtractedBill:
     vat_amount: Field[Decimal] = field(default_factory=missing)
     is_credit_note: Field[bool] = field(default_factory=lambda: Field(False, 0.5))
     lines: list[BillLine] = field(default_factory=list)
+    vat_breakdown: list[TaxSubtotal] = field(default_factory=list)
     payment_means: list[PaymentMeans] = field(default_factory=list)
     text: str = ""  # the text read from a PDF or scan (empty for e-invoices)
     warnings: list[str] = field(default_factory=list)
@@ -141,6 +156,22 @@ class ExtractedBill:
             return None
         amount = abs(self.total.value)
         return -amount if self.is_credit_note.value else amount
+
+    def signed_vat_breakdown(self) -> list[dict[str, str | None]]:
+        """The VAT subtotals as a bill keeps them: decimal strings, negative on a credit note."""
+
+        def signed(value: Decimal) -> Decimal:
+            return -abs(value) if self.is_credit_note.value else value
+
+        return [
+            {
+                "category": s.category,
+                "percent": None if s.percent is None else f"{s.percent.normalize():f}",
+                "taxable_amount": f"{signed(s.taxable_amount):.2f}",
+                "vat_amount": f"{signed(s.vat_amount):.2f}",
+            }
+            for s in self.vat_breakdown
+        ]
 
     def signed_vat_amount(self) -> Decimal | None:
         """The VAT amount with the same sign rule as ``signed_total``."""

@@ -71,6 +71,63 @@ MESSAGES: dict[str, Promise] = {
         "call (HTTP 480). The bills wait here; nothing is lost. Please tell billbridge's "
         "support, who must update billbridge."
     ),
+    # The VAT rule (integrations/vat.py, R-5): the bill's VAT cannot be booked as it says.
+    "vat_sign": _(
+        "The bill's VAT (%(vat)s) has the opposite sign of its total (%(total)s). Correct the "
+        "VAT amount on the bill."
+    ),
+    "vat_without_total": _(
+        "The bill has VAT (%(vat)s) but a total of 0. Correct the total or the VAT on the bill."
+    ),
+    "vat_exceeds_rate": _(
+        "The bill's VAT (%(vat)s) is more than %(rate)s %% VAT of its total can be (at most "
+        "%(allowed)s). Check the VAT amount on the bill."
+    ),
+    "vat_code_missing": _(
+        "The bill has VAT (%(vat)s), but its account has no VAT code in %(system)s. Choose a "
+        "category whose account has purchase VAT, or give the account a VAT code in %(system)s."
+    ),
+    "vat_code_unknown": _(
+        "%(system)s has no VAT code %(vat_code)s. Fetch the chart of accounts again in the "
+        "integration's set-up, then press Retry."
+    ),
+    "vat_rate_mismatch": _(
+        "The e-invoice charges %(rate)s %% VAT, but VAT code %(vat_code)s is for "
+        "%(vat_code_rate)s %%. Choose another category, or correct the VAT breakdown on the bill."
+    ),
+    "foreign_vat": _(
+        "The bill's VAT (%(vat)s) from a supplier in %(country)s is not Danish VAT at "
+        "%(rate)s %%, so it cannot be deducted in the Danish VAT return. If the foreign VAT is "
+        "part of the cost, set the bill's VAT to 0; otherwise correct the VAT amount."
+    ),
+    "reverse_charge_code_missing": _(
+        "The bill is reverse charge (you account for its VAT, %(amount)s before VAT), but no "
+        "reverse-charge VAT code is chosen for %(system)s. Choose one in the integration's "
+        "set-up, then press Retry."
+    ),
+    "vat_on_reverse_charge": _(
+        "The e-invoice marks %(amount)s as reverse charge but also charges VAT on it. Correct "
+        "the VAT breakdown on the bill."
+    ),
+    "vat_breakdown_mismatch": _(
+        "The e-invoice's VAT breakdown (%(amount)s) is more than the bill's total "
+        "(%(total)s). Correct the total or the VAT breakdown on the bill."
+    ),
+    # Official exchange rates (billbridge.fx, R-6).
+    "rate_not_published": _(
+        "The official %(currency)s rate of %(date)s is not published yet. The bill waits and is "
+        "sent when it is, or you can type the rate on the bill."
+    ),
+    "rate_missing": _(
+        "No official %(currency)s rate was published in the %(days)s days up to %(date)s. "
+        "Type the rate on the bill."
+    ),
+    "rate_currency_unknown": _(
+        "There is no official daily rate for %(currency)s. Type the rate on the bill."
+    ),
+    "rates_unavailable": _(
+        "The official exchange rates could not be fetched just now. We will try again shortly."
+    ),
 }
 
 

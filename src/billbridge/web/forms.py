@@ -153,6 +153,85 @@ class BillForm(CompanyChoicesMixin, forms.Form):
         return bool(has_supplier and data.get("issue_date") and data.get("total") is not None)
 
 
+#: VAT categories of an e-invoice's subtotals (UNTDID 5305, as EN 16931 and Peppol use it).
+VAT_CATEGORIES = [
+    ("S", _("Standard rate")),
+    ("Z", _("Zero rate")),
+    ("E", _("Exempt from VAT")),
+    ("AE", _("Reverse charge")),
+    ("K", _("EU intra-community supply")),
+    ("G", _("Export outside the EU")),
+    ("O", _("Outside the scope of VAT")),
+]
+
+
+class VatSubtotalForm(forms.Form):
+    """One row of a bill's VAT breakdown; a row left empty is no row (R-5)."""
+
+    category = forms.ChoiceField(label=_("VAT category"), required=False)
+    percent = forms.CharField(label=_("VAT %"), max_length=10, required=False)
+    taxable_amount = AmountField(label=_("Amount before VAT"), required=False)
+    vat_amount = AmountField(label=_("VAT"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "–"), *VAT_CATEGORIES]
+        known = {code for code, _label in choices}
+        current = (self.initial or {}).get("category") or ""
+        if current and current not in known:  # OIOUBL's own words (StandardRated…)
+            choices.append((current, current))
+        if self.is_bound:
+            sent = self.data.get(self.add_prefix("category"), "")
+            if sent and sent not in known and sent != current:
+                choices.append((sent, sent))
+        self.fields["category"].choices = choices
+        for name in ("percent", "taxable_amount", "vat_amount"):
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not any(data.get(k) not in (None, "") for k in data)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        filled = any(data.get(k) not in (None, "") for k in ("percent", "taxable_amount"))
+        if filled and not data.get("category"):
+            self.add_error("category", _("Choose the VAT category of this row."))
+        return data
+
+    def row(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "category": data["category"],
+            "percent": (data.get("percent") or "").replace(",", ".").strip() or None,
+            "taxable_amount": data.get("taxable_amount") or Decimal("0.00"),
+            "vat_amount": data.get("vat_amount") or Decimal("0.00"),
+        }
+
+
+VatBreakdownFormSet = forms.formset_factory(VatSubtotalForm, extra=1, max_num=50)
+
+
+class ExchangeRateForm(forms.Form):
+    """A person's exchange rate for a bill in another currency: DKK for 100 units (R-6)."""
+
+    rate = forms.CharField(label=_("DKK for 100 units"), max_length=30)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rate"].widget.attrs["inputmode"] = "decimal"
+
+    def clean_rate(self) -> str:
+        """`746,04` or `1.234,5678` as a Dane writes it, `1,234.5678` as in English: the last
+        separator is the decimal one. The service checks the number."""
+        text = self.cleaned_data["rate"].strip().replace(" ", "").replace("\xa0", "")
+        if "," in text and "." in text:
+            thousands = "." if text.rfind(",") > text.rfind(".") else ","
+            text = text.replace(thousands, "")
+        return text.replace(",", ".")
+
+
 class PayForm(CompanyChoicesMixin, forms.Form):
     """Pay a bill in full (B-2): date, amount (the total by default), payment method."""
 

@@ -16,6 +16,7 @@ company_patterns = [
     path("bills/<int:bill_id>/document/", bills.bill_document, name="bill_document"),
     path("bills/<int:bill_id>/edit/", bills.bill_edit, name="bill_edit"),
     path("bills/<int:bill_id>/pay/", bills.bill_pay, name="bill_pay"),
+    path("bills/<int:bill_id>/exchange-rate/", bills.bill_exchange_rate, name="bill_exchange_rate"),
     path(
         "bills/<int:bill_id>/not-a-duplicate/",
         bills.bill_not_duplicate,

@@ -10,6 +10,7 @@ from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -35,8 +36,10 @@ from billbridge.api.schemas import (
 )
 from billbridge.bills import services
 from billbridge.bills.models import Bill, BillStatus, Category, Payment, PaymentMethod
+from billbridge.fx.services import RateUnavailable, refresh_official_rate
 from billbridge.ingest.acceptance import ACCEPTED_CONTENT_TYPES, OPAQUE, served_content_type
 from billbridge.ingest.services import accept_upload, receive_document
+from billbridge.integrations.messages import message_for
 
 router = Router(tags=["bills"])
 Owned = TypeVar("Owned", Category, PaymentMethod)
@@ -116,6 +119,24 @@ def bill_out(request: HttpRequest, bill: Bill) -> dict[str, Any]:
         "document_url": document_url,
         "duplicate_of": bill.duplicate_of_id,
         "payment": _payment_out(payment) if payment else None,
+        "vat_breakdown": [
+            {
+                "category": row.get("category", ""),
+                "percent": row.get("percent"),
+                "taxable_amount": row.get("taxable_amount", "0.00"),
+                "vat_amount": row.get("vat_amount", "0.00"),
+            }
+            for row in bill.vat_breakdown or []
+        ],
+        "exchange_rate": None
+        if bill.exchange_rate is None
+        else f"{bill.exchange_rate.normalize():f}",
+        "exchange_rate_source": bill.exchange_rate_source or None,
+        "exchange_rate_date": bill.exchange_rate_date,
+        "exchange_rate_set_by": bill.exchange_rate_set_by.email
+        if bill.exchange_rate_set_by
+        else None,
+        "exchange_rate_set_at": bill.exchange_rate_set_at,
         "sync": [
             {
                 "integration": r.provider,
@@ -132,7 +153,7 @@ def bill_out(request: HttpRequest, bill: Bill) -> dict[str, Any]:
 def _bills(company: Company) -> QuerySet[Bill]:
     return (
         Bill.objects.filter(company=company)
-        .select_related("supplier", "payment")
+        .select_related("supplier", "payment", "exchange_rate_set_by")
         .prefetch_related("sync_records")
     )
 
@@ -288,6 +309,8 @@ def create_bill(request: HttpRequest, company_id: CompanyId) -> Status[dict[str,
         data: Any = {
             k: v for k, v in request.POST.dict().items() if v != "" or k not in OPTIONAL_FORM_FIELDS
         }
+        if isinstance(data.get("vat_breakdown"), str):
+            data["vat_breakdown"] = _json_field(data["vat_breakdown"], "vat_breakdown")
         document = request.FILES.get("document")
         if document is not None:
             accept_upload(document)
@@ -321,11 +344,23 @@ def create_bill(request: HttpRequest, company_id: CompanyId) -> Status[dict[str,
             )
             if payload.payment_method_id is not None
             else None,
+            vat_breakdown=[row.model_dump() for row in payload.vat_breakdown],
+            exchange_rate=payload.exchange_rate,
         ),
         user=request.auth,
         document=document,
     )
     return Status(201, bill_out(request, _bill_or_404(company, bill.pk)))
+
+
+def _json_field(text: str, field: str) -> Any:
+    """A list sent as a multipart form field is sent as JSON text."""
+    if text.strip() == "":
+        return []
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValidationError({field: "Send this field as JSON, e.g. [] or [{…}]."}) from None
 
 
 def _validate(schema: type[Schema], data: Any) -> Any:
@@ -373,12 +408,37 @@ def update_bill(
             if method_id is None
             else _owned(PaymentMethod, company, method_id, "payment_method_id")
         )
+    rate_sent = "exchange_rate" in sent
+    rate = sent.pop("exchange_rate", None)
+    if "vat_breakdown" in sent:
+        rows = sent.pop("vat_breakdown") or []
+        changes["vat_breakdown"] = [dict(row) for row in rows]
     for field, value in sent.items():
         if value is None and field == "currency":
             # As when a bill is added without one: the company's own currency.
             value = company.base_currency
         changes[field] = "" if value is None and field in ("invoice_number", "text") else value
-    services.update_bill(bill, changes, supplier=supplier)
+    with transaction.atomic():
+        bill = services.update_bill(bill, changes, supplier=supplier)
+        if rate_sent:
+            services.set_exchange_rate(bill, rate, user=request.auth)
+    return bill_out(request, _bill_or_404(company, bill_id))
+
+
+@router.post("/bills/{bill_id}/official-rate", response={200: BillOut, **ERRORS, 503: ErrorOut})
+def use_official_rate(request: HttpRequest, company_id: CompanyId, bill_id: int) -> Any:
+    """Store the official rate of the bill's date on it (R-6), replacing a typed one.
+
+    422 when there is none to give (no official rate for the currency or date: type one);
+    503 when the rates cannot be fetched now or the day's rate is not published yet.
+    """
+    company = company_for(request, company_id)
+    bill = _bill_or_404(company, bill_id)
+    try:
+        refresh_official_rate(bill)
+    except RateUnavailable as exc:
+        words = message_for(exc.code, **exc.params)
+        raise ApiError(503 if exc.waits else 422, words, "exchange_rate") from None
     return bill_out(request, _bill_or_404(company, bill_id))
 
 

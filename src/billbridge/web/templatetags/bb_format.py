@@ -9,6 +9,8 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from billbridge.integrations.currency import danish_number
+
 register = template.Library()
 
 
@@ -54,6 +56,17 @@ def money(amount: Decimal | None, currency: str = "DKK") -> str:
 @register.filter
 def day(value: dt.date | None) -> str:
     return format_day(value)
+
+
+@register.filter
+def rate(value: Decimal | None) -> str:
+    """An exchange rate with its decimals, trailing zeros beyond two dropped: `746,04`."""
+    if value is None or value == "":
+        return ""
+    text = danish_number(Decimal(str(value)))
+    if _is_danish():
+        return text
+    return text.replace(".", "\x00").replace(",", ".").replace("\x00", ",")
 
 
 @register.simple_tag(takes_context=True)

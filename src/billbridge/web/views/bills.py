@@ -18,24 +18,37 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from billbridge.bills.models import Bill, BillStatus
+from billbridge.bills.models import Bill, BillStatus, RateSource
 from billbridge.bills.services import (
     BillInput,
     add_bill,
     complete_by_hand,
     not_a_duplicate,
     pay_bill,
+    set_exchange_rate,
     update_bill,
 )
+from billbridge.fx.services import RateUnavailable, bill_rate, refresh_official_rate
 from billbridge.ingest.acceptance import inline_content_type, kind_by_bytes
 from billbridge.ingest.services import receive_document
 from billbridge.ingest.tasks import analyse_document
+from billbridge.integrations.currency import convert
+from billbridge.integrations.messages import message_for
 from billbridge.integrations.registry import PROVIDERS
 from billbridge.mailin.models import MailBill
 from billbridge.mailin.services import inbox_for
 from billbridge.sync.engine import describe
 from billbridge.web.decorators import company_view
-from billbridge.web.forms import BillFilterForm, BillForm, PayForm
+from billbridge.web.forms import (
+    VAT_CATEGORIES,
+    BillFilterForm,
+    BillForm,
+    ExchangeRateForm,
+    PayForm,
+    VatBreakdownFormSet,
+)
+from billbridge.web.templatetags.bb_format import format_day
+from billbridge.web.templatetags.bb_format import rate as format_rate
 from billbridge.web.views.helpers import add_service_errors
 
 PAGE_SIZE = 25
@@ -167,6 +180,7 @@ def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResp
     context = {
         "bill": bill,
         "mail_origin": MailBill.objects.filter(bill=bill).select_related("mail").first(),
+        "money": _money_context(bill),
         "low_confidence": _low_confidence_labels(bill),
         "payment": getattr(bill, "payment", None) if bill.status == BillStatus.PAID else None,
         "sync_records": records,
@@ -175,6 +189,65 @@ def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResp
         "xml_preview": "" if inline_type else _xml_preview(bill),
     }
     return render(request, "web/bills/detail.html", context)
+
+
+_CATEGORY_LABELS = dict(VAT_CATEGORIES)
+
+
+def _money_context(bill: Bill) -> dict[str, Any]:
+    """The VAT breakdown rows and the exchange rate as the detail page shows them."""
+    breakdown = [
+        {**row, "label": _CATEGORY_LABELS.get(str(row.get("category")), row.get("category"))}
+        for row in bill.vat_breakdown or []
+    ]
+    foreign = bill.currency.upper() != bill.company.base_currency.upper()
+    rate = bill_rate(bill)
+    converted = None
+    if rate is not None and bill.total is not None:
+        converted = convert(bill.total, bill.vat_amount, rate)
+    return {
+        "breakdown": breakdown,
+        "foreign": foreign,
+        "rate": rate,
+        "converted": converted,
+        "rate_form": ExchangeRateForm(initial={"rate": format_rate(bill.exchange_rate)}),
+        "official": bill.exchange_rate_source == RateSource.OFFICIAL,
+    }
+
+
+@company_view
+@require_POST
+def bill_exchange_rate(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+    """Type a bill's exchange rate, use the official one, or clear it (R-6)."""
+    bill = _bill_or_404(request, bill_id)
+    detail = redirect("web:bill_detail", company_id=company_id, bill_id=bill.pk)
+    if "official" in request.POST:
+        try:
+            rate = refresh_official_rate(bill)
+        except RateUnavailable as exc:
+            messages.error(request, message_for(exc.code, **exc.params))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The official rate of %(date)s is used.") % {"date": format_day(rate.rate_date)},
+            )
+        return detail
+    if "clear" in request.POST:
+        set_exchange_rate(bill, None)
+        messages.success(request, _("The rate is cleared: the official rate is used when posted."))
+        return detail
+    form = ExchangeRateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["rate"])
+        set_exchange_rate(bill, form.cleaned_data["rate"], user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The exchange rate is saved."))
+    return detail
 
 
 @company_view
@@ -275,11 +348,19 @@ def bill_edit(request: HttpRequest, company_id: int, bill_id: int) -> HttpRespon
     form = BillForm(
         request.POST or None, initial=initial, company=company, editing_status=bill.status
     )
-    if request.method == "POST" and form.is_valid():
+    # The breakdown rows are changed only when the form sent them (its management form).
+    sent_breakdown = request.method == "POST" and "vat-TOTAL_FORMS" in request.POST
+    breakdown = VatBreakdownFormSet(
+        request.POST if sent_breakdown else None, initial=bill.vat_breakdown or [], prefix="vat"
+    )
+    rows_valid = not sent_breakdown or breakdown.is_valid()
+    if request.method == "POST" and form.is_valid() and rows_valid:
         data = form.cleaned_data
         changes = {name: data.get(name) for name in initial if not name.startswith("supplier_")}
         changes["invoice_number"] = changes["invoice_number"] or ""
         changes["text"] = changes["text"] or ""
+        if sent_breakdown:
+            changes["vat_breakdown"] = [f.row() for f in breakdown if not f.is_blank]
         supplier = BillInput(supplier_name=data["supplier_name"], supplier_cvr=data["supplier_cvr"])
         try:
             bill = update_bill(bill, changes, supplier=supplier)
@@ -293,7 +374,12 @@ def bill_edit(request: HttpRequest, company_id: int, bill_id: int) -> HttpRespon
             else:
                 messages.success(request, _("The bill has been saved."))
                 return redirect("web:bill_detail", company_id=company.pk, bill_id=bill.pk)
-    context = {"form": form, "bill": bill, "low_confidence": _low_confidence_fields(bill)}
+    context = {
+        "form": form,
+        "bill": bill,
+        "breakdown": breakdown,
+        "low_confidence": _low_confidence_fields(bill),
+    }
     return render(request, "web/bills/form.html", context)
 
 
