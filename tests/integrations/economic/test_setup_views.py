@@ -258,3 +258,16 @@ def test_authenticate_page_for_several_companies_says_administer_before_ok(
     logged_in_client.post(base(integrate) + "connect/", {"access": "several"})
     html = logged_in_client.get(base(integrate) + "authenticate/").content.decode()
     assert "Klik på Administrer ud for klientens aftale i e-conomic, før du trykker OK" in html
+
+
+def test_no_page_tells_users_to_switch_api_access_on(en_client, integration, integrate, economic):
+    # issue 10 item 3; economic.md §10.4: there is no "API access" switch on an agreement
+    from billbridge.sync import engine
+    from tests.factories import BillFactory
+
+    economic.client.post(f"/_emulator/agreements/{NORDLYS}/revoke").raise_for_status()
+    engine.record_bill_change(BillFactory(company=integrate))
+    engine.process(integration.pk)
+    html = en_client.get(base(integrate)).content.decode()
+    assert "API access" not in html
+    assert "Alle indstillinger → Udvidelser → Apps" in html

@@ -234,7 +234,8 @@ class EconomicClient(HttpClient):
         except ValueError:
             body = None
         if status in (401, 403):
-            # 401: wrong or revoked grant; 403: API access off or the role lacks rights.
+            # 401: wrong or revoked grant; 403: the role lacks rights (there is no "API access"
+            # switch on an agreement, §10.4).
             raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", detail, status=status)
         if status == 429:
             raise AccountingError(

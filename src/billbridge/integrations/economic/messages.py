@@ -14,7 +14,8 @@ SYSTEM = "e-conomic"
 MESSAGES: dict[str, Promise] = {
     "not_connected": _(
         "e-conomic did not accept the agreement grant token: the app may have been removed "
-        "from the agreement, or API access is switched off. Connect e-conomic again."
+        "from the agreement (Alle indstillinger → Udvidelser → Apps), or the user who added it "
+        "lost the rights. Connect e-conomic again."
     ),
     "no_account": _(
         "The bill has no category mapped to an e-conomic account and no default account is "

@@ -109,7 +109,9 @@ def refresh(integration: Integration) -> dict[str, Any]:
 
 
 def prerequisites(integration: Integration | None) -> list[Prerequisite]:
-    """S-e3: Indscanning (module 3 in /self) and API access, as far as the app can see."""
+    """S-e3: Indscanning (module 3 in /self) and the app's access to the agreement, as far as
+    the app can see. SPEC's "API access enabled" is no switch of its own (economic.md §10.4):
+    access is the app added to the agreement, met while e-conomic accepts the grant."""
     agreement = (integration.remote_data.get("agreement") if integration else None) or {}
     if not agreement:
         return [Prerequisite("indscanning", None), Prerequisite("api_access", None)]
