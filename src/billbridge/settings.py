@@ -177,23 +177,39 @@ BILLBRIDGE_IMAP_TIMEOUT = float(os.environ.get("BILLBRIDGE_IMAP_TIMEOUT", "30"))
 
 # The background queue: SQLite file by default; Redis or PostgreSQL by HUEY_STORAGE.
 HUEY_STORAGE = os.environ.get("HUEY_STORAGE", "sqlite")
+HUEY_POLL_SECONDS = float(os.environ.get("HUEY_POLL_SECONDS", "0.5"))
 _huey_common = {
     "name": os.environ.get("HUEY_NAME", "billbridge"),
     "immediate": os.environ.get("HUEY_IMMEDIATE", "0") == "1",
     "utc": True,
-    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "4")), "worker_type": "thread"},
+    "consumer": {
+        "workers": int(os.environ.get("HUEY_WORKERS", "4")),
+        "worker_type": "thread",
+        # Issue 17 item 1: a worker asking a polled queue (SQLite) backs off at most this long
+        # when idle, so a saved bill is noticed within it (Huey's own default is 10 s). Redis
+        # and PostgreSQL wake a worker at once (blocking pop, LISTEN/NOTIFY) and never poll.
+        "initial_delay": min(0.1, HUEY_POLL_SECONDS),
+        "max_delay": HUEY_POLL_SECONDS,
+    },
 }
 if HUEY_STORAGE == "redis":
     HUEY = {
         **_huey_common,
         "huey_class": "huey.RedisHuey",
         "url": os.environ.get("HUEY_URL", "redis://127.0.0.1:6379/0"),
+        # BRPOP: a waiting worker gets the task the moment it is pushed; 1 s bounds a wait so
+        # the worker still sees a stop request.
+        "blocking": True,
+        "read_timeout": 1,
     }
 elif HUEY_STORAGE == "postgres":
     HUEY = {
         **_huey_common,
         "huey_class": "billbridge.queue.PostgresHuey",
         "dsn": os.environ.get("HUEY_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+        # Huey's PostgresStorage: enqueue sends NOTIFY, an idle worker waits in LISTEN.
+        "blocking": True,
+        "read_timeout": 1,
     }
 else:
     HUEY = {

@@ -79,3 +79,98 @@ def test_settings_select_the_storage_by_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(product_settings)
+
+
+def _product_huey_settings(monkeypatch, **env: str) -> dict:
+    """settings.HUEY as the product computes it from these environment variables."""
+    import importlib
+
+    import billbridge.settings as product_settings
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    try:
+        return dict(importlib.reload(product_settings).HUEY)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(product_settings)
+
+
+def _build(config: dict):
+    """The Huey instance djhuey builds from a HUEY settings dict."""
+    from django.utils.module_loading import import_string
+
+    options = {
+        k: v for k, v in config.items() if k not in ("huey_class", "name", "consumer", "immediate")
+    }
+    return import_string(config["huey_class"])(config["name"], **options)
+
+
+def test_an_idle_sqlite_worker_never_waits_longer_than_the_poll_setting(tmp_path, monkeypatch):
+    """Issue 17 item 1: however long the SQLite queue stays empty, the worker looks again
+    within HUEY_POLL_SECONDS (default 0.5 s; Huey's own backoff grows to 10 s)."""
+    config = _product_huey_settings(monkeypatch, HUEY_FILE=str(tmp_path / "q.sqlite3"))
+    huey = _build(config)
+    consumer = ThreadConsumer(huey, **{**config["consumer"], "workers": 1}, periodic=False)
+    worker = consumer._create_worker()
+    waits: list[float] = []
+    worker.stop_flag.wait = lambda seconds: waits.append(seconds)  # record, do not sleep
+    for _ in range(200):  # an empty queue, polled 200 times
+        worker.loop()
+    assert len(waits) == 200
+    assert max(waits) <= 0.5
+    assert waits[-1] == 0.5  # it backs off up to the bound, not beyond, and no further
+
+
+def test_the_poll_bound_is_a_setting(tmp_path, monkeypatch):
+    config = _product_huey_settings(
+        monkeypatch, HUEY_POLL_SECONDS="0.2", HUEY_FILE=str(tmp_path / "q.sqlite3")
+    )
+    assert config["consumer"]["max_delay"] == 0.2
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL")
+def test_the_product_redis_queue_wakes_a_waiting_worker_by_blocking_pop(monkeypatch):
+    """Issue 17 item 1: with HUEY_STORAGE=redis a worker waits in BRPOP, so it neither polls
+    nor sleeps: the worker loop calls no sleep on an empty queue."""
+    config = _product_huey_settings(
+        monkeypatch, HUEY_STORAGE="redis", HUEY_URL=os.environ["TEST_REDIS_URL"]
+    )
+    config["name"] = f"bb-test-{uuid.uuid4().hex}"
+    huey = _build(config)
+    try:
+        assert huey.storage.blocking
+        consumer = ThreadConsumer(huey, **{**config["consumer"], "workers": 1}, periodic=False)
+        worker = consumer._create_worker()
+        waits: list[float] = []
+        worker.stop_flag.wait = lambda seconds: waits.append(seconds)
+        worker.loop()  # an empty queue: BRPOP returns after read_timeout, no sleep
+        assert waits == []
+        assert _round_trip(huey) == 5
+    finally:
+        huey.storage.flush_all()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="needs TEST_DATABASE_URL naming a PostgreSQL server",
+)
+def test_the_product_postgres_queue_wakes_a_waiting_worker_by_notify(monkeypatch):
+    """Issue 17 item 1: with HUEY_STORAGE=postgres a worker waits in LISTEN for the NOTIFY
+    that enqueue sends, instead of polling."""
+    config = _product_huey_settings(
+        monkeypatch, HUEY_STORAGE="postgres", HUEY_URL=os.environ["TEST_DATABASE_URL"]
+    )
+    config["name"] = f"bb_test_{uuid.uuid4().hex[:12]}"
+    huey = _build(config)
+    try:
+        assert huey.storage.blocking
+        consumer = ThreadConsumer(huey, **{**config["consumer"], "workers": 1}, periodic=False)
+        worker = consumer._create_worker()
+        waits: list[float] = []
+        worker.stop_flag.wait = lambda seconds: waits.append(seconds)
+        worker.loop()
+        assert waits == []
+        assert _round_trip(huey) == 5
+    finally:
+        huey.flush()
