@@ -31,9 +31,11 @@ from django.conf import settings  # noqa: E402
 from billbridge.integrations.base import BillSnapshot, EntryToPost, PostedEntry  # noqa: E402
 from billbridge.integrations.economic import provider as economic  # noqa: E402
 from billbridge.integrations.models import Integration  # noqa: E402
+from billbridge.integrations.registry import get as provider_info  # noqa: E402
 from tests.emulators.conftest import launch_emulator  # noqa: E402
 
 BENCH_AGREEMENT = 701004
+BATCH = provider_info("economic").batch_size  # as the sync engine batches
 LATENCY = {"latency_ms": 50, "jitter_ms": 50}
 
 
@@ -94,8 +96,8 @@ def main() -> None:
         before, start = requests(), time.perf_counter()
         provider = economic.EconomicProvider(integration)
         posted = 0
-        for i in range(0, len(entries), economic.BATCH_SIZE):  # as the sync engine batches
-            results = provider.post(entries[i : i + economic.BATCH_SIZE])
+        for i in range(0, len(entries), BATCH):  # as the sync engine batches
+            results = provider.post(entries[i : i + BATCH])
             posted += sum(isinstance(r, PostedEntry) for r in results)
         provider.close()
         seconds = time.perf_counter() - start

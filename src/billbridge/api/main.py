@@ -39,7 +39,7 @@ def mount_integration_routers(
     """Mount every provider's router that exists; returns the keys mounted."""
     mounted = []
     for info in providers.values():
-        module = info.module("api")
+        module = info.optional(info.api)
         router = getattr(module, "router", None) if module is not None else None
         if router is not None:
             target.add_router(f"{COMPANY}/integrations/{info.key}", router, tags=[info.name])

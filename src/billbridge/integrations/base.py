@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -125,7 +125,9 @@ class AccountingError(Exception):
     """A failure talking to an accounting system.
 
     `code` is a stable key (e.g. "invalid_api_key", "unknown_account") that the UI turns into
-    plain words in Danish or English; `detail` is the system's own message, for the audit log.
+    plain words in Danish or English; `params` fill in those words (`{"account": "1010"}`,
+    `{"currency": "EUR"}`: plain values, stored with the sync record so the words can be shown
+    in any language later); `detail` is the system's own message, for the audit log.
     """
 
     def __init__(
@@ -137,6 +139,7 @@ class AccountingError(Exception):
         retry_after: float | None = None,
         status: int | None = None,
         field: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(f"{kind}:{code}: {detail}")
         self.kind = kind
@@ -145,6 +148,7 @@ class AccountingError(Exception):
         self.retry_after = retry_after
         self.status = status
         self.field = field
+        self.params: dict[str, Any] = {k: v for k, v in (params or {}).items() if v is not None}
 
 
 @runtime_checkable

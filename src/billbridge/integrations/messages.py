@@ -136,8 +136,9 @@ def _provider_messages(provider: str) -> dict[str, Promise]:
     from billbridge.integrations.registry import PROVIDERS
 
     info = PROVIDERS.get(provider)
-    module = info.module("messages") if info else None
-    return getattr(module, "MESSAGES", {})
+    module = info.optional(info.messages) if info else None
+    words: dict[str, Promise] = getattr(module, "MESSAGES", {})
+    return words
 
 
 def message_for(code: str, *, system: str = "", provider: str = "", **params: Any) -> str:

@@ -7,5 +7,5 @@ from billbridge.integrations.registry import PROVIDERS
 urlpatterns = [
     path(f"{info.key}/", include((urls_module.urlpatterns, info.key)))
     for info in PROVIDERS.values()
-    if (urls_module := info.module("urls")) is not None
+    if (urls_module := info.optional(info.urls)) is not None
 ]

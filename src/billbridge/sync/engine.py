@@ -18,7 +18,7 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 POSTABLE = (BillStatus.UPCOMING, BillStatus.PAID)
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 600.0
-DEFAULT_BATCH = 250
 
 
 def _env(name: str, default: float) -> float:
@@ -63,41 +62,26 @@ def claim_seconds() -> float:
 # ------------------------------------------------------------------ providers
 
 
-def provider_module(key: str) -> Any:
-    return registry.get(key).module("provider")
-
-
 def separate_payment_entries(key: str) -> bool:
     """Does this provider post a payment as its own entry (e-conomic), or does a payment
-    change the invoice entry (Dinero)? A provider module says so with
-    SEPARATE_PAYMENT_ENTRIES; the default is its own entry."""
-    module = provider_module(key)
-    return bool(getattr(module, "SEPARATE_PAYMENT_ENTRIES", True)) if module else True
+    change the invoice entry (Dinero)? Its registry entry says."""
+    return registry.get(key).separate_payment_entries
 
 
 def batch_size(key: str) -> int:
-    module = provider_module(key)
-    default = getattr(module, "BATCH_SIZE", DEFAULT_BATCH) if module else DEFAULT_BATCH
-    return int(_env("SYNC_BATCH_SIZE", default))
+    """Entries per `post()`: the registry entry's, unless SYNC_BATCH_SIZE says otherwise."""
+    return int(_env("SYNC_BATCH_SIZE", registry.get(key).batch_size))
 
 
 def provider_for(integration: Integration) -> AccountingSystem:
-    """The provider object for an integration: `provider_for(integration)` in the provider
-    module if it has one, else its class whose `key` is the provider's key."""
-    module = provider_module(integration.provider)
-    if module is None:
-        raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", "no provider module")
-    factory: Callable[[Integration], AccountingSystem] | None = getattr(
-        module, "provider_for", None
-    )
-    if factory is None:
-        for value in vars(module).values():
-            if isinstance(value, type) and getattr(value, "key", None) == integration.provider:
-                factory = value
-                break
-    if factory is None:
-        raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", "no provider class")
-    return factory(integration)
+    """The provider object for an integration, from its registry entry's system class."""
+    try:
+        info = registry.get(integration.provider)
+    except KeyError:
+        raise AccountingError(
+            ErrorKind.UNAVAILABLE, "unavailable", f"no provider {integration.provider!r}"
+        ) from None
+    return info.system_for(integration)
 
 
 # ------------------------------------------------------------------ recording changes
@@ -280,10 +264,7 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
 
 
 def _words(exc: AccountingError, provider: str) -> tuple[str, dict[str, Any]]:
-    params: dict[str, Any] = {"system": _system_name(provider)}
-    for name in ("account", "currency"):
-        if getattr(exc, name, ""):
-            params[name] = getattr(exc, name)
+    params: dict[str, Any] = {**exc.params, "system": _system_name(provider)}
     if exc.code == "rejected":
         params["detail"] = exc.detail[:300]
     with translation.override("en"):
@@ -496,7 +477,7 @@ def _batch(
             if isinstance(result, PostedEntry):
                 _posted(record, token, result, record.attempt_version)
             else:
-                key = (result.kind, result.code + repr(getattr(result, "account", "")))
+                key = (result.kind, result.code + repr(sorted(result.params.items())))
                 errors.setdefault(key, (result, []))[1].append(record)
         for exc, group in errors.values():
             _failed(integration, group, token, exc, wake)

@@ -58,7 +58,7 @@ class AccountOut(Schema):
 
 
 def _problem(exc: AccountingError) -> Status:
-    detail = message_for(exc.code, system="Dinero", account=getattr(exc, "account", "") or "")
+    detail = message_for(exc.code, system="Dinero", **exc.params)
     return api_common.problem(exc, detail)
 
 

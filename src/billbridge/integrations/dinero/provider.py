@@ -40,11 +40,8 @@ from billbridge.integrations.http import audit_hook, http_client, limiter
 from billbridge.integrations.models import Integration
 
 KEY = "dinero"
-# The sync engine reads this: a paid bill updates its invoice row (rules.py explains why), so
-# no separate payment record is made for Dinero.
-SEPARATE_PAYMENT_ENTRIES = False
-# How many rows one create request carries (Dinero keeps at most 1,000 unbooked rows).
-BATCH_SIZE = 250
+# The registry entry (integrations/registry.py) tells the engine that a paid bill updates its
+# invoice row (rules.py explains why) and how many rows one create carries.
 # A document just uploaded may not be usable for "a second" (dinero-openapi.json): a row that
 # names it is tried again this many times, DINERO_FILE_RETRY_SECONDS (1 s) apart.
 FILE_RETRIES = 2
@@ -98,14 +95,13 @@ def _reject(errors: dict[str, str]) -> AccountingError:
     """One row's validation errors → a REJECTED error with the first one's code."""
     field, message = next(iter(errors.items()))
     code = classify_validation(field, message)
-    err = AccountingError(
+    return AccountingError(
         ErrorKind.REJECTED,
         code,
         "; ".join(f"{k}: {v}" for k, v in errors.items())[:1000],
         field=field,
+        params={"account": account_in(message)} if code == "unknown_account" else None,
     )
-    err.account = account_in(message) if code == "unknown_account" else ""  # type: ignore[attr-defined]
-    return err
 
 
 class DineroProvider:
@@ -179,9 +175,12 @@ class DineroProvider:
                 continue
             code = rules.problem(entry.bill)
             if code:
-                err = AccountingError(ErrorKind.REJECTED, code, entry.bill.currency)
-                err.currency = entry.bill.currency  # type: ignore[attr-defined]
-                results[i] = err
+                results[i] = AccountingError(
+                    ErrorKind.REJECTED,
+                    code,
+                    entry.bill.currency,
+                    params={"currency": entry.bill.currency},
+                )
                 continue
             if entry.remote_data.get("id"):
                 updates.append(i)

@@ -135,7 +135,13 @@ def connect(
     for field, number in (("fallback_account", fallback_account),
                           ("payment_account", payment_account)):  # fmt: skip
         if str(number) not in numbers:
-            raise AccountingError(ErrorKind.REJECTED, "unknown_account", str(number), field=field)
+            raise AccountingError(
+                ErrorKind.REJECTED,
+                "unknown_account",
+                str(number),
+                field=field,
+                params={"account": str(number)},
+            )
     with transaction.atomic():
         integration, _ = Integration.objects.select_for_update().get_or_create(
             company=company, provider=PROVIDER

@@ -385,7 +385,7 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
                 accounts=_accounts(state),
             )
         except AccountingError as error:
-            words = message_for(error.code, system="Dinero", account=error.detail)
+            words = message_for(error.code, system="Dinero", **error.params)
             form.add_error(None, ValidationError(words, code=error.code))
         else:
             request.session.pop(FLOW_KEY, None)

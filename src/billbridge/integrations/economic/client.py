@@ -120,11 +120,10 @@ def period_locked(detail: str, status: int | None = 400) -> AccountingError:
 
 
 def rejection(body: Any, detail: str, status: int) -> AccountingError:
-    """A REJECTED error: `unknown_account` (with `.account`) when e-conomic names one; a
+    """A REJECTED error: `unknown_account` (with params["account"]) when e-conomic names one; a
     refusal that is only a locked period is `period_locked` instead (it waits, see above)."""
     if is_period_locked(body):
         return period_locked(detail, status)
-    error = AccountingError(ErrorKind.REJECTED, _code_for(body), detail, status=status)
     account = next(
         (
             leaf.get("inputValue") if "inputValue" in leaf else leaf.get("value")
@@ -133,9 +132,13 @@ def rejection(body: Any, detail: str, status: int) -> AccountingError:
         ),
         None,
     )
-    if account is not None:
-        error.account = str(account)  # type: ignore[attr-defined]  # read by the engine
-    return error
+    return AccountingError(
+        ErrorKind.REJECTED,
+        _code_for(body),
+        detail,
+        status=status,
+        params={"account": str(account)} if account is not None else None,
+    )
 
 
 def _code_for(body: Any) -> str:

@@ -40,7 +40,7 @@ from billbridge.integrations.economic.client import (
 
 KEY = "economic"
 VOUCHERS_PER_REQUEST = 500  # e-conomic's bulk limit is undocumented; stay well inside 9 MB
-BATCH_SIZE = VOUCHERS_PER_REQUEST  # what the sync engine hands over per `post()` call
+# What the sync engine hands over per `post()` is the registry entry's batch_size (the same 500).
 ATTACHMENT_WORKERS = 8
 ATTACHMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/gif"})
 ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".gif")
