@@ -87,6 +87,9 @@ def main(argv: list[str]) -> None:
     env.setdefault(
         "CSRF_TRUSTED_ORIGINS", f"http://127.0.0.1:{args.port},http://localhost:{args.port}"
     )
+    # Outgoing mail (password reset links) is written as files: the demo's mail log.
+    env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    env.setdefault("EMAIL_FILE_PATH", str(data_dir / "sent-mail"))
     procs: list[tuple[str, subprocess.Popen]] = []
 
     def start(name: str, cmd: list[str]) -> subprocess.Popen:
@@ -154,7 +157,7 @@ def main(argv: list[str]) -> None:
             ],
         )
         _wait_for_port(args.port, web, "The web server")
-        _print_banner(args.port, emulators, _inboxes(env, smtp_port))
+        _print_banner(args.port, emulators, _inboxes(env, smtp_port), env)
         while all(proc.poll() is None for _, proc in procs):
             time.sleep(0.5)
         for name, proc in procs:
@@ -180,12 +183,20 @@ def _inboxes(env: dict[str, str], smtp_port: int) -> list[str]:
     return lines
 
 
-def _print_banner(port: int, emulators: list[str], inboxes: list[str]) -> None:
+def _print_banner(
+    port: int, emulators: list[str], inboxes: list[str], env: dict[str, str] | None = None
+) -> None:
+    mail_log = (env or {}).get("EMAIL_FILE_PATH", "")
     lines = [
         "",
         "billbridge demo is running",
         f"  Open       http://127.0.0.1:{port}/",
         "  Log in     demo@example.com / demo",
+        *(
+            [f"  Mail log   {mail_log}  (password reset links; one file per mail)"]
+            if mail_log
+            else []
+        ),
         "",
         *emulators,
         "",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "huey.contrib.djhuey",
+    "axes",  # before accounts: its login-failed receiver runs first (accounts.signals)
     "billbridge.accounts",
     "billbridge.bills",
     "billbridge.fx",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login axes refused into the 429 with the wait (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "billbridge.urls"
@@ -117,6 +121,31 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out try before any hashing
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (issue 15 item 1): after BILLBRIDGE_LOGIN_FAILURE_LIMIT failed log-ins from
+# one IP address, or for one account, further tries are refused for
+# BILLBRIDGE_LOGIN_LOCKOUT_MINUTES, with the wait said (billbridge.accounts.lockout).
+AXES_FAILURE_LIMIT = int(os.environ.get("BILLBRIDGE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=float(os.environ.get("BILLBRIDGE_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "billbridge.accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "billbridge.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "billbridge.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout do not prolong it, so the wait the page says is the wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successes go to billbridge's own security log
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# How many reverse proxies in front add to X-Forwarded-For (0: use REMOTE_ADDR as it is).
+BILLBRIDGE_TRUSTED_PROXIES = int(os.environ.get("BILLBRIDGE_TRUSTED_PROXIES", "0"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -154,6 +183,20 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+# Outgoing mail (password reset): SMTP by default; the demo writes each mail to a file in
+# var/sent-mail/ (its "mail log"). EMAIL_URL-style single settings, each from the environment.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "sent-mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "billbridge <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 3600)))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -254,5 +297,6 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         "mail.log": {"level": "WARNING"},  # aiosmtpd's line per SMTP command
+        "axes": {"level": "ERROR"},  # each try is in billbridge.security (accounts.security_log)
     },
 }

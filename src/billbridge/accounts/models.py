@@ -161,3 +161,42 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log (issue 15 item 1): logins, lockouts, resets, tokens.
+
+    Kept apart from axes' own counters (which it deletes once a lockout is over) so an owner
+    can still read who tried what, when and from where.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Wrong password")
+        LOCKED_OUT = "locked_out", _("Locked out after too many failed log-ins")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password changed by reset link")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+
+    class Via(models.TextChoices):
+        WEB = "web", _("Web")
+        API = "api", _("API")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.WEB)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="security_events"
+    )
+    # The address the person typed, also when no user has it (a guesser's tries).
+    email = models.CharField(max_length=254, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.email}"

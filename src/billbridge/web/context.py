@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import Resolver404, resolve, reverse
 
 from billbridge.accounts.models import Product
+from billbridge.accounts.roles import Action, may
 
 
 def url_exists(path: str) -> bool:
@@ -37,5 +38,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             can_manage=membership.can_manage,
             has_integrate=company.has_product(Product.INTEGRATE),
             audit_url=audit if membership.can_manage else "",
+            can_read_security_log=may(membership, Action.READ_SECURITY_LOG),
         )
     return context

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from billbridge.web.views import bills, home, integrations, overview, settings
+from billbridge.web.views import auth, bills, home, integrations, overview, security, settings
 
 app_name = "web"
 
@@ -35,6 +35,7 @@ company_patterns = [
         settings.payment_method_update,
         name="payment_method_update",
     ),
+    path("settings/security-log/", security.security_log, name="security_log"),
     path("integrations/", integrations.integration_list, name="integrations"),
 ]
 
@@ -47,6 +48,18 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("i18n/", set_language, name="set_language"),
     path("", home.home, name="home"),
     path("overview/", overview.overview, name="overview"),
