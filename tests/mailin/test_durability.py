@@ -113,7 +113,7 @@ def test_a_mail_accepted_while_the_worker_is_killed_is_processed_by_the_next(
     settings.BILLBRIDGE_MAIL_SWEEP_AFTER_SECONDS = 0
     tasks.sweep_mail.call_local()  # the minute's sweep, here: the mail is still "received"
     process("run_huey", "-w", "1", "-k", "thread")
-    wait_for(lambda: Bill.objects.filter(company=company, supplier__isnull=False).exists(), 60)
+    wait_for(lambda: Bill.objects.filter(company=company, supplier__isnull=False).exists(), 180)
     mail.refresh_from_db()
     assert mail.status == MailStatus.PROCESSED
     assert Bill.objects.get(company=company).mail_origin.mail == mail
