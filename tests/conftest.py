@@ -24,6 +24,17 @@ def _compiled_translations() -> None:
     compile_all()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_pacing() -> None:
+    """Each test starts with no tenant paced or paused by an earlier one (integrations.pacing
+    keeps both for the life of a process, as a worker needs)."""
+    try:
+        from billbridge.integrations import pacing
+    except Exception:  # the suites that run without Django
+        return
+    pacing.reset()
+
+
 @pytest.fixture
 def user(db):
     from tests.factories import UserFactory

@@ -261,6 +261,16 @@ else:
         "filename": os.environ.get("HUEY_FILE", str(DATA_DIR / "huey.sqlite3")),
     }
 
+# Rate limits and daily budgets per accounting-system tenant, shared by every worker process
+# (integrations/pacing.py): a Redis URL, by default the Redis queue's; empty = per process
+# (SQLite set-ups).
+BILLBRIDGE_PACING_URL = os.environ.get(
+    "BILLBRIDGE_PACING_URL", HUEY.get("url", "") if HUEY_STORAGE == "redis" else ""
+)
+# A worker's claim on sync records lasts this long and is renewed while it works (heartbeat),
+# so the records of a killed worker are taken over within seconds (issue 14 item 4).
+SYNC_CLAIM_SECONDS = float(os.environ.get("SYNC_CLAIM_SECONDS", "20"))
+
 # External systems, reached only through these URLs (DESIGN.md).
 DINERO_API_URL = os.environ.get("DINERO_API_URL", "https://api.dinero.dk")
 DINERO_AUTH_URL = os.environ.get("DINERO_AUTH_URL", "https://authz.dinero.dk/dineroapi/oauth/token")

@@ -212,3 +212,103 @@ def test_sweep_finds_due_integrations_only(emu, connected, company):
     assert engine.due_integration_ids() == [connected.pk]
     settle(connected)
     assert engine.due_integration_ids() == []
+
+
+# ---- issue 14 item 1 and 2: Dinero's paths found by the chaos run, reproduced one by one
+
+CREATE_PATH = "/v1.2/"
+STATUS_PATH = "/ledgeritems/status"
+
+
+def _card(company):
+    from billbridge.bills.models import PaymentMethod
+
+    return PaymentMethod.objects.create(
+        company=company, name="Firmakort", type="credit_card", account_number="55040"
+    )
+
+
+def _pay(b, card):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from billbridge.bills.services import pay_bill
+
+    with transaction.atomic():
+        pay_bill(b, date=dt.date(2026, 11, 10), amount=Decimal("1250.00"), payment_method=card)
+
+
+def test_row_booked_while_in_doubt_gets_its_payment_row_and_never_fails(emu, connected, company):
+    # issue 14 item 2: the create's answer is lost, the look-up fails, the accountant books
+    # the row, the bill is paid → a payment row (the bill is not at fault), and the bill
+    # created in the same call is posted too
+    card = _card(company)
+    b = bill(company, 1)
+    emu.faults(fail_next=[{"status": "drop", "count": 1, "method": "POST",
+                           "path_contains": CREATE_PATH}])  # fmt: skip
+    engine.process(connected.pk)
+    emu.faults(fail_next=[{"status": 503, "count": 1, "path_contains": STATUS_PATH}])
+    engine.process(connected.pk)
+    assert SyncRecord.objects.get(bill=b).in_doubt
+    emu.client.post(f"/_emulator/organizations/{ORG}/book").raise_for_status()
+    _pay(b, card)
+    other = bill(company, 2)
+    emu.faults(fail_next=[{"status": 503, "count": 1, "method": "POST",
+                           "path_contains": CREATE_PATH}])  # fmt: skip
+    settle(connected)
+    states = dict(SyncRecord.objects.values_list("bill_id", "state"))
+    assert states == {b.pk: SyncState.POSTED, other.pk: SyncState.POSTED}
+    found = control_rows(emu)
+    assert len(found) == 3  # the booked row, its payment row, the other bill's row
+    payment = [r for r in found if r["BalancingAccountNumber"] == 55040]
+    assert len(payment) == 1 and payment[0]["Amount"] == 1250.0
+    assert SyncRecord.objects.get(bill=b).remote_data["payment"]["id"] == payment[0]["Id"]
+
+
+def test_a_row_found_by_its_id_is_brought_up_to_the_latest_version(emu, connected, company):
+    # issue 14 item 1: the create lands unanswered, the look-up fails, the next creates fail
+    # and the answer of the one after (its 409) is lost; the bill is paid meanwhile. Finding
+    # the row by its Id is no proof that the payment reached it.
+    card = _card(company)
+    b = bill(company, 1)
+    emu.faults(fail_next=[{"status": "drop", "count": 1, "method": "POST",
+                           "path_contains": CREATE_PATH}])  # fmt: skip
+    engine.process(connected.pk)
+    _pay(b, card)
+    emu.faults(fail_next=[
+        {"status": 503, "count": 1, "path_contains": STATUS_PATH},
+        {"status": 503, "count": 2, "method": "POST", "path_contains": CREATE_PATH},
+        {"status": "drop", "count": 1, "method": "POST", "path_contains": CREATE_PATH},
+    ])  # fmt: skip
+    for _ in range(4):
+        SyncRecord.objects.update(next_attempt_at=timezone.now(), claimed_until=None)
+        engine.process(connected.pk)
+    settle(connected)
+    [row] = control_rows(emu)
+    assert row["BalancingAccountNumber"] == 55040  # the payment method's account
+    record = SyncRecord.objects.get(bill=b)
+    assert (record.state, record.posted_version) == (SyncState.POSTED, record.version)
+
+
+def test_a_lost_answer_to_a_refused_create_does_not_pass_for_the_latest_version(
+    emu, connected, company
+):
+    # issue 14 item 1, the second layer alone (the doubt lost): the retried create is refused
+    # (409, the row exists) and that answer is lost too; the row found by its Id afterwards
+    # still holds the unpaid version
+    card = _card(company)
+    b = bill(company, 1)
+    emu.faults(fail_next=[{"status": "drop", "count": 1, "method": "POST",
+                           "path_contains": CREATE_PATH}])  # fmt: skip
+    engine.process(connected.pk)
+    SyncRecord.objects.filter(bill=b).update(in_doubt=False)
+    _pay(b, card)
+    emu.faults(fail_next=[{"status": "drop", "count": 1, "method": "POST",
+                           "path_contains": CREATE_PATH}])  # fmt: skip
+    settle(connected)
+    [row] = control_rows(emu)
+    assert row["BalancingAccountNumber"] == 55040
+    record = SyncRecord.objects.get(bill=b)
+    assert (record.state, record.posted_version) == (SyncState.POSTED, record.version)

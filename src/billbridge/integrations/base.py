@@ -104,6 +104,10 @@ class EntryToPost:
 class PostedEntry:
     remote_reference: str  # the voucher number people see
     remote_data: dict[str, Any] = field(default_factory=dict)
+    # From find(): False when the entry found may not hold the latest change sent (a row
+    # found by its Id may still carry an earlier version: issue 14), so the engine sends the
+    # current version to it as an update instead of taking it as posted.
+    complete: bool = True
 
 
 class ErrorKind(enum.StrEnum):

@@ -96,15 +96,9 @@ class TokenBucket:
             time.sleep(wait)
 
 
-_BUCKETS: dict[str, TokenBucket] = {}
-_BUCKETS_LOCK = threading.Lock()
+def limiter(key: str, *, rate: float, burst: float, per_day: int | None = None) -> Any:
+    """The pace of a tenant key such as "dinero:112233": shared by every worker process when
+    BILLBRIDGE_PACING_URL names a Redis, else this process's TokenBucket (see `pacing`)."""
+    from billbridge.integrations import pacing
 
-
-def limiter(key: str, *, rate: float, burst: float) -> TokenBucket:
-    """The process-wide bucket for a tenant key such as "dinero:112233" (made on first use;
-    a changed rate or burst replaces it)."""
-    with _BUCKETS_LOCK:
-        bucket = _BUCKETS.get(key)
-        if bucket is None or bucket.rate != rate or bucket.burst != burst:
-            bucket = _BUCKETS[key] = TokenBucket(rate, burst)
-        return bucket
+    return pacing.limiter(key, rate=rate, burst=burst, per_day=per_day)

@@ -31,6 +31,14 @@ class CallInfo:
     outcome: str  # "ok", "http_<status>" or an error code
 
 
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """The Retry-After header in seconds (a number; an HTTP date is not used by our systems)."""
+    try:
+        return float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
 def send(
     http: httpx.Client,
     method: str,
@@ -72,6 +80,11 @@ def send(
         status = response.status_code
         if status >= 400:
             outcome = f"http_{status}"
+        if status == 429:
+            # Every worker holds off this tenant for the Retry-After (integrations.pacing).
+            throttled = getattr(throttle, "throttled", None)
+            if throttled is not None:
+                throttled(retry_after_seconds(response))
         return response
     finally:
         if on_call is not None:

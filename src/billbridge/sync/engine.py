@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
 import time
 import uuid
 from collections.abc import Collection, Iterable, Sequence
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 POSTABLE = (BillStatus.UPCOMING, BillStatus.PAID)
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 600.0
+# remote_data key of what a write in doubt sent (provider.intent(), kept before the write).
+INTENT = "intent"
 
 
 def _env(name: str, default: float) -> float:
@@ -55,8 +58,43 @@ def _env(name: str, default: float) -> float:
 
 
 def claim_seconds() -> float:
-    """The lease of a claim: longer than any batch's calls take (SYNC_CLAIM_SECONDS)."""
-    return _env("SYNC_CLAIM_SECONDS", 600)
+    """The lease of a claim (SYNC_CLAIM_SECONDS, 20 s), renewed by a heartbeat while the batch
+    is worked on: a killed worker's records are taken over once it runs out (issue 14)."""
+    return _env("SYNC_CLAIM_SECONDS", 20)
+
+
+class Heartbeat:
+    """Renews a claim every third of its lease while a batch is worked on, from a thread of
+    its own (its own database connection), so a lease can be seconds long however long the
+    batch's calls take (rate limits, document uploads)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"claim-{token[:8]}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        lease = claim_seconds()
+        try:
+            while not self._stop.wait(lease / 3):
+                try:
+                    SyncRecord.objects.filter(claim_token=self.token).update(
+                        claimed_until=timezone.now() + timedelta(seconds=lease)
+                    )
+                except Exception:  # a locked SQLite, a lost connection: try again next beat
+                    log.warning("claim %s not renewed", self.token, exc_info=True)
+        finally:
+            connection.close()
 
 
 # ------------------------------------------------------------------ providers
@@ -138,14 +176,21 @@ def record_bill_change(bill: Bill, *, paid: bool = False) -> list[int]:
 # ------------------------------------------------------------------ claiming
 
 
-def due(integration: Integration, now: Any = None) -> QuerySet[SyncRecord]:
-    now = now or timezone.now()
+def _waiting(integration: Integration) -> QuerySet[SyncRecord]:
     return SyncRecord.objects.filter(
         company_id=integration.company_id,
         provider=integration.provider,
         state=SyncState.WAITING,
-        next_attempt_at__lte=now,
-    ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
+
+
+def due(integration: Integration, now: Any = None) -> QuerySet[SyncRecord]:
+    now = now or timezone.now()
+    return (
+        _waiting(integration)
+        .filter(next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
 
 
 def claim(integration: Integration, limit: int) -> tuple[str, list[SyncRecord]]:
@@ -275,7 +320,7 @@ def _posted(record: SyncRecord, token: str, posted: PostedEntry, version: int) -
     SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(
         posted_version=version,
         remote_reference=posted.remote_reference or F("remote_reference"),
-        remote_data=posted.remote_data,
+        remote_data={k: v for k, v in posted.remote_data.items() if k != INTENT},
         in_doubt=False,
         attempts=0,
         error_code="",
@@ -391,7 +436,9 @@ def process(integration_id: int, *, budget_seconds: float = 30.0) -> dict[str, A
                     _failed(integration, records, token, exc, wake)
                     break
             handled += len(records)
-            if not _batch(integration, provider, token, records, wake):
+            with Heartbeat(token):
+                go_on = _batch(integration, provider, token, records, wake)
+            if not go_on:
                 break
             integration.refresh_from_db(fields=["state"])
             if integration.state != IntegrationState.CONNECTED:
@@ -402,6 +449,18 @@ def process(integration_id: int, *, budget_seconds: float = 30.0) -> dict[str, A
             close()
     integration.refresh_from_db(fields=["state"])
     more = integration.state == IntegrationState.CONNECTED and due(integration).exists()
+    if integration.state == IntegrationState.CONNECTED:
+        # Records claimed by another worker: if it was killed, they are taken over as soon as
+        # its lease runs out, not at the next sweep.
+        lease_end = (
+            _waiting(integration)
+            .filter(claimed_until__gt=timezone.now())
+            .order_by("claimed_until")
+            .values_list("claimed_until", flat=True)
+            .first()
+        )
+        if lease_end is not None:
+            wake.append(max(0.5, (lease_end - timezone.now()).total_seconds() + 0.5))
     return {"handled": handled, "more": more, "wake_in": min(wake) if wake else None}
 
 
@@ -433,7 +492,7 @@ def _batch(
             if found is not None:
                 record.posted_version = record.attempt_version
                 record.remote_data = found.remote_data
-                if record.attempt_version >= record.version:
+                if found.complete and record.attempt_version >= record.version:
                     _posted(record, token, found, record.attempt_version)
                     settled.add(record.pk)
                     continue
@@ -451,6 +510,9 @@ def _batch(
     if not to_post:
         return True
     # 2. Doubt before the write, committed: a crash from here on is found again by find().
+    #    A provider that must know later what this write sent (Dinero: which balancing account
+    #    a row booked meanwhile holds) says so through `intent()`, kept in the same commit.
+    intent: Callable[[EntryToPost], dict[str, Any]] | None = getattr(provider, "intent", None)
     for record in to_post:
         record.attempt_version = record.version
     with transaction.atomic():
@@ -458,6 +520,14 @@ def _batch(
             SyncRecord.objects.filter(
                 pk__in=[r.pk for r in to_post if r.version == version], claim_token=token
             ).update(in_doubt=True, attempt_version=version)
+        if intent is not None:
+            for record, entry in zip(to_post, entries, strict=True):
+                note = intent(entry)
+                if note or INTENT in (record.remote_data or {}):
+                    data = {**(record.remote_data or {}), INTENT: note}
+                    SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(
+                        remote_data=data
+                    )
     # 3. The write.
     try:
         results: Sequence[PostedEntry | AccountingError] = provider.post(entries)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from billbridge.bills.models import Bill, Category, PaymentMethod
 from billbridge.bills.services import BillInput, add_bill
+from billbridge.integrations import pacing
 from billbridge.integrations.dinero import client as dinero_client
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.models import Integration
@@ -132,6 +133,7 @@ def settle(integration: Integration, rounds: int = 30) -> list[dict[str, Any]]:
         if not waiting.exists() or integration.state != "connected":
             break
         waiting.update(next_attempt_at=timezone.now(), claimed_until=None)
+        pacing.reset()  # a 429's pause has passed as well
     return outcomes
 
 

@@ -11,11 +11,19 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from billbridge.bills.models import BillStatus, Payment
+from billbridge.integrations import pacing
 from billbridge.integrations.models import IntegrationState
 from billbridge.sync import engine
 from billbridge.sync.models import AuditEntry, SyncRecord, SyncState
 from tests.factories import BillFactory, PaymentMethodFactory, SupplierFactory
-from tests.integrations.economic.conftest import INVOICE_JOURNAL, NORDLYS, PAYMENT_JOURNAL, PDF
+from tests.integrations.economic.conftest import (
+    INVOICE_JOURNAL,
+    NORDLYS,
+    PAYMENT_JOURNAL,
+    PDF,
+    Remote,
+    grant_token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +34,7 @@ def drive(integration, rounds: int = 12) -> None:
         SyncRecord.objects.filter(state=SyncState.WAITING).update(
             next_attempt_at=timezone.now(), claimed_until=None, claim_token=""
         )
+        pacing.reset()  # a 429's pause has passed as well
         engine.process(integration.pk, budget_seconds=10)
         integration.refresh_from_db()
         stopped = integration.state != IntegrationState.CONNECTED
@@ -229,3 +238,61 @@ def test_bill_added_and_paid_through_the_services_lands_in_economic(
     assert pay["amount"] == 500.0 and pay["contraAccount"]["accountNumber"] == 5820
     states = set(SyncRecord.objects.filter(bill=bill).values_list("kind", "state"))
     assert states == {("invoice", "posted"), ("payment", "posted")}
+
+
+# ---- issue 14 item 1: the duplicate paths found by the chaos run, reproduced one by one
+
+
+def one_round(integration) -> None:
+    """One pass of the worker, every retry due now (a backoff fast-forwarded)."""
+    SyncRecord.objects.filter(state=SyncState.WAITING).update(
+        next_attempt_at=timezone.now(), claimed_until=None, claim_token=""
+    )
+    pacing.reset()
+    engine.process(integration.pk, budget_seconds=10)
+
+
+def test_failed_look_up_then_an_edit_posts_the_bill_once(integration, remote, company, economic):
+    # issue 14 item 1: the voucher is written but unanswered, the look-up fails, the next
+    # POSTs fail, the bill is edited meanwhile → two vouchers with the same marker
+    bills = make_bills(company, integration, n=2)
+    economic.faults(fail_next=[
+        {"status": "drop", "count": 1, "method": "POST", "path_contains": "/journals/2/vouchers"},
+        {"status": 503, "count": 1, "method": "GET", "path_contains": "/entries"},
+    ])  # fmt: skip
+    one_round(integration)  # written, answer dropped
+    one_round(integration)  # the look-up answers 503
+    economic.faults(fail_next=[
+        {"status": 503, "count": 3, "method": "POST", "path_contains": "/vouchers"},
+    ])  # fmt: skip
+    bills[0].text = "Papir (typo fixed)"
+    bills[0].save()
+    engine.record_bill_change(bills[0])
+    bills.append(make_bills(company, integration, n=1)[0])  # another bill in the same chunk
+    drive(integration)
+    assert_once(remote, company, bills)
+
+
+def test_revoked_during_the_look_up_then_reconnected_posts_once(
+    integration, remote, company, economic
+):
+    # issue 14 item 1: drop the voucher POST's answer, revoke the grant before the look-up
+    # (401), add bills, grant again and reconnect → the first bill must not get two vouchers
+    from billbridge.integrations.economic import setup
+
+    first = make_bills(company, integration, n=1)
+    economic.faults(fail_next=[
+        {"status": "drop", "count": 1, "method": "POST", "path_contains": "/journals/2/vouchers"},
+    ])  # fmt: skip
+    one_round(integration)
+    economic.client.post(f"/_emulator/agreements/{NORDLYS}/revoke").raise_for_status()
+    one_round(integration)  # the look-up gets 401
+    integration.refresh_from_db()
+    assert integration.state == IntegrationState.NEEDS_ATTENTION
+    more = make_bills(company, integration, n=2)
+    economic.client.post(f"/_emulator/agreements/{NORDLYS}/grant").raise_for_status()
+    integration.credentials = {"agreement_grant_token": grant_token(economic)}
+    integration.save()
+    setup.save(integration, integration.settings, None)
+    drive(integration)
+    assert_once(Remote(economic), company, first + more)  # read with the new grant

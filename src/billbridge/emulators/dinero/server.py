@@ -116,6 +116,8 @@ class DineroEmulator(EmulatorApp):
              self.control_delete_account),
             ("POST", rf"/_emulator/organizations/{ORG}/api-keys/(?P<key>[^/]+)/revoke",
              self.control_revoke_key),
+            ("POST", rf"/_emulator/organizations/{ORG}/api-keys/(?P<key>[^/]+)/restore",
+             self.control_restore_key),
             ("GET", rf"/_emulator/organizations/{ORG}/ledgeritems", self.control_items),
             ("POST", rf"/_emulator/organizations/{ORG}/book", self.control_book),
             ("POST", rf"/_emulator/organizations/{ORG}/pro", self.control_pro),
@@ -444,6 +446,16 @@ class DineroEmulator(EmulatorApp):
             key["revoked"] = True
             self.persist()
         return json_response(200, {"revoked": True})
+
+    def control_restore_key(self, request: Request) -> Response:
+        """The key works again (the user made it anew in Dinero: same key, for the tests)."""
+        with self.lock:
+            key = self.state["api_keys"].get(request.params["key"])
+            if key is None or request.params["org"] not in key["organizations"]:
+                return json_response(404, {"error": "no such API key for that organisation"})
+            key["revoked"] = False
+            self.persist()
+        return json_response(200, {"revoked": False})
 
     def control_items(self, request: Request) -> Response:
         """Every row of an organisation, booked or not, with the VAT each line booked: the

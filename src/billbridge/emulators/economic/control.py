@@ -6,6 +6,8 @@ the emulator's page (an HTML form post, answered with a redirect back to the pag
 - ``POST /_emulator/agreements/{n}`` ``{"indscanning": false}`` — the add-on module on or off.
   There is no "API access" switch on an agreement (economic.md §10.4): ``api_enabled`` is 400.
 - ``POST /_emulator/agreements/{n}/revoke`` — the agreement removes the app (→ 401).
+- ``POST /_emulator/agreements/{n}/grant`` — the agreement adds the app again after a revoke:
+  a new grant token, as the approve step of the installation page gives (``grant``).
 - ``DELETE /_emulator/agreements/{n}/accounts/{account}`` — an account deleted in e-conomic.
 - ``GET /_emulator/agreements/{n}/periods`` — every year with its periods and their state.
 - ``POST /_emulator/agreements/{n}/periods`` ``{"date": "2026-08-15", "state": "barred"}`` or
@@ -30,6 +32,7 @@ from typing import Any
 
 from ..common import Request, Response, json_response
 from . import ledger, periods, render
+from .grant import renew_grant
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -80,6 +83,7 @@ class Control:
         return [
             ("POST", a, self.set_agreement),
             ("POST", a + "/revoke", self.revoke),
+            ("POST", a + "/grant", self.grant),
             ("DELETE", a + r"/accounts/(?P<acc>\d+)", self.delete_account),
             ("GET", a + "/periods", self.get_periods),
             ("POST", a + "/periods", self.set_period),
@@ -130,6 +134,16 @@ class Control:
             a["grantRevoked"] = True
             self.app.persist()
             payload = {"agreement_number": a["agreementNumber"], "revoked": True}
+            return _answer(request, a["agreementNumber"], payload)
+
+    def grant(self, request: Request) -> Response:
+        with self.app.lock:
+            a = self._agreement(request)
+            if a is None:
+                return _error(request, 404, "no such agreement")
+            renew_grant(a)
+            self.app.persist()
+            payload = {"agreement_number": a["agreementNumber"], "revoked": False}
             return _answer(request, a["agreementNumber"], payload)
 
     def delete_account(self, request: Request) -> Response:

@@ -228,11 +228,7 @@ def request_access(app: Any, request: Request) -> Response:
             return _page("Annulleret", "<h1>Annulleret</h1><p>Appen blev ikke tilføjet.</p>")
         if action == "approve":
             if active.get("grantRevoked"):
-                active["grantGeneration"] = active.get("grantGeneration", 0) + 1
-                active["grantToken"] = new_grant_token(
-                    active["agreementNumber"], active["grantGeneration"]
-                )
-                active["grantRevoked"] = False
+                renew_grant(active)
                 app.persist()
             token = active["grantToken"]
             if redirect_url:
@@ -243,6 +239,16 @@ def request_access(app: Any, request: Request) -> Response:
             )
             return _page("Appen er tilføjet", body)
         return _add_app_page(request, active)
+
+
+def renew_grant(agreement: dict[str, Any]) -> None:
+    """A revoked agreement adds the app again: a new grant token (the old one stays dead)."""
+    if agreement.get("grantRevoked"):
+        agreement["grantGeneration"] = agreement.get("grantGeneration", 0) + 1
+        agreement["grantToken"] = new_grant_token(
+            agreement["agreementNumber"], agreement["grantGeneration"]
+        )
+        agreement["grantRevoked"] = False
 
 
 def _return_url(request: Request) -> str:

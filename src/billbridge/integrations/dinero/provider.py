@@ -75,7 +75,7 @@ def client_for(
         api_key=api_key,
         organization_id=organization_id,
         on_call=audit_hook(company_id=company_id, provider=KEY) if company_id else None,
-        throttle=bucket.acquire,
+        throttle=bucket,
         http=http_client(),
     )
 
@@ -102,6 +102,15 @@ def _reject(errors: dict[str, str]) -> AccountingError:
         field=field,
         params={"account": account_in(message)} if code == "unknown_account" else None,
     )
+
+
+def _is_booked_refusal(outcome: Any) -> bool:
+    """Dinero refused a change because the row is booked (it can no longer change)."""
+    return isinstance(outcome, AccountingError) and _row_error(outcome).code == "row_booked"
+
+
+def _invoice_part(meta: dict[int, dict[str, Any]], i: int) -> bool:
+    return meta.get(i, {}).get("part", "invoice") == "invoice"
 
 
 class DineroProvider:
@@ -138,7 +147,12 @@ class DineroProvider:
         return self.client.accounts()
 
     def find(self, entry: EntryToPost) -> PostedEntry | None:
-        """The entry's row if it reached Dinero (looked up by its Id), else None."""
+        """The entry's row if it reached Dinero (looked up by its Id), else None.
+
+        Finding the row is no proof that the latest change reached it (a retried create
+        refused with 409 whose answer was lost; a payment made meanwhile; the accountant
+        booking it): the row is returned as not `complete`, so the engine sends the current
+        version to it (an update of an unbooked row, a payment row for a booked one)."""
         data = dict(entry.remote_data)
         row = data.get("id") or rules.row_id(entry.reference, generation=data.get("gen", 0))
         ids = [row]
@@ -148,6 +162,13 @@ class DineroProvider:
         if row not in found:
             return None
         status = found[row]
+        intent = data.pop("intent", None) or {}
+        known_version = data.get("version")
+        if intent.get("balancing_account") and status.get("Version") != known_version:
+            # The row changed since we last knew it: the write in doubt landed, so the row
+            # names what that write sent. [GUESS: only our writes change a row's Version
+            # before it is booked; booking may change it too, which then reads as landed.]
+            data["balancing_account"] = intent["balancing_account"]
         data.update(
             id=row,
             version=status.get("Version"),
@@ -160,7 +181,7 @@ class DineroProvider:
             pay = found.get(data.pop("payment_pending"))
             if pay is not None:
                 data["payment"] = {"id": pay["Id"], "voucher": pay.get("VoucherNumber")}
-        return PostedEntry(str(status.get("VoucherNumber") or ""), data)
+        return PostedEntry(str(status.get("VoucherNumber") or ""), data, complete=False)
 
     def post(self, entries: Sequence[EntryToPost]) -> list[PostedEntry | AccountingError]:
         """Post new rows and update unbooked ones: one result per entry, in order."""
@@ -198,6 +219,15 @@ class DineroProvider:
                     results[i] = exc
         return [r if r is not None else AccountingError(ErrorKind.UNCERTAIN, "unknown")
                 for r in results]  # fmt: skip
+
+    def intent(self, entry: EntryToPost) -> dict[str, Any]:
+        """What the row will name once this write lands, kept by the engine before the write:
+        if the answer is lost and the accountant books the row, find() still knows which
+        balancing account the booked row holds, so a payment made meanwhile is moved by a
+        payment row (issue 14: payments lost)."""
+        if entry.kind != "invoice" or rules.problem(entry.bill):
+            return {}
+        return {"balancing_account": self._row(entry, dict(entry.remote_data)).balancing_account}
 
     # ------------------------------------------------------------------ steps
     def _row(self, entry: EntryToPost, data: dict[str, Any]) -> rules.LedgerRow:
@@ -279,6 +309,14 @@ class DineroProvider:
             data,
         )
         done = []
+        booked_now = [i for i, o in outcomes.items() if _is_booked_refusal(o)]
+        if booked_now:  # booked between the status call and the PUT: not the bill's fault
+            now = self.client.find_ledger_items(data[i]["id"] for i in booked_now)
+            for i in booked_now:
+                st = now.get(str(data[i]["id"]).lower())
+                if st is not None and is_booked(st):
+                    outcomes.pop(i)
+                    self._booked(entries[i], data[i], st, results, creates, meta, i)
         for i, outcome in outcomes.items():
             if outcome is not None:
                 results[i] = outcome
@@ -396,16 +434,39 @@ class DineroProvider:
                 existing.append(i)
             elif outcome is not None:
                 results[i] = outcome
+        booked: dict[int, dict[str, Any]] = {}
         if existing:
             status = self.client.find_ledger_items(creates[i].id for i in existing)
             order = [i for i in existing if creates[i].id in status and not is_booked(
                 status[creates[i].id])]  # fmt: skip
+            booked = {
+                i: status[creates[i].id]
+                for i in existing
+                if creates[i].id in status and i not in order and _invoice_part(meta, i)
+            }
             errors = self.client.update_each(
                 [creates[i].to_json(str(status[creates[i].id]["Version"])) for i in order]
             )
             for i, err in zip(order, errors, strict=True):
-                if err is not None:
+                if err is not None and _is_booked_refusal(err) and _invoice_part(meta, i):
+                    booked[i] = {**status[creates[i].id], "Status": "Booked"}
+                elif err is not None:
                     results[i] = _row_error(err)
+        if booked:
+            # The row an earlier attempt created is booked already (the accountant was
+            # quicker than our retry): a payment made meanwhile goes as a payment row.
+            again: dict[int, rules.LedgerRow] = {}
+            for i, st in booked.items():
+                m = {k: v for k, v in meta.get(i, {}).items() if k != "part"}
+                d = {**m, "id": creates[i].id, "balancing_account": creates[i].balancing_account}
+                d["balancing_account"] = (entries[i].remote_data.get("intent") or {}).get(
+                    "balancing_account"
+                ) or d["balancing_account"]
+                self._booked(entries[i], d, st, results, again, meta, i)
+            if again:
+                self._create(entries, again, meta, results)
+            for i in booked:
+                creates.pop(i, None)
         written = [i for i in creates if results[i] is None]
         data: dict[int, dict[str, Any]] = {}
         for i in written:

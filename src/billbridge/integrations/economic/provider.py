@@ -50,6 +50,9 @@ ATTACHMENT_MAGIC = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG", b"GIF8")
 # UNCONFIRMED); its 429 + Retry-After is honoured on top of this.
 RATE_PER_SECOND = 25.0
 RATE_BURST = 50.0
+# e-conomic's fair use, 50,000 requests a day per agreement (economic.md): a budget shared by
+# every worker (pacing), so a backlog waits for tomorrow instead of exceeding it.
+FAIR_USE_PER_DAY = 50_000
 ENTRY_TYPES = {"invoice": "supplierInvoice", "payment": "supplierPayment"}
 JOURNAL_SETTINGS = {"invoice": "creditor_invoice_journal", "payment": "creditor_payment_journal"}
 
@@ -91,7 +94,12 @@ def make_client(
     """A client for one agreement from the product's settings: URLs, app token, audit trail
     (when the company is known) and the agreement's shared token bucket."""
     tenant = agreement or _sha(grant_token)[:12]
-    bucket = audited.limiter(f"{KEY}:{tenant}", rate=RATE_PER_SECOND, burst=RATE_BURST)
+    bucket = audited.limiter(
+        f"{KEY}:{tenant}",
+        rate=RATE_PER_SECOND,
+        burst=RATE_BURST,
+        per_day=int(getattr(django_settings, "ECONOMIC_REQUESTS_PER_DAY", FAIR_USE_PER_DAY)),
+    )
     return EconomicClient(
         django_settings.ECONOMIC_APP_SECRET_TOKEN,
         grant_token,
@@ -100,7 +108,7 @@ def make_client(
         http=http,
         timeout=float(django_settings.ACCOUNTING_HTTP_TIMEOUT),
         on_call=_ThreadSafeAudit(company_id) if company_id is not None else None,
-        throttle=bucket.acquire,
+        throttle=bucket,
     )
 
 

@@ -1,0 +1,197 @@
+"""One pace per accounting-system tenant, shared by every worker process (issue 14 item 4).
+
+An accounting system's limits belong to the tenant (a Dinero organisation, an e-conomic
+agreement), not to a process: with several `run_huey` workers on several machines, each
+counting on its own would spend the tenant's whole budget several times over. So the pace
+lives where every worker sees it:
+
+- `BILLBRIDGE_PACING_URL` = `redis://…` (by default the Redis queue's URL): a token bucket per
+  tenant kept in Redis by pyrate-limiter (GCRA, one small hash per tenant, atomic in Lua);
+- empty (SQLite set-ups, one process): the in-process `http.TokenBucket`.
+
+API (what providers use; `http.limiter` is this `limiter`):
+
+- `limiter(key, *, rate, burst, per_day=None) -> Pace`: calls per second with a burst, and an
+  optional daily budget; `pace()` (or `pace.acquire()`) waits up to `max_wait` seconds for a
+  token, else raises RATE_LIMITED with `retry_after`, so the engine reschedules the record
+  instead of blocking a worker;
+- `pace.throttled(seconds)`: the system answered 429 with Retry-After: every process holds
+  off this tenant until then (transport.send calls it), so under a 429 storm the workers slow
+  down together and recover by themselves;
+- `paused(key) -> float`: seconds this tenant is still held off (0 when not).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from billbridge.integrations.base import AccountingError, ErrorKind
+
+MAX_WAIT = 5.0  # seconds a call may wait for its token before the record is rescheduled
+PREFIX = "billbridge:pace:"
+
+
+def pacing_url() -> str:
+    """Where the shared pace lives (BILLBRIDGE_PACING_URL; "" → in this process only)."""
+    from django.conf import settings
+
+    return str(getattr(settings, "BILLBRIDGE_PACING_URL", None) or os.environ.get(
+        "BILLBRIDGE_PACING_URL", ""
+    ))  # fmt: skip
+
+
+class Pace:
+    """A tenant's pace: callable, as the clients' `throttle` hook."""
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        rate: float,
+        burst: float,
+        per_day: int | None = None,
+        max_wait: float = MAX_WAIT,
+    ) -> None:
+        self.key = key
+        self.rate = float(rate)
+        self.burst = float(burst)
+        self.per_day = per_day
+        self.max_wait = max_wait
+
+    def __call__(self) -> None:
+        self.acquire()
+
+    def acquire(self) -> None:
+        raise NotImplementedError
+
+    def throttled(self, seconds: float | None) -> None:
+        raise NotImplementedError
+
+    def _wait_or_raise(self, wait: float, why: str) -> None:
+        if wait > self.max_wait:
+            raise AccountingError(ErrorKind.RATE_LIMITED, "rate_limited", why, retry_after=wait)
+        if wait > 0:
+            time.sleep(wait)
+
+
+class LocalPace(Pace):
+    """In this process only: the hand-kept token bucket (SQLite set-ups, tests)."""
+
+    def __init__(self, key: str, **kw: Any) -> None:
+        super().__init__(key, **kw)
+        from billbridge.integrations.http import TokenBucket
+
+        self.bucket = TokenBucket(self.rate, self.burst, max_wait=self.max_wait)
+        self.day = (
+            TokenBucket(self.per_day / 86400.0, self.per_day, max_wait=0.0)
+            if self.per_day
+            else None
+        )
+
+    def acquire(self) -> None:
+        self._wait_or_raise(paused(self.key), "paused after 429")
+        if self.day is not None:
+            self.day.acquire()
+        self.bucket.acquire()
+
+    def throttled(self, seconds: float | None) -> None:
+        if seconds and seconds > 0:
+            with _LOCK:
+                _PAUSES[self.key] = max(_PAUSES.get(self.key, 0.0), time.time() + seconds)
+
+
+class RedisPace(Pace):
+    """Shared by every process reaching the same Redis: pyrate-limiter's token bucket."""
+
+    def __init__(self, key: str, *, redis: Any, **kw: Any) -> None:
+        super().__init__(key, **kw)
+        from pyrate_limiter import Duration, Rate, RedisStateStore, StateBucket, TokenBucket
+
+        per_second = Rate(
+            max(1, round(self.rate * 1000)), 1000 * Duration.SECOND, burst=max(1, int(self.burst))
+        )
+        rates = [per_second]
+        if self.per_day:
+            rates.append(Rate(self.per_day, Duration.DAY, burst=self.per_day))
+        self.redis = redis
+        self.bucket = StateBucket(
+            rates, algorithm=TokenBucket(), store=RedisStateStore(redis, PREFIX + key)
+        )
+
+    def acquire(self) -> None:
+        from pyrate_limiter import RateItem
+
+        self._wait_or_raise(paused(self.key), "paused after 429")
+        deadline = time.monotonic() + self.max_wait
+        while True:
+            item = RateItem(self.key, self.bucket.now(), weight=1)
+            if self.bucket.put(item):
+                return
+            wait = max(0.001, float(self.bucket.waiting(item) or 0) / 1000.0)
+            if time.monotonic() + wait > deadline:
+                raise AccountingError(
+                    ErrorKind.RATE_LIMITED, "rate_limited", "shared rate limit", retry_after=wait
+                )
+            time.sleep(wait)
+
+    def throttled(self, seconds: float | None) -> None:
+        if seconds and seconds > 0:
+            until = time.time() + seconds
+            name = PREFIX + self.key + ":pause"
+            # Keep the later of two pauses (GET + SET is racy, but both are a Retry-After).
+            current = self.redis.get(name)
+            if current is None or float(current) < until:
+                self.redis.set(name, repr(until), px=int(seconds * 1000) + 1)
+
+
+_LOCK = threading.Lock()
+_PAUSES: dict[str, float] = {}
+_PACES: dict[tuple[str, str], Pace] = {}
+_REDIS: dict[str, Any] = {}
+
+
+def _redis(url: str) -> Any:
+    import redis
+
+    with _LOCK:
+        client = _REDIS.get(url)
+        if client is None:
+            client = _REDIS[url] = redis.Redis.from_url(url, socket_timeout=2.0)
+        return client
+
+
+def paused(key: str) -> float:
+    """Seconds the tenant `key` is still held off after a 429 (0 when not)."""
+    now = time.time()
+    url = pacing_url()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        value = _redis(url).get(PREFIX + key + ":pause")
+        return max(0.0, float(value) - now) if value is not None else 0.0
+    return max(0.0, _PAUSES.get(key, 0.0) - now)
+
+
+def limiter(key: str, *, rate: float, burst: float, per_day: int | None = None) -> Pace:
+    """The pace of the tenant `key` ("dinero:112233", "economic:701001"), shared across
+    processes when BILLBRIDGE_PACING_URL names a Redis; made once per process and settings."""
+    url = pacing_url()
+    ident = (key, f"{url}|{rate}|{burst}|{per_day}")
+    with _LOCK:
+        pace = _PACES.get(ident)
+    if pace is not None:
+        return pace
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        pace = RedisPace(key, redis=_redis(url), rate=rate, burst=burst, per_day=per_day)
+    else:
+        pace = LocalPace(key, rate=rate, burst=burst, per_day=per_day)
+    with _LOCK:
+        return _PACES.setdefault(ident, pace)
+
+
+def reset() -> None:
+    """Forget every pace and pause of this process (tests; a changed setting)."""
+    with _LOCK:
+        _PACES.clear()
+        _PAUSES.clear()
