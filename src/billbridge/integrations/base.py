@@ -176,3 +176,7 @@ class AccountingSystem(Protocol):
 
     def find(self, entry: EntryToPost) -> PostedEntry | None:
         """After an uncertain failure: the entry if it reached the system, else None."""
+
+    def intent(self, entry: EntryToPost) -> dict[str, Any]:
+        """What find() must know later about this write if its answer is lost (kept by the
+        engine before the write, handed back in `remote_data["intent"]`); {} for nothing."""

@@ -512,7 +512,7 @@ def _batch(
     # 2. Doubt before the write, committed: a crash from here on is found again by find().
     #    A provider that must know later what this write sent (Dinero: which balancing account
     #    a row booked meanwhile holds) says so through `intent()`, kept in the same commit.
-    intent: Callable[[EntryToPost], dict[str, Any]] | None = getattr(provider, "intent", None)
+    intent = provider.intent
     for record in to_post:
         record.attempt_version = record.version
     with transaction.atomic():
@@ -520,14 +520,13 @@ def _batch(
             SyncRecord.objects.filter(
                 pk__in=[r.pk for r in to_post if r.version == version], claim_token=token
             ).update(in_doubt=True, attempt_version=version)
-        if intent is not None:
-            for record, entry in zip(to_post, entries, strict=True):
-                note = intent(entry)
-                if note or INTENT in (record.remote_data or {}):
-                    data = {**(record.remote_data or {}), INTENT: note}
-                    SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(
-                        remote_data=data
-                    )
+        for record, entry in zip(to_post, entries, strict=True):
+            note = intent(entry)
+            if note or INTENT in (record.remote_data or {}):
+                data = {**(record.remote_data or {}), INTENT: note}
+                SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(
+                    remote_data=data
+                )
     # 3. The write.
     try:
         results: Sequence[PostedEntry | AccountingError] = provider.post(entries)
