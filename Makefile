@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DEMO_DEBS := python3-venv tesseract-ocr tesseract-ocr-dan poppler-utils
 TEST_DEBS := $(DEMO_DEBS) chromium postgresql redis-server dovecot-imapd
 
-.PHONY: demo test bench lint assets
+.PHONY: demo test bench lint assets chaos
 
 $(BIN)/python:
 	tools/install_system_deps.sh $(DEMO_DEBS)
@@ -34,6 +34,11 @@ test: $(VENV)/.installed-test assets
 	tools/install_system_deps.sh $(TEST_DEBS)
 	$(BIN)/ruff check src tests tools
 	tools/run_tests.sh
+
+# issue 14: the chaos run (see README, "The chaos run"); CHAOS_ARGS="--bills 10000" for the full one
+chaos: $(VENV)/.installed-test assets
+	tools/install_system_deps.sh $(TEST_DEBS)
+	tools/run_chaos.sh $(CHAOS_ARGS)
 
 bench: $(VENV)/.installed-test assets
 	PYTHONPATH=src:. DJANGO_SETTINGS_MODULE=tests.settings tools/run_benchmarks.sh

@@ -1,4 +1,4 @@
-"""`python -m billbridge …`: Django's manage.py, plus `emulate` and `demo`.
+"""`python -m billbridge …`: Django's manage.py, plus `emulate`, `demo` and `chaos`.
 
 `emulate` is dispatched before Django is imported, so the emulators stay stand-alone.
 """
@@ -15,6 +15,11 @@ def main(argv: list[str] | None = None) -> None:
         from billbridge.emulators.cli import main as emulate_main
 
         emulate_main(argv[2:])
+        return
+    if len(argv) > 1 and argv[1] == "chaos":
+        from billbridge.chaos import main as chaos_main
+
+        chaos_main(argv[2:])
         return
     if len(argv) > 1 and argv[1] == "demo":
         from billbridge.demo import main as demo_main
