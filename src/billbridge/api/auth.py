@@ -5,23 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Path
 from ninja.security import HttpBearer
 
-from billbridge.accounts.models import ApiToken, Company, Membership
+from billbridge.accounts.models import ApiToken
 from billbridge.accounts.services import membership_or_404
-
-# Declare the company in a route as `company_id: CompanyId`: a router mounted under
-# /companies/{company_id} needs the explicit Path marker, or ninja reads it as a query parameter.
-CompanyId = Path[int]
-# The largest id a database row can have (a 64-bit signed integer, in PostgreSQL and SQLite);
-# a larger one is no row's, and would make the database driver fail rather than find nothing.
-MAX_ID = 2**63 - 1
-
-
-def is_db_id(value: int) -> bool:
-    """Whether `value` can be a row's id at all (ids start at 1)."""
-    return 1 <= value <= MAX_ID
+from billbridge.accounts.tenancy import (
+    MAX_ID,
+    CompanyId,
+    company_for,
+    is_db_id,
+    membership_for,
+)
 
 
 class TokenAuth(HttpBearer):
@@ -49,18 +43,4 @@ class TokenAuth(HttpBearer):
         return user
 
 
-def membership_for(request: HttpRequest, company_id: int) -> Membership:
-    """The caller's membership of the company, or 404 (a foreign id reveals nothing)."""
-    cached: Membership | None = getattr(request, "_api_membership", None)
-    if cached is not None and cached.company_id == company_id:
-        return cached
-    if not is_db_id(company_id):
-        raise Http404
-    membership = membership_or_404(request.auth, company_id)  # type: ignore[attr-defined]
-    request._api_membership = membership  # type: ignore[attr-defined]
-    return membership
-
-
-def company_for(request: HttpRequest, company_id: int) -> Company:
-    """The company the caller belongs to, or 404."""
-    return membership_for(request, company_id).company
+__all__ = ["MAX_ID", "CompanyId", "TokenAuth", "company_for", "is_db_id", "membership_for"]

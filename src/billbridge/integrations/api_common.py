@@ -11,12 +11,15 @@ from collections.abc import Callable
 
 from django.http import HttpRequest
 from ninja import Schema, Status
+from ninja.errors import HttpError
 
 from billbridge.accounts.models import Company
-from billbridge.api import ApiError, membership_for
+from billbridge.accounts.tenancy import CompanyId, membership_for
+from billbridge.integrations import signals
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.models import Integration
-from billbridge.sync import engine
+
+__all__ = ["CompanyId", "membership_for"]  # what a provider's router takes from here
 
 
 class ProblemOut(Schema):
@@ -42,14 +45,14 @@ class BackfillOut(Schema):
 
 
 # The progress of an integration that does not exist yet: nothing to send, so all of it sent.
-NO_PROGRESS = {"total": 0, "posted": 0, "waiting": 0, "failed": 0, "percent": 100}
+NO_PROGRESS = signals.NO_PROGRESS
 
 
 def manager_company(request: HttpRequest, company_id: int) -> Company:
     """The company, when the caller may change its integrations (owner, admin); else 403."""
     membership = membership_for(request, company_id)
     if not membership.can_manage:
-        raise ApiError(403, "Only the company's owners and admins can change integrations.")
+        raise HttpError(403, "Only the company's owners and admins can change integrations.")
     return membership.company
 
 
@@ -72,5 +75,5 @@ def backfill(
     integration = integration_of(company_id, provider)
     if integration is None or not integration.is_active:
         return problem_for(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
-    created = engine.backfill(integration)
-    return Status(200, {"created": created, "progress": engine.progress(integration)})
+    created = signals.backfill(integration)
+    return Status(200, {"created": created, "progress": signals.progress(integration)})

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import httpx
 from django.conf import settings
 
+from billbridge.integrations import signals
 from billbridge.integrations.base import AccountingError, ErrorKind
 
 log = logging.getLogger(__name__)
@@ -30,24 +31,12 @@ class CallLike(Protocol):
 
 
 def audit_hook(*, company_id: int, provider: str) -> Callable[[Any], None]:
-    """A client's `on_call`: one AuditEntry row per call (in autocommit, never in a batch's
-    transaction, so the trail survives a rollback or a crash)."""
+    """A client's `on_call`: one audit entry per call, written by the sync app's receiver of
+    `signals.accounting_call` (in autocommit, never in a batch's transaction, so the trail
+    survives a rollback or a crash)."""
 
     def record(call: CallLike) -> None:
-        from billbridge.sync.models import AuditEntry
-
-        try:
-            AuditEntry.objects.create(
-                company_id=company_id,
-                provider=provider,
-                method=call.method[:10],
-                path=call.path.split("?", 1)[0][:300],
-                status=call.status,
-                duration_ms=max(0, int(call.duration_ms)),
-                outcome=(call.outcome or "")[:100],
-            )
-        except Exception:  # the audit trail must never break a posting
-            log.exception("could not write an audit entry")
+        signals.call_made(provider, company_id, call)
 
     return record
 

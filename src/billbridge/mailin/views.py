@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from billbridge.accounts.tenancy import company_view, manager_required
 from billbridge.ingest.errors import ERROR_MESSAGES
 from billbridge.mailin import imap, services
 from billbridge.mailin.forms import AllowedSendersForm, ImapForm
 from billbridge.mailin.models import ImapMailbox, InboundMail, MailBill
-from billbridge.web.decorators import company_view, manager_required
 
 PAGE_SIZE = 25
 IMAP_FIELDS = ("host", "port", "security", "username", "folder", "move_to")

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from billbridge.accounts.tenancy import company_view, manager_required
 from billbridge.integrations.models import Integration
 from billbridge.integrations.registry import PROVIDERS
 from billbridge.sync import engine
 from billbridge.sync.models import AuditEntry, SyncRecord
-from billbridge.web.decorators import company_view, manager_required
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:

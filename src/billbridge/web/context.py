@@ -6,19 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
 from billbridge.accounts.models import Product
 from billbridge.accounts.roles import Action, may
+from billbridge.integrations.pages import url_exists
 
-
-def url_exists(path: str) -> bool:
-    """Whether a path resolves: pages built by others appear in menus once they exist."""
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
+__all__ = ["navigation", "url_exists"]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

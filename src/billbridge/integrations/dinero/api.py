@@ -12,14 +12,18 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from billbridge.api import CompanyId, membership_for
-from billbridge.integrations import api_common
-from billbridge.integrations.api_common import BackfillOut, ProblemOut, ProgressOut
+from billbridge.integrations import api_common, signals
+from billbridge.integrations.api_common import (
+    BackfillOut,
+    CompanyId,
+    ProblemOut,
+    ProgressOut,
+    membership_for,
+)
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.messages import message_for
 from billbridge.integrations.models import Integration
-from billbridge.sync import engine
 
 router = Router()
 
@@ -90,7 +94,7 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
         "import_chart_of_accounts": bool(s.get("import_chart_of_accounts", False)),
         "connected_at": integration.connected_at,
         "accounts": len(integration.remote_data.get("accounts", [])),
-        "progress": engine.progress(integration),
+        "progress": signals.progress(integration),
         **extra,
     }
 
@@ -121,7 +125,7 @@ def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> 
         return _problem(exc)
     extra: dict[str, Any] = {}
     if payload.backfill:
-        extra["backfilled"] = engine.backfill(integration)
+        extra["backfilled"] = signals.backfill(integration)
     if payload.import_chart_of_accounts:
         extra["imported_categories"] = company.categories.filter(
             imported_from=setup.PROVIDER, archived=False

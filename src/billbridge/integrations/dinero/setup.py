@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Bill, Category, Supplier
-from billbridge.integrations import services
+from billbridge.integrations import services, signals
 from billbridge.integrations.base import Account, AccountingError, ErrorKind
 from billbridge.integrations.dinero.client import DineroClient
 from billbridge.integrations.models import Integration
@@ -161,9 +161,7 @@ def connect(
         services.mark_connected(integration, user)
         if import_chart_of_accounts:
             import_chart(company, accounts)
-        from billbridge.sync import engine
-
-        engine.resume(integration)
+        signals.connected(integration)
     return integration
 
 

@@ -31,8 +31,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from billbridge.accounts.models import MANAGING_ROLES, Company
+from billbridge.accounts.tenancy import company_view, manager_required
 from billbridge.bills.models import Bill, BillStatus
 from billbridge.crypto import decrypt_json, encrypt_json
+from billbridge.integrations import signals
 from billbridge.integrations.base import Account, AccountingError
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.dinero.forms import (
@@ -45,9 +47,7 @@ from billbridge.integrations.dinero.forms import (
 )
 from billbridge.integrations.messages import message_for
 from billbridge.integrations.models import Consent, Integration
-from billbridge.sync import engine
-from billbridge.web.context import url_exists
-from billbridge.web.decorators import company_view, manager_required
+from billbridge.integrations.pages import url_exists
 
 PROVIDER = "dinero"
 FLOW_KEY = "dinero_setup"
@@ -204,7 +204,7 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
             "backfill_url": backfill_url if backfill else "",
             "unsent": _unsent_bills(company) if backfill else 0,
             # R-4 progress, as the sync engine's own fragment renders it.
-            "progress": engine.progress(integration) if backfill else None,
+            "progress": signals.progress(integration) if backfill else None,
             "provider_name": "Dinero",
         },
     )

@@ -12,14 +12,18 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from billbridge.api import CompanyId, membership_for
-from billbridge.integrations import api_common
-from billbridge.integrations.api_common import BackfillOut, ProblemOut, ProgressOut
+from billbridge.integrations import api_common, signals
+from billbridge.integrations.api_common import (
+    BackfillOut,
+    CompanyId,
+    ProblemOut,
+    ProgressOut,
+    membership_for,
+)
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.economic import setup
 from billbridge.integrations.economic.messages import error_text
 from billbridge.integrations.models import Integration
-from billbridge.sync import engine
 
 router = Router()
 
@@ -93,7 +97,7 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
         "connected_at": integration.connected_at if integration else None,
         "journals": len(data.get("journals", [])),
         "accounts": len(data.get("accounts", [])),
-        "progress": engine.progress(integration) if integration else dict(api_common.NO_PROGRESS),
+        "progress": signals.progress(integration) if integration else dict(api_common.NO_PROGRESS),
         **extra,
     }
 
@@ -124,7 +128,7 @@ def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> 
     setup.save(integration, mapping, request.auth)  # type: ignore[attr-defined]
     extra: dict[str, Any] = {}
     if payload.backfill:
-        extra["backfilled"] = engine.backfill(integration)
+        extra["backfilled"] = signals.backfill(integration)
     return Status(200, _state(integration, **extra))
 
 

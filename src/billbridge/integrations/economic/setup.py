@@ -16,7 +16,7 @@ from django.db import transaction
 
 from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Category, PaymentMethod
-from billbridge.integrations import services
+from billbridge.integrations import services, signals
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.economic import provider
 from billbridge.integrations.models import Integration, IntegrationState
@@ -182,24 +182,13 @@ def save(integration: Integration, mapping: dict[str, Any], user: User | None) -
     with transaction.atomic():
         integration.settings = {**integration.settings, **clean}
         services.mark_connected(integration, user)
-        _resume(integration)
+        signals.connected(integration)
     return integration
 
 
 def disconnect(company: Company) -> None:
     """Stop sending bills here; what was posted stays (see integrations.services)."""
     services.disconnect(company, PROVIDER)
-
-
-def _resume(integration: Integration) -> None:
-    """Let the sync engine send what waited for this integration (if it offers that)."""
-    try:
-        from billbridge.sync import engine
-    except ImportError:  # the engine is optional for set-up
-        return
-    resume = getattr(engine, "resume", None)
-    if callable(resume):
-        resume(integration)
 
 
 def as_int(value: Any) -> int | None:

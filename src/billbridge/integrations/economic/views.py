@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billbridge.accounts.models import Company, Product
+from billbridge.accounts.tenancy import company_view, manager_required
 from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations.base import AccountingError
 from billbridge.integrations.economic import setup
@@ -32,7 +33,6 @@ from billbridge.integrations.economic.forms import (
     managed_companies,
 )
 from billbridge.integrations.economic.messages import error_text
-from billbridge.web.decorators import company_view, manager_required
 
 FLOW_KEY = "economic_flow"  # {"state", "access", "company"}
 PENDING_KEY = "economic_pending"  # company id → encrypted {"token", "agreement"}
