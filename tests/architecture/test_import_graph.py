@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"web", "api"},
 ]
 # Modules of billbridge itself that wire everything together (urls, settings, the demo).
-TOP = {"urls", "settings", "wsgi", "demo", "demo_data", "__main__"}
+TOP = {"urls", "settings", "wsgi", "demo", "demo_data", "chaos", "__main__"}
 PROVIDERS = {"integrations.dinero", "integrations.economic"}
 
 
