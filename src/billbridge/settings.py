@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
+    "ninja",  # /api/v1/docs from its own static files, not a CDN (the CSP allows only ours)
     "huey.contrib.djhuey",
     "axes",  # before accounts: its login-failed receiver runs first (accounts.signals)
     "billbridge.accounts",
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -200,7 +204,57 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 36
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page may be framed; the bill page's own document frame opts in (web.views.bills).
+X_FRAME_OPTIONS = "DENY"
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0") == "1"
+
+
+# HTTPS (issue 15 item 2). BILLBRIDGE_HTTPS=1 where billbridge is reached over TLS: cookies are
+# sent over HTTPS only, plain HTTP is redirected, browsers are told to keep to HTTPS (HSTS).
+# Behind a TLS-terminating proxy, also SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (the header the
+# proxy sets to "https"; it must overwrite a client's own). The README lists a production set.
+BILLBRIDGE_HTTPS = _flag("BILLBRIDGE_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BILLBRIDGE_HTTPS
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", BILLBRIDGE_HTTPS)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if BILLBRIDGE_HTTPS else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", BILLBRIDGE_HTTPS)
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", BILLBRIDGE_HTTPS)
+if _proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles from our own origin only, no inline
+# script, style or event handler anywhere (behaviour lives in web/static/web/*.js).
+# form-action is left open on purpose: connecting Dinero or e-conomic posts a form whose answer
+# redirects to their log-in page, and browsers apply form-action to that redirect.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
+        "payment", "usb",
+    )
+}  # fmt: skip
 
 # Bills by e-mail (B-7): each company's address is <token>@BILLBRIDGE_MAIL_DOMAIN, received by
 # `python -m billbridge smtpd` on BILLBRIDGE_SMTP_HOST:BILLBRIDGE_SMTP_PORT (see the README).

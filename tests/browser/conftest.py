@@ -47,13 +47,24 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+CSP_WORDS = "Content Security Policy"
+
+
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
+    """A blank page; any script, style or handler our Content-Security-Policy refused during
+    the test fails it (issue 15 item 2: the pages work under the policy, nothing inline)."""
     context = browser.new_context(base_url=live_server.url, locale="da-DK")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if CSP_WORDS in message.text else None,
+    )
     yield page
     context.close()
+    assert refused == [], f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture

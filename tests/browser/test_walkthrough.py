@@ -282,3 +282,10 @@ def test_empty_choices_say_what_they_mean(page, login_as, user, company):
     expect(page.get_by_label("Betalingsmetode").locator("option").first).to_have_text(
         "Vælg en betalingsmetode"
     )
+
+
+def test_the_audit_log_filter_applies_on_change_under_the_csp(page, login_as, user, integrate):
+    """issue 15 item 2: the system filter sends itself from web/autosubmit.js, not onchange."""
+    login_as(user).goto(f"/c/{integrate.pk}/sync/audit/")
+    page.get_by_label("System").select_option("economic")
+    page.wait_for_url("**/sync/audit/?provider=economic")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from billbridge.bills.models import Bill, BillStatus, RateSource
@@ -250,6 +251,7 @@ def bill_exchange_rate(request: HttpRequest, company_id: int, bill_id: int) -> H
     return detail
 
 
+@xframe_options_sameorigin  # shown in the bill page's own frame; every other page is DENY
 @company_view
 def bill_document(request: HttpRequest, company_id: int, bill_id: int) -> FileResponse:
     """The original document, behind the membership check: never a public media URL."""
