@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
@@ -130,22 +131,42 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# A token's life when its maker names none (issue 15 item 3), and the longest one may ask for.
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+# last_used_at is written at most this often per token: a busy client costs no write per call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 class ApiTokenManager(models.Manager["ApiToken"]):
-    def issue(self, user: User, name: str = "") -> tuple[ApiToken, str]:
-        """Create a token; the raw value is returned once and only its hash is stored."""
+    def issue(
+        self, user: User, name: str = "", days: int | None = DEFAULT_TOKEN_DAYS
+    ) -> tuple[ApiToken, str]:
+        """Create a token valid for `days` (None: until revoked); the raw value is returned
+        once and only its hash is stored."""
         raw = "bb_" + secrets.token_urlsafe(32)
-        token = self.create(user=user, name=name, key_hash=_hash_token(raw), prefix=raw[:10])
+        expires_at = timezone.now() + timedelta(days=days) if days is not None else None
+        token = self.create(
+            user=user,
+            name=name,
+            key_hash=_hash_token(raw),
+            prefix=raw[:10],
+            expires_at=expires_at,
+        )
         return token, raw
 
-    def authenticate(self, raw: str) -> User | None:
-        token = (
-            self.select_related("user")
-            .filter(key_hash=_hash_token(raw), user__is_active=True)
-            .first()
+    def usable(self) -> models.QuerySet[ApiToken]:
+        """Tokens that open the API now: not revoked, not expired, of an active user."""
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
         )
+
+    def authenticate(self, raw: str) -> User | None:
+        token = self.usable().select_related("user").filter(key_hash=_hash_token(raw)).first()
         if token is None:
             return None
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        token.touch()
         return token.user
 
 
@@ -155,12 +176,44 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=10)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenManager()
 
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    def touch(self) -> None:
+        """Record a use, at most once per LAST_USED_RESOLUTION (issue 16 item 4): the update
+        only matches while the stored time is older, so concurrent calls write once."""
+        now = timezone.now()
+        if self.last_used_at is not None and now - self.last_used_at < LAST_USED_RESOLUTION:
+            return
+        ApiToken.objects.filter(pk=self.pk).filter(
+            models.Q(last_used_at__isnull=True)
+            | models.Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+        ).update(last_used_at=now)
+        self.last_used_at = now
+
+    def revoke(self) -> bool:
+        """Stop the token working; False when it already was revoked."""
+        if self.revoked_at is not None:
+            return False
+        self.revoked_at = timezone.now()
+        ApiToken.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=self.revoked_at
+        )
+        return True
 
 
 class SecurityEvent(models.Model):

@@ -60,6 +60,7 @@ def build_api(
     )
     install_error_handlers(api)
     api.add_router("/auth", auth.router)
+    api.add_router("/tokens", auth.tokens_router)
     api.add_router("/companies", companies.router)
     api.add_router(COMPANY, bills.router)
     api.add_router(COMPANY, catalog.router)

@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from billbridge.accounts.models import Product
+from billbridge.accounts.models import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, Product
 from billbridge.api.errors import NOT_AN_OBJECT
 from billbridge.bills.models import PaymentMethodType
 from billbridge.bills.services import to_money
@@ -150,12 +150,45 @@ class ErrorOut(Schema):
 # --- auth and companies ---------------------------------------------------------------------
 
 
+TokenName = Annotated[str, StringConstraints(max_length=100), *NotBlank]
+TokenDays = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=MAX_TOKEN_DAYS,
+        description="Days until the token stops working (it can be revoked before).",
+    ),
+]
+
+
 class TokenIn(InputSchema):
     email: Email
     password: Password
+    name: TokenName = Field("api", description="Shown in the list of tokens, e.g. the program.")
+    expires_in_days: TokenDays = DEFAULT_TOKEN_DAYS
 
 
-class TokenOut(Schema):
+class NewTokenIn(InputSchema):
+    name: TokenName
+    expires_in_days: TokenDays = DEFAULT_TOKEN_DAYS
+
+
+class TokenInfoOut(Schema):
+    """A token as listed: never its value, only the first characters to recognise it by."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None = Field(description="Updated at most once a minute.")
+    revoked_at: dt.datetime | None
+    usable: bool
+
+
+class TokenOut(TokenInfoOut):
+    """A new token: `token` is its value, shown this once (only a hash is kept)."""
+
     token: str
 
 

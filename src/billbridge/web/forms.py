@@ -283,3 +283,17 @@ class BillFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class NewTokenForm(forms.Form):
+    """An API token's name and life (issue 15 item 3); accounts.services.create_token rules."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("e.g. the program that uses it")
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("1 year"))],
+    )

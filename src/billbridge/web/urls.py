@@ -4,7 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from billbridge.web.views import auth, bills, home, integrations, overview, security, settings
+from billbridge.web.views import (
+    auth,
+    bills,
+    home,
+    integrations,
+    overview,
+    security,
+    settings,
+    tokens,
+)
 
 app_name = "web"
 
@@ -61,6 +70,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/", set_language, name="set_language"),
+    path("account/tokens/", tokens.token_list, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("", home.home, name="home"),
     path("overview/", overview.overview, name="overview"),
     path("c/<int:company_id>/", include(company_patterns)),
