@@ -25,8 +25,15 @@ from tests.factories import CategoryFactory, PaymentMethodFactory, SupplierFacto
 pytestmark = pytest.mark.django_db
 
 PREFIX = "/api/v1"
-# Not scoped to a company: anyone may try to log in; the list shows only one's own companies.
-UNSCOPED = {("post", "/auth/token"), ("get", "/companies")}
+# Not scoped to a company: anyone may try to log in; the list shows only one's own companies;
+# tokens are the caller's own (another user's token is a 404: tests/api/test_tokens.py).
+UNSCOPED = {
+    ("post", "/auth/token"),
+    ("get", "/companies"),
+    ("get", "/tokens"),
+    ("post", "/tokens"),
+    ("delete", "/tokens/{token_id}"),
+}
 PUBLIC = {("post", "/auth/token")}
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 PARAM = re.compile(r"{(\w+)}")
