@@ -87,3 +87,39 @@ def test_project_urls_mount_the_api_at_api_v1(settings):
     """The tests run the API alone; the product's own URLconf must serve it at /api/v1/."""
     settings.ROOT_URLCONF = "billbridge.urls"
     assert resolve("/api/v1/openapi.json").url_name == "openapi-json"
+
+
+def _body_schema(openapi: dict, path: str, method: str) -> dict:
+    ref = openapi["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    return openapi["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+
+
+def test_each_provider_documents_its_own_connect_body(openapi):
+    """Issue 12 item 3 / issue 15 item 4: both providers named their body ConnectIn, so
+    openapi.json documented Dinero's connect with e-conomic's body."""
+    base = "/api/v1/companies/{company_id}/integrations"
+    dinero = _body_schema(openapi, f"{base}/dinero", "put")
+    economic = _body_schema(openapi, f"{base}/economic", "put")
+    assert {"api_key", "organization_id"} <= set(dinero["properties"])
+    assert "agreement_grant_token" in economic["properties"]
+    assert "api_key" not in economic["properties"]
+
+
+def test_no_two_providers_name_a_schema_alike():
+    """ninja keeps one schema per name: a name shared by two providers documents one of them
+    wrongly. A provider prefixes its schemas with its name."""
+    from ninja import Schema
+
+    from billbridge.integrations.registry import PROVIDERS
+
+    owners: dict[str, list[str]] = {}
+    for info in PROVIDERS.values():
+        module = info.optional(info.api)
+        for name, value in vars(module).items() if module else ():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Schema)
+                and value.__module__ == module.__name__
+            ):
+                owners.setdefault(name, []).append(info.key)
+    assert {name: keys for name, keys in owners.items() if len(keys) > 1} == {}

@@ -28,7 +28,7 @@ from billbridge.integrations.models import Integration
 router = Router()
 
 
-class ConnectIn(Schema):
+class DineroConnectIn(Schema):
     api_key: str
     organization_id: str
     fallback_account: str = setup.DEFAULT_FALLBACK
@@ -37,7 +37,7 @@ class ConnectIn(Schema):
     backfill: bool = False
 
 
-class StateOut(Schema):
+class DineroStateOut(Schema):
     provider: str
     state: str
     attention_code: str
@@ -53,7 +53,7 @@ class StateOut(Schema):
     imported_categories: int | None = None
 
 
-class AccountOut(Schema):
+class DineroAccountOut(Schema):
     number: str
     name: str
     vat_code: str
@@ -103,8 +103,8 @@ def _integration(company_id: int) -> Integration | None:
     return api_common.integration_of(company_id, setup.PROVIDER)
 
 
-@router.put("", response={200: StateOut, 400: ProblemOut, 403: ProblemOut, 503: ProblemOut})
-def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> Any:
+@router.put("", response={200: DineroStateOut, 400: ProblemOut, 403: ProblemOut, 503: ProblemOut})
+def connect(request: HttpRequest, company_id: CompanyId, payload: DineroConnectIn) -> Any:
     """Connect (or reconnect) Dinero: the key and ID are checked against Dinero at once."""
     company = api_common.manager_company(request, company_id)
     try:
@@ -133,7 +133,7 @@ def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> 
     return Status(200, _state(integration, **extra))
 
 
-@router.get("", response={200: StateOut})
+@router.get("", response={200: DineroStateOut})
 def state(request: HttpRequest, company_id: CompanyId) -> Any:
     """State and settings; the API key is never shown again."""
     membership_for(request, company_id)
@@ -148,7 +148,8 @@ def disconnect(request: HttpRequest, company_id: CompanyId) -> Any:
 
 
 @router.post(
-    "/refresh", response={200: list[AccountOut], 400: ProblemOut, 403: ProblemOut, 503: ProblemOut}
+    "/refresh",
+    response={200: list[DineroAccountOut], 400: ProblemOut, 403: ProblemOut, 503: ProblemOut},
 )
 def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
     """Fetch the chart from Dinero again (an account created since shows up)."""

@@ -28,7 +28,7 @@ from billbridge.integrations.models import Integration
 router = Router()
 
 
-class ConnectIn(Schema):
+class EconomicConnectIn(Schema):
     agreement_grant_token: str
     creditor_invoice_journal: int
     creditor_payment_journal: int
@@ -38,24 +38,24 @@ class ConnectIn(Schema):
     backfill: bool = False
 
 
-class PrerequisiteOut(Schema):
+class EconomicPrerequisiteOut(Schema):
     key: str
     met: bool | None
 
 
-class AgreementOut(Schema):
+class EconomicAgreementOut(Schema):
     number: int | None = None
     company_name: str = ""
     cvr: str = ""
 
 
-class StateOut(Schema):
+class EconomicStateOut(Schema):
     provider: str
     state: str
     attention_code: str
     attention_message: str
-    agreement: AgreementOut | None
-    prerequisites: list[PrerequisiteOut]
+    agreement: EconomicAgreementOut | None
+    prerequisites: list[EconomicPrerequisiteOut]
     creditor_invoice_journal: int | None
     creditor_payment_journal: int | None
     default_account: int | None
@@ -102,8 +102,8 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
     }
 
 
-@router.put("", response={200: StateOut, **ERRORS})
-def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> Any:
+@router.put("", response={200: EconomicStateOut, **ERRORS})
+def connect(request: HttpRequest, company_id: CompanyId, payload: EconomicConnectIn) -> Any:
     """Connect (or reconnect): the grant token is checked and e-conomic's data fetched at once;
     journals and accounts must exist there."""
     company = api_common.manager_company(request, company_id)
@@ -132,7 +132,7 @@ def connect(request: HttpRequest, company_id: CompanyId, payload: ConnectIn) -> 
     return Status(200, _state(integration, **extra))
 
 
-@router.get("", response={200: StateOut})
+@router.get("", response={200: EconomicStateOut})
 def state(request: HttpRequest, company_id: CompanyId) -> Any:
     """State, prerequisites and mapping; the grant token is never shown again."""
     membership_for(request, company_id)
@@ -146,7 +146,7 @@ def disconnect(request: HttpRequest, company_id: CompanyId) -> Any:
     return Status(204, None)
 
 
-@router.post("/refresh", response={200: StateOut, **ERRORS})
+@router.post("/refresh", response={200: EconomicStateOut, **ERRORS})
 def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
     """S-e10: fetch journals, accounts, VAT codes and suppliers from e-conomic again."""
     api_common.manager_company(request, company_id)
