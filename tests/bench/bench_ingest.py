@@ -73,7 +73,7 @@ def main() -> None:
     print(f"  OCR PNG scan at 200 dpi    : {seconds:8.2f} s per page")
     scanned_pdf = image_only_pdf(png)
     seconds = _per_call(scanned_pdf, "scan.pdf", repeat=3)
-    print(f"  OCR scanned PDF (300 dpi)  : {seconds:8.2f} s per page (render + OCR)")
+    print(f"  OCR scanned PDF (200 dpi)  : {seconds:8.2f} s per page (render + OCR)")
 
 
 if __name__ == "__main__":

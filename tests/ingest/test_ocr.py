@@ -88,3 +88,47 @@ def test_missing_tesseract_gives_ocr_unavailable(monkeypatch, danish_png):
 def test_tiff_scan_is_read(danish_png):
     bill = extract(convert_image(danish_png, "TIFF"), "scan.tif", "image/tiff")
     assert bill.invoice_number.value == "2026-1042"
+
+
+def _two_page_tiff(png: bytes) -> bytes:
+    import io
+
+    from PIL import Image
+
+    page = Image.open(io.BytesIO(png)).convert("L")
+    out = io.BytesIO()
+    page.save(out, format="TIFF", save_all=True, append_images=[page.copy()])
+    return out.getvalue()
+
+
+@requires_ocr
+def test_each_page_of_a_scan_is_announced_before_it_is_read(danish_png):
+    """Issue 17 item 3: the caller hears "page 1 of 2", "page 2 of 2" while a scan is read."""
+    heard: list[tuple[int, int]] = []
+    bill = extract(
+        _two_page_tiff(danish_png), "scan.tif", "image/tiff", progress=lambda *p: heard.append(p)
+    )
+    assert heard == [(1, 2), (2, 2)]
+    assert bill.invoice_number.value == "2026-1042"
+
+
+def test_tesseract_runs_with_one_thread_unless_the_operator_set_a_limit():
+    """Issue 17 item 3: tesseract's OpenMP threads fight each other when several jobs run on
+    few cores; it inherits OMP_THREAD_LIMIT=1 from the worker, or the operator's own value."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import os, billbridge.ingest.ocr; print(os.environ['OMP_THREAD_LIMIT'])"
+    env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "1", out.stderr
+    env["OMP_THREAD_LIMIT"] = "2"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "2", out.stderr
+
+
+def test_as_many_scans_are_read_at_once_as_the_machine_has_cores():
+    import os
+
+    assert len(os.sched_getaffinity(0)) == ocr_module.OCR_PARALLEL

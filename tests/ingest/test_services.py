@@ -14,6 +14,7 @@ from billbridge.ingest.errors import ERROR_MESSAGES
 from billbridge.ingest.services import receive_document
 from tests.factories import CategoryFactory
 from tests.ingest import corpus
+from tests.ingest.conftest import requires_ocr
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,6 +108,26 @@ def test_hostile_xml_is_refused_before_it_is_stored(company, user):
         receive_document(company, _upload("x.xml", xxe, "application/xml"), user=user)
     assert "DOCTYPE" in err.value.message_dict["document"][0]
     assert not company.bills.exists()
+
+
+@requires_ocr
+def test_the_page_being_read_is_kept_on_the_bill_and_shown(company, user, client):
+    """Issue 17 item 3: while a scan is read the bill says which page of how many; a blank
+    scan (nothing recognised) stops after its one page."""
+    from django.urls import reverse
+
+    bill = receive_document(company, _upload("s.pdf", corpus.blank_pdf(), "application/pdf"),
+                            user=user)  # fmt: skip
+    bill.refresh_from_db()
+    assert bill.status == BillStatus.ANALYSING
+    assert bill.extraction == {"reading": {"page": 1, "pages": 1}}
+    assert bill.extraction_error  # read to the end: the reason is shown instead of progress
+    bill.extraction_error = ""
+    bill.extraction = {"reading": {"page": 2, "pages": 3}}
+    bill.save()
+    client.force_login(user)
+    html = client.get(reverse("web:bill_detail", args=[company.pk, bill.pk])).content.decode()
+    assert "Læser side 2 af 3." in html
 
 
 def test_a_person_completes_an_unreadable_bill_by_hand(company, user):

@@ -506,7 +506,8 @@ def finish_analysis(bill: Bill, data: BillInput, extraction: dict[str, Any]) -> 
             address=data.supplier_address,
             country=data.supplier_country,
         )
-    bill.extraction = extraction
+    # "reading" is the progress of a read that has ended (ingest.tasks).
+    bill.extraction = {k: v for k, v in extraction.items() if k != "reading"}
     bill.extraction_error = ""
     _apply_supplier_memory(bill)
     bill.status = BillStatus.UPCOMING

@@ -6,6 +6,7 @@ Pure: no Django, no database. The background task that calls it stores the resul
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from .acceptance import accept_document
 from .errors import IngestError
@@ -17,8 +18,16 @@ def content_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def extract(data: bytes, filename: str = "", content_type: str | None = None) -> ExtractedBill:
+def extract(
+    data: bytes,
+    filename: str = "",
+    content_type: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExtractedBill:
     """Read a supplier bill out of a document (e-invoice XML, PDF, or scan).
+
+    ``progress(page, pages)`` is called before each page of a scan is read (OCR takes
+    seconds a page; the caller can show how far it has come).
 
     Raises ``IngestError`` (and nothing else) when the document cannot be read.
     """
@@ -34,11 +43,11 @@ def extract(data: bytes, filename: str = "", content_type: str | None = None) ->
         if kind == "pdf":
             from .pdf import extract_pdf
 
-            return extract_pdf(data)
+            return extract_pdf(data, progress)
         if kind == "image":
             from .ocr import extract_image
 
-            return extract_image(data)
+            return extract_image(data, progress)
     except IngestError:
         raise
     except RecursionError as exc:

@@ -86,6 +86,18 @@ def pdf_page_count(data: bytes) -> int:
         raise IngestError("pdf_unreadable", f"{type(exc).__name__}: {str(exc)[:160]}") from exc
 
 
+def longest_page_side(data: bytes, max_pages: int = MAX_PAGES) -> float | None:
+    """The longest side, in points (1/72 inch), of the first pages; None when unreadable."""
+    from pypdf import PdfReader
+
+    try:
+        pages = PdfReader(io.BytesIO(data), strict=False).pages
+        sides = [max(float(p.mediabox.width), float(p.mediabox.height)) for p in pages[:max_pages]]
+    except Exception:  # pypdf raises many types on a damaged or hostile file
+        return None
+    return max(sides) if sides and max(sides) > 0 else None
+
+
 def has_text(texts: list[str]) -> bool:
     """Whether the text layer holds enough to read a bill from (not just a stray page number)."""
     return sum(len("".join(t.split())) for t in texts) >= 20

@@ -22,8 +22,18 @@ def analyse_document(bill_id: int) -> str:
         return "nothing to do"
     with bill.document.open("rb") as fh:
         data = fh.read()
+
+    def progress(page: int, pages: int) -> None:
+        # Issue 17 item 3: the bill's page shows "page 2 of 3" while a scan is read. An
+        # UPDATE without signals: nothing about the bill changed yet.
+        Bill.objects.filter(pk=bill_id, status=BillStatus.ANALYSING).update(
+            extraction={"reading": {"page": page, "pages": pages}}
+        )
+
     try:
-        extracted = extract(data, bill.document_name, bill.document_content_type or None)
+        extracted = extract(
+            data, bill.document_name, bill.document_content_type or None, progress=progress
+        )
     except IngestError as exc:
         log.info("bill %s: document not read (%s)", bill_id, exc.code)
         fail_analysis(bill, exc.message)
