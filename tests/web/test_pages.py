@@ -271,3 +271,27 @@ def test_save_buttons_are_danish_whatever_other_catalogs_say(logged_in_client, w
     """A provider catalog may keep "Save" in English (the seed's label); ours has a context."""
     html = logged_in_client.get(_url("web:categories", world)).content.decode()
     assert ">Gem</button>" in html
+
+
+def test_the_list_searches_through_the_one_bill_search(logged_in_client, company):
+    """Issue 16 item 3: the web list finds what the API finds (bills.search), CVR included."""
+    from tests.factories import SupplierFactory
+
+    supplier = SupplierFactory(company=company, name="Rengøringsfirmaet ApS", cvr="19283746")
+    wanted = BillFactory(company=company, supplier=supplier)
+    BillFactory(company=company)
+    for q in ("928374", "rengøringsfirma"):
+        response = logged_in_client.get(reverse("web:bill_list", args=[company.pk]), {"q": q})
+        assert [b.pk for b in response.context["bills"]] == [wanted.pk]
+
+
+def test_page_links_still_reach_every_page(logged_in_client, company):
+    """Issue 16 item 3: pages by number (an index-only walk to the page) in the list order."""
+    from billbridge.web.views.bills import PAGE_SIZE
+
+    made = [BillFactory(company=company, issue_date=dt.date(2026, 1, 1) + dt.timedelta(days=n))
+            for n in range(PAGE_SIZE + 3)]  # fmt: skip
+    url = reverse("web:bill_list", args=[company.pk])
+    second = logged_in_client.get(url, {"page": 2})
+    assert [b.pk for b in second.context["bills"]] == [b.pk for b in made[:3]][::-1]
+    assert second.context["page"].paginator.count == PAGE_SIZE + 3

@@ -157,6 +157,8 @@ class Bill(models.Model):
     class Meta:
         ordering = ["-issue_date", "-id"]
         indexes = [
+            # The list's order (issue 16 item 3): a page is a walk along this index.
+            models.Index(fields=["company", "-issue_date", "-id"], name="bill_list_order"),
             models.Index(fields=["company", "status"]),
             models.Index(fields=["company", "supplier", "invoice_number"]),
         ]

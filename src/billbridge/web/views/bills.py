@@ -7,9 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +18,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from billbridge.bills.listing import IndexPaginator
 from billbridge.bills.models import Bill, BillStatus, RateSource
+from billbridge.bills.search import search_bills
 from billbridge.bills.services import (
     BillInput,
     add_bill,
@@ -77,20 +78,14 @@ def _filtered_bills(request: HttpRequest, form: BillFilterForm) -> QuerySet[Bill
         bills = bills.filter(supplier_id=supplier)
     if category := filters.get("category"):
         bills = bills.filter(category_id=category)
-    if q := filters.get("q", "").strip():
-        bills = bills.filter(
-            Q(supplier__name__icontains=q)
-            | Q(invoice_number__icontains=q)
-            | Q(text__icontains=q)
-            | Q(supplier__cvr__icontains=q)
-        )
-    return bills
+    return search_bills(bills, filters.get("q", ""))
 
 
 @company_view
 def bill_list(request: HttpRequest, company_id: int) -> HttpResponse:
     form = BillFilterForm(request.GET or None, company=request.company)  # type: ignore[attr-defined]
-    page = Paginator(_filtered_bills(request, form), PAGE_SIZE).get_page(request.GET.get("page"))
+    bills = _filtered_bills(request, form)
+    page = IndexPaginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter_form": form, "page": page, "bills": page.object_list}
     if getattr(request, "htmx", False) and request.htmx.target == "bill-results":  # type: ignore[attr-defined]
         return render(request, "web/bills/_results.html", context)
