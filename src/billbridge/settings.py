@@ -109,7 +109,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'billbridge.sqlite3'}"),
-        conn_max_age=0,
+        # Issue 16 item 4: a PostgreSQL connection is kept for this many seconds instead of
+        # one per request, and checked before reuse (a server restart costs no failed request).
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
