@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
+from billbridge.integrations.currency import Rate
+from billbridge.integrations.vat import VatSubtotal
+
 
 @dataclass(frozen=True)
 class Account:
@@ -72,6 +75,10 @@ class BillSnapshot:
     payment_method_account: str
     document_name: str = ""
     document_content_type: str = ""
+    # The e-invoice's VAT subtotals (R-5; empty for a typed or scanned bill).
+    vat_breakdown: tuple[VatSubtotal, ...] = ()
+    # DKK for 100 units of `currency` the bill is posted at; None for a DKK bill.
+    exchange_rate: Rate | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,10 @@ class PaymentSnapshot:
     currency: str
     payment_method_id: int
     payment_method_account: str
+    # What the payment cost in DKK, for a bill in another currency, and the rate it
+    # was taken at; None for DKK.
+    amount_base: Decimal | None = None
+    exchange_rate: Rate | None = None
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,10 @@ MESSAGES: dict[str, Promise] = {
     "rate_currency_unknown": _(
         "There is no official daily rate for %(currency)s. Type the rate on the bill."
     ),
+    "rate_needed": _(
+        "The bill is in %(currency)s and has no exchange rate. Type the rate on the bill, or "
+        "choose the official rate there, then press Retry."
+    ),
     "rates_unavailable": _(
         "The official exchange rates could not be fetched just now. We will try again shortly."
     ),

@@ -28,7 +28,8 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 
 from billbridge.bills.models import Bill, BillStatus, Payment
-from billbridge.integrations import registry
+from billbridge.fx import services as fx
+from billbridge.integrations import registry, vat
 from billbridge.integrations.base import (
     AccountingError,
     AccountingSystem,
@@ -38,6 +39,7 @@ from billbridge.integrations.base import (
     PaymentSnapshot,
     PostedEntry,
 )
+from billbridge.integrations.currency import BASE_CURRENCY, to_base
 from billbridge.integrations.messages import message_for
 from billbridge.integrations.models import Integration, IntegrationState
 from billbridge.sync.models import SyncKind, SyncRecord, SyncState
@@ -253,7 +255,31 @@ def bill_snapshot(bill: Bill) -> BillSnapshot:
         payment_method_account=bill.payment_method.account_number if bill.payment_method else "",
         document_name=bill.document_name,
         document_content_type=bill.document_content_type,
+        vat_breakdown=vat.breakdown_from(bill.vat_breakdown or []),
+        exchange_rate=fx.bill_rate(bill) if _foreign(bill.currency) else None,
     )
+
+
+def _foreign(currency: str) -> bool:
+    return (currency or BASE_CURRENCY).upper() != BASE_CURRENCY
+
+
+def _rate_error(exc: fx.RateUnavailable) -> AccountingError:
+    """No rate yet: wait when time mends it (not published, source down), else a person types
+    one on the bill (the words say so)."""
+    kind = ErrorKind.UNAVAILABLE if exc.waits else ErrorKind.REJECTED
+    return AccountingError(kind, exc.code, exc.detail, params=exc.params)
+
+
+def ensure_money(bill: Bill) -> None:
+    """R-6: a bill in another currency gets the official rate of its date before it is
+    posted (stored on the bill, without asking for another posting). Raises AccountingError."""
+    if not _foreign(bill.currency):
+        return
+    try:
+        fx.ensure_bill_rate(bill, notify=False)
+    except fx.RateUnavailable as exc:
+        raise _rate_error(exc) from exc
 
 
 def payment_snapshot(bill: Bill) -> PaymentSnapshot | None:
@@ -261,12 +287,24 @@ def payment_snapshot(bill: Bill) -> PaymentSnapshot | None:
         payment: Payment = bill.payment
     except Payment.DoesNotExist:
         return None
+    amount_base = rate = None
+    if _foreign(payment.currency):
+        # [GUESS] billbridge records the payment in the bill's currency only, so the DKK it
+        # cost is taken at the official rate of the payment date (what a Danish bank's
+        # conversion is based on); RateUnavailable → AccountingError, like the bill's rate.
+        try:
+            rate = fx.official_rate(payment.currency, payment.date)
+        except fx.RateUnavailable as exc:
+            raise _rate_error(exc) from exc
+        amount_base = to_base(payment.amount, rate.per_100)
     return PaymentSnapshot(
         date=payment.date,
         amount=payment.amount,
         currency=payment.currency,
         payment_method_id=payment.payment_method_id,
         payment_method_account=payment.payment_method.account_number,
+        amount_base=amount_base,
+        exchange_rate=rate,
     )
 
 
@@ -476,13 +514,21 @@ def _batch(
     entries: list[EntryToPost] = []
     # 1. Doubt first: did an earlier uncertain write land?
     settled: set[int] = set()
+    skipped: set[int] = set()
     for record in records:
-        entry = entry_for(record)
+        try:
+            ensure_money(record.bill)
+            entry = entry_for(record)
+        except AccountingError as exc:  # no exchange rate to post at (yet)
+            doubt = {record.pk} if record.in_doubt else set()
+            _failed(integration, [record], token, exc, wake, keep_doubt=doubt)
+            skipped.add(record.pk)
+            continue
         if record.in_doubt:
             try:
                 found = provider.find(entry)
             except AccountingError as exc:
-                rest = [r for r in records if r not in to_post]
+                rest = [r for r in records if r not in to_post and r.pk not in skipped]
                 # The look-up failed: whoever was in doubt still is (else a re-post in another
                 # bulk, under another Idempotency-Key, posts the bill twice).
                 doubt = {r.pk for r in rest if r.in_doubt and r.pk not in settled}

@@ -148,9 +148,22 @@ def test_row_deleted_in_dinero_is_posted_again(emu, connected, company, office):
     assert again["Id"] != row["Id"] and again["Amount"] == 100.0
 
 
-def test_foreign_currency_bill_fails_in_plain_words(emu, connected, company):
-    b = bill(company, currency="EUR")
+def test_a_eur_bill_lands_in_dkk_at_the_days_official_rate(rates, emu, connected, company, office):
+    """Issue 11 item 3 ("done when"): ECB 13.03.2026, 1 EUR = 7,4726 DKK; the original amount,
+    currency and rate in the row's text."""
+    b = bill(company, category=office, currency="EUR", issue_date=dt.date(2026, 3, 13),
+             total=Decimal("1000.00"), vat_amount=Decimal("200.00"))  # fmt: skip
+    settle(connected)
+    assert SyncRecord.objects.get(bill=b).state == SyncState.POSTED
+    row = only_row(emu)
+    assert (row["Amount"], row["AccountVatCode"], row["VatAmount"]) == (7472.6, "I25", 1494.52)
+    assert row["Description"] == "Leverandør 1 A/S F-1001 EUR 1.000,00 kurs 747,26 (ECB 13.03.2026)"
+
+
+def test_a_bill_whose_vat_cannot_be_reconciled_fails_in_plain_words(emu, connected, company):
+    """Issue 11 item 1: more VAT than 25 % allows is never posted as a guess."""
+    b = bill(company, total=Decimal("1250.00"), vat_amount=Decimal("300.00"))
     settle(connected)
     record = SyncRecord.objects.get(bill=b)
-    assert record.state == SyncState.FAILED and record.error_code == "currency_not_supported"
-    assert "EUR" in record.error and rows(emu) == []
+    assert (record.state, record.error_code) == (SyncState.FAILED, "vat_exceeds_rate")
+    assert "300.00" in record.error and "250.00" in record.error and rows(emu) == []

@@ -12,8 +12,10 @@ import jsonschema
 import pytest
 
 from billbridge.integrations.base import BillSnapshot, PaymentSnapshot
+from billbridge.integrations.currency import Rate
 from billbridge.integrations.economic import rules
 from billbridge.integrations.economic.client import filter_value, url_id
+from billbridge.integrations.vat import VatProblem
 from tests.emulators.economic_schemas import load_schema
 
 
@@ -54,13 +56,17 @@ def assert_valid(voucher: dict[str, Any]) -> None:
             assert round(row["amount"], 2) == row["amount"]  # maxDecimal 2
 
 
+# The demo agreement's /vat-accounts as stored at set-up (percent, like ratePercentage).
+RATES = rules.vat_rates([{"code": "I25", "rate": 25.0}, {"code": "IEUY", "rate": 25.0},
+                         {"code": "REP", "rate": 6.25}])  # fmt: skip
+
 SETTINGS = {"default_account": 2800, "category_accounts": {"7": 2710},
             "payment_method_accounts": {"3": 5830}}  # fmt: skip
 
 
 def test_invoice_voucher_sign_accounts_and_schema():
     v = rules.invoice_voucher(bill(), journal=2, year="2026", supplier_number=1, contra=2710,
-                              vat_code="I25", reference="billbridge-1-9")  # fmt: skip
+                              vat_code="I25", reference="billbridge-1-9", rates=RATES)  # fmt: skip
     entry = v["entries"]["supplierInvoices"][0]
     assert entry["amount"] == -1250.0
     assert entry["contraAccount"] == {"accountNumber": 2710}
@@ -73,23 +79,75 @@ def test_invoice_voucher_sign_accounts_and_schema():
 
 
 def test_credit_note_is_positive_and_valid():
-    v = rules.invoice_voucher(bill(total=Decimal("-99.995")), journal=2, year="2025/2026",
+    credit = bill(total=Decimal("-99.995"), vat_amount=Decimal("0.00"))
+    v = rules.invoice_voucher(credit, journal=2, year="2025/2026",
                               supplier_number=1, contra=2800, vat_code="",
-                              reference="r")  # fmt: skip
+                              reference="r", rates=RATES)  # fmt: skip
     entry = v["entries"]["supplierInvoices"][0]
     assert entry["amount"] == 100.0 and "contraVatAccount" not in entry
     assert_valid(v)
 
 
 def test_foreign_currency_and_long_fields_stay_valid():
-    b = bill(currency="eur", invoice_number="X" * 60, text="Y" * 400, due_date=None)
+    b = bill(currency="eur", invoice_number="X" * 60, text="Y" * 400, due_date=None,
+             exchange_rate=Rate("EUR", Decimal("746.04"), dt.date(2026, 3, 13)))  # fmt: skip
     v = rules.invoice_voucher(b, journal=2, year="2026", supplier_number=4, contra=2740,
-                              vat_code="IEUY", reference="billbridge-1-2")  # fmt: skip
+                              vat_code="I25", reference="billbridge-1-2", rates=RATES)  # fmt: skip
     entry = v["entries"]["supplierInvoices"][0]
     assert entry["currency"] == {"code": "EUR"} and "dueDate" not in entry
+    assert (entry["exchangeRate"], entry["amountBaseCurrency"]) == (746.04, -9325.5)
     assert len(entry["supplierInvoiceNumber"]) == 30 and len(entry["text"]) <= 250
     assert entry["text"].endswith("[billbridge-1-2]")
     assert_valid(v)
+
+
+def _lines(voucher: dict[str, Any]) -> list[tuple[float, str | None]]:
+    return [(e["amount"], (e.get("contraVatAccount") or {}).get("vatCode"))
+            for e in voucher["entries"]["supplierInvoices"]]  # fmt: skip
+
+
+def _voucher(b: BillSnapshot, vat_code: str = "I25") -> dict[str, Any]:
+    return rules.invoice_voucher(b, journal=2, year="2026", supplier_number=1, contra=2800,
+                                 vat_code=vat_code, reference="r", rates=RATES)  # fmt: skip
+
+
+def test_a_bill_without_vat_on_an_i25_account_has_no_contra_vat_account():
+    """Issue 11 item 1, economic.md §10.1 (the June 2026 mis-posting)."""
+    v = _voucher(bill(total=Decimal("1000.00"), vat_amount=Decimal("0.00")))
+    assert _lines(v) == [(-1000.0, None)]
+    assert_valid(v)
+
+
+def test_mixed_vat_is_two_entries_of_one_voucher_with_the_same_invoice_number():
+    """Issue 11 item 1: 1.250,00 with I25 (250,00 VAT) and 1.000,00 without."""
+    v = _voucher(bill(total=Decimal("2250.00"), vat_amount=Decimal("250.00")))
+    assert _lines(v) == [(-1250.0, "I25"), (-1000.0, None)]
+    numbers = {e["supplierInvoiceNumber"] for e in v["entries"]["supplierInvoices"]}
+    assert numbers == {"F-10023"}
+    assert_valid(v)
+
+
+def test_reverse_charge_takes_the_chosen_code():
+    b = bill(total=Decimal("499.00"), vat_amount=Decimal("0.00"), supplier_country="IE")
+    v = rules.invoice_voucher(b, journal=2, year="2026", supplier_number=1, contra=2800,
+                              vat_code="I25", reference="r", rates=RATES,
+                              reverse_charge_code="IEUY")  # fmt: skip
+    assert _lines(v) == [(-499.0, "IEUY")]
+
+
+def test_the_lines_dkk_add_up_to_the_bills_dkk_to_the_ore():
+    """Issue 11 item 3: SEK 2.250,00 at 68,41 → 1.539,23 DKK, split 855,13 + 684,10."""
+    b = bill(currency="SEK", total=Decimal("2250.00"), vat_amount=Decimal("250.00"),
+             exchange_rate=Rate("SEK", Decimal("68.41"), dt.date(2026, 3, 13)))  # fmt: skip
+    entries = _voucher(b)["entries"]["supplierInvoices"]
+    assert [e["amountBaseCurrency"] for e in entries] == [-855.13, -684.1]
+    assert sum(Decimal(str(e["amountBaseCurrency"])) for e in entries) == Decimal("-1539.23")
+
+
+def test_vat_that_cannot_be_reconciled_is_refused_with_its_code():
+    with pytest.raises(VatProblem) as caught:
+        _voucher(bill(vat_amount=Decimal("-250.00")))
+    assert caught.value.code == "vat_sign"
 
 
 def test_payment_voucher_sign_and_schema():
@@ -107,7 +165,8 @@ def test_payment_voucher_sign_and_schema():
 
 def test_a_bulk_array_is_valid_item_by_item():
     vs = [rules.invoice_voucher(bill(invoice_number=f"F-{i}"), journal=2, year="2026",
-                                supplier_number=1, contra=2800, vat_code="I25", reference=str(i))
+                                supplier_number=1, contra=2800, vat_code="I25", reference=str(i),
+                                rates=RATES)
           for i in range(3)]  # fmt: skip
     for v in vs:
         assert_valid(v)

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
+from billbridge.integrations import vat
 from billbridge.integrations.base import (
     Account,
     AccountingError,
@@ -130,11 +131,23 @@ class DineroProvider:
             company_id=integration.company_id,
         )
         chart = integration.remote_data.get("accounts", [])
+        choices = integration.settings
         self.rules = rules.DineroRules(
-            fallback_account=str(integration.settings.get("fallback_account", "99999")),
-            payment_account=str(integration.settings.get("payment_account", "55000")),
+            fallback_account=str(choices.get("fallback_account", "99999")),
+            payment_account=str(choices.get("payment_account", "55000")),
             vat_codes={str(a["number"]): str(a.get("vat_code") or "") for a in chart},
+            # The set-up's choices (issue 11 items 1 and 3), Dinero's standard by default.
+            reverse_charge_code=str(
+                choices.get("reverse_charge_vat_code") or rules.DEFAULT_REVERSE_CHARGE_CODE
+            ),
+            exchange_difference_account=str(
+                choices.get("exchange_difference_account")
+                or rules.default_exchange_difference_account(
+                    Account(**a) for a in chart if isinstance(a, dict) and "name" in a
+                )
+            ),
         )
+        self._rates_read = False
 
     def close(self) -> None:
         self.client.close()
@@ -145,6 +158,16 @@ class DineroProvider:
 
     def fetch_accounts(self) -> list[Account]:
         return self.client.accounts()
+
+    def _with_rates(self) -> None:
+        """The organisation's VAT codes and rates (`vatTypes`), read once per provider: the
+        rates the VAT rule needs (R-5) are the system's, not assumed."""
+        if self._rates_read:
+            return
+        stored = self.integration.remote_data.get("vat_types")
+        types = stored if stored else self.client.vat_types()
+        self.rules = dataclasses.replace(self.rules, vat_rates=rules.vat_rates(types))
+        self._rates_read = True
 
     def find(self, entry: EntryToPost) -> PostedEntry | None:
         """The entry's row if it reached Dinero (looked up by its Id), else None.
@@ -176,7 +199,9 @@ class DineroProvider:
             voucher=status.get("VoucherNumber"),
         )
         data["booked"] = is_booked(status)
-        data.setdefault("balancing_account", self._row(entry, data).balancing_account)
+        data.setdefault(
+            "balancing_account", rules.balancing_account(entry.bill, entry.payment, self.rules)
+        )
         if data.get("payment_pending"):
             pay = found.get(data.pop("payment_pending"))
             if pay is not None:
@@ -189,19 +214,21 @@ class DineroProvider:
         creates: dict[int, rules.LedgerRow] = {}
         meta: dict[int, dict[str, Any]] = {}
         updates: list[int] = []
+        if any(entry.kind == "invoice" for entry in entries):
+            try:
+                self._with_rates()
+            except AccountingError as exc:  # a read: nothing was written, whatever happened
+                if exc.kind == ErrorKind.UNCERTAIN:
+                    raise AccountingError(ErrorKind.UNAVAILABLE, exc.code, exc.detail) from exc
+                raise
         for i, entry in enumerate(entries):
             if entry.kind != "invoice":
                 # Dinero has no separate payment entries (see rules.py): nothing to send.
                 results[i] = PostedEntry("", {"included_in_invoice_row": True})
                 continue
-            code = rules.problem(entry.bill)
-            if code:
-                results[i] = AccountingError(
-                    ErrorKind.REJECTED,
-                    code,
-                    entry.bill.currency,
-                    params={"currency": entry.bill.currency},
-                )
+            problem = self._vat_problem(entry)
+            if problem is not None:
+                results[i] = problem
                 continue
             if entry.remote_data.get("id"):
                 updates.append(i)
@@ -230,6 +257,17 @@ class DineroProvider:
         return {"balancing_account": self._row(entry, dict(entry.remote_data)).balancing_account}
 
     # ------------------------------------------------------------------ steps
+    def _vat_problem(self, entry: EntryToPost) -> AccountingError | None:
+        """The bill's VAT (or money) cannot be booked as it says: the words for a person,
+        never a guessed row (R-5)."""
+        try:
+            rules.invoice_row(entry.bill, entry.payment, self.rules, row_id="check")
+        except vat.VatProblem as problem:
+            return AccountingError(
+                ErrorKind.REJECTED, problem.code, str(problem)[:300], params=problem.params
+            )
+        return None
+
     def _row(self, entry: EntryToPost, data: dict[str, Any]) -> rules.LedgerRow:
         gen = int(data.get("gen", 0))
         return rules.invoice_row(

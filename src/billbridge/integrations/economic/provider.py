@@ -24,6 +24,7 @@ import httpx
 from django.conf import settings as django_settings
 
 from billbridge.integrations import http as audited
+from billbridge.integrations import vat
 from billbridge.integrations.base import (
     Account,
     AccountingError,
@@ -342,6 +343,15 @@ class EconomicProvider:
             year = rules.accounting_year(date, self._years(refresh=True))
         return year
 
+    def _vat_rates(self) -> dict[str, Any]:
+        """The agreement's VAT codes and rates (`/vat-accounts`, fetched at set-up)."""
+        if not self.remote.get("vat_accounts"):
+            self.remote["vat_accounts"] = [
+                {"code": v["vatCode"], "rate": v.get("ratePercentage")}
+                for v in self.client.vat_accounts()
+            ]
+        return rules.vat_rates(self.remote["vat_accounts"])
+
     def _vat_codes(self) -> dict[int, str]:
         if not self.remote.get("accounts"):
             self.remote["accounts"] = [account_row(a) for a in self.client.accounts()]
@@ -355,6 +365,10 @@ class EconomicProvider:
     ) -> list[tuple[int, dict[str, Any]]]:
         """Voucher bodies for new entries; mapping problems go straight into `results`."""
         vat_codes = self._vat_codes()
+        rates = self._vat_rates() if any(entries[i].kind == "invoice" for i in fresh) else {}
+        reverse_charge = str(
+            self.settings.get("reverse_charge_vat_code") or rules.DEFAULT_REVERSE_CHARGE_CODE
+        )
         ready: list[int] = []
         for i in fresh:
             entry = entries[i]
@@ -383,20 +397,24 @@ class EconomicProvider:
             elif entry.kind == "invoice":
                 contra = rules.contra_account(bill, self.settings)
                 assert contra is not None and supplier is not None
-                out.append(
-                    (
-                        i,
-                        rules.invoice_voucher(
-                            bill,
-                            journal=self._journal("invoice") or 0,
-                            year=year,
-                            supplier_number=supplier,
-                            contra=contra,
-                            vat_code=vat_codes.get(contra, ""),
-                            reference=entry.reference,
-                        ),
+                try:
+                    voucher = rules.invoice_voucher(
+                        bill,
+                        journal=self._journal("invoice") or 0,
+                        year=year,
+                        supplier_number=supplier,
+                        contra=contra,
+                        vat_code=vat_codes.get(contra, ""),
+                        reference=entry.reference,
+                        rates=rates,
+                        reverse_charge_code=reverse_charge,
                     )
-                )
+                except vat.VatProblem as problem:  # the bill's VAT as it says, or words (R-5)
+                    results[i] = AccountingError(
+                        ErrorKind.REJECTED, problem.code, str(problem)[:300], params=problem.params
+                    )
+                    continue
+                out.append((i, voucher))
             else:
                 assert entry.payment is not None and supplier is not None
                 out.append(

@@ -10,7 +10,14 @@ Sign conventions (economic.md §2.3, "Sign conventions"; single production sourc
   creditor (the debt is paid) against the payment method's account as contraAccount (credited).
   A refund of a credit note (negative payment) is therefore negative.
 - With `contraVatAccount` set, e-conomic treats the amount as VAT-inclusive and lifts the VAT
-  out itself (S5), so the gross total is sent and no VAT amount.
+  out itself (S5), so the gross total is sent and no VAT amount. Which part of the gross carries
+  which code is decided by the one VAT rule (`integrations.vat`, R-5, issue 11; economic.md
+  §10.1): one `supplierInvoices` entry per line it decides, all in one voucher with the same
+  supplier invoice number; a line without VAT has no `contraVatAccount`.
+- A bill in another currency is posted in that currency (the VAT rule decides in it, as
+  e-conomic lifts the VAT out of the entry's amount) with the bill's rate as `exchangeRate`
+  (DKK per 100, six decimals, economic.md §2.3) and the DKK amount as `amountBaseCurrency`,
+  the lines' DKK adding up to the bill's DKK total to the øre.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from billbridge.integrations import currency, vat
 from billbridge.integrations.base import BillSnapshot, PaymentSnapshot
 
 TEXT_MAX = 250
@@ -33,10 +41,12 @@ VAT_ZONE_DOMESTIC = 1
 VAT_ZONE_EU = 2
 VAT_ZONE_ABROAD = 3
 
-EU_COUNTRIES = frozenset(
-    {"AT", "BE", "BG", "CY", "CZ", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE"}
-    | {"IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
-)
+EU_COUNTRIES = vat.EU_COUNTRIES  # one list (integrations/vat.py)
+# The demo agreement's codes (economic.md §4.3: other codes UNCONFIRMED, read /vat-accounts):
+# ordinary purchase VAT, and the default reverse-charge code, services bought in the EU
+# [GUESS: the standard code of a real agreement; the set-up lets the company choose].
+PURCHASE_CODE = "I25"
+DEFAULT_REVERSE_CHARGE_CODE = "IEUY"
 COUNTRY_NAMES = {"DK": "Danmark", "SE": "Sverige", "NO": "Norge", "DE": "Tyskland"}
 
 
@@ -146,6 +156,44 @@ def entry_text(bill: BillSnapshot, reference: str, prefix: str = "") -> str:
     return head[: TEXT_MAX - len(tail)].rstrip() + tail
 
 
+def vat_rates(vat_accounts: Iterable[Mapping[str, Any]]) -> dict[str, Decimal]:
+    """Code → rate as a fraction, from stored `remote_data["vat_accounts"]` rows (25.0 %)."""
+    return vat.rate_table(((v.get("code"), v.get("rate")) for v in vat_accounts), percent=True)
+
+
+def vat_decision(
+    bill: BillSnapshot,
+    *,
+    vat_code: str,
+    rates: Mapping[str, Decimal],
+    reverse_charge_code: str = DEFAULT_REVERSE_CHARGE_CODE,
+) -> vat.VatDecision:
+    """The one VAT rule on the bill, in its own currency (R-5). Raises `vat.VatProblem`."""
+    return vat.decide(
+        vat.BillVat(
+            bill.total, bill.vat_amount, bill.vat_breakdown, supplier_country=bill.supplier_country
+        ),
+        rates,
+        account_code=vat_code,
+        purchase_code=PURCHASE_CODE,
+        reverse_charge_code=reverse_charge_code or DEFAULT_REVERSE_CHARGE_CODE,
+    )
+
+
+def _base_amounts(bill: BillSnapshot, grosses: list[Decimal]) -> list[Decimal] | None:
+    """Each line's DKK, the last one taking the rounding so that they add up to the bill's
+    DKK total to the øre; None for a bill in DKK or without a rate."""
+    rate = bill.exchange_rate
+    if rate is None or bill.currency.upper() == currency.BASE_CURRENCY:
+        return None
+    out = [currency.to_base(g, rate.per_100) for g in grosses[:-1]]
+    return [*out, currency.to_base(bill.total, rate.per_100) - sum(out, Decimal("0.00"))]
+
+
+def _rate_value(rate: currency.Rate) -> float:
+    return float(rate.per_100.quantize(Decimal(1).scaleb(-currency.RATE_DECIMALS)))
+
+
 def invoice_voucher(
     bill: BillSnapshot,
     *,
@@ -155,26 +203,40 @@ def invoice_voucher(
     contra: int,
     vat_code: str,
     reference: str,
+    rates: Mapping[str, Decimal],
+    reverse_charge_code: str = DEFAULT_REVERSE_CHARGE_CODE,
 ) -> dict[str, Any]:
-    """One voucher holding one supplier invoice (or credit note), for `POST …/vouchers`."""
-    entry: dict[str, Any] = {
-        "supplier": {"supplierNumber": supplier_number},
-        "amount": amount(-bill.total),
-        "currency": {"code": bill.currency.upper()},
-        "date": bill.issue_date.isoformat(),
-        "contraAccount": {"accountNumber": contra},
-        "text": entry_text(bill, reference),
-    }
-    if bill.invoice_number:
-        entry["supplierInvoiceNumber"] = bill.invoice_number[:INVOICE_NUMBER_MAX]
-    if bill.due_date:
-        entry["dueDate"] = bill.due_date.isoformat()
-    if vat_code:
-        entry["contraVatAccount"] = {"vatCode": vat_code}
+    """One voucher holding one supplier invoice (or credit note), for `POST …/vouchers`: one
+    entry per line of the VAT rule's decision. Raises `vat.VatProblem`."""
+    decision = vat_decision(
+        bill, vat_code=vat_code, rates=rates, reverse_charge_code=reverse_charge_code
+    )
+    grosses = [line.gross for line in decision.lines]
+    base = _base_amounts(bill, grosses)
+    entries = []
+    for n, line in enumerate(decision.lines):
+        entry: dict[str, Any] = {
+            "supplier": {"supplierNumber": supplier_number},
+            "amount": amount(-line.gross),
+            "currency": {"code": bill.currency.upper()},
+            "date": bill.issue_date.isoformat(),
+            "contraAccount": {"accountNumber": contra},
+            "text": entry_text(bill, reference),
+        }
+        if bill.invoice_number:
+            entry["supplierInvoiceNumber"] = bill.invoice_number[:INVOICE_NUMBER_MAX]
+        if bill.due_date:
+            entry["dueDate"] = bill.due_date.isoformat()
+        if line.vat_code:
+            entry["contraVatAccount"] = {"vatCode": line.vat_code}
+        if base is not None and bill.exchange_rate is not None:
+            entry["exchangeRate"] = _rate_value(bill.exchange_rate)
+            entry["amountBaseCurrency"] = amount(-base[n])
+        entries.append(entry)
     return {
         "accountingYear": {"year": year},
         "journal": {"journalNumber": journal},
-        "entries": {"supplierInvoices": [entry]},
+        "entries": {"supplierInvoices": entries},
     }
 
 
@@ -199,6 +261,12 @@ def payment_voucher(
     }
     if bill.invoice_number:
         entry["supplierInvoiceNumber"] = bill.invoice_number[:INVOICE_NUMBER_MAX]
+    if payment.exchange_rate is not None and payment.amount_base is not None:
+        # The DKK the payment cost (R-6); e-conomic keeps the difference to the invoice's DKK
+        # on the supplier until it is settled [GUESS: its currency settlement is not in our
+        # sources].
+        entry["exchangeRate"] = _rate_value(payment.exchange_rate)
+        entry["amountBaseCurrency"] = amount(payment.amount_base)
     return {
         "accountingYear": {"year": year},
         "journal": {"journalNumber": journal},
