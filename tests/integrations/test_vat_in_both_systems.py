@@ -8,6 +8,8 @@ Bills in EUR and SEK are dated 13 March 2026, a day the rates emulator holds (EC
 `exchangeRate` and the DKK as `amountBaseCurrency`.
 """
 
+# ruff: noqa: F811 - the fixtures of both emulators are imported here, then requested by name
+
 from __future__ import annotations
 
 import datetime as dt
@@ -144,7 +146,7 @@ def test_the_vat_booked_is_the_bills_and_the_dkk_right_to_the_ore(
     economic,
     integration,
     company,
-    office,  # noqa: F811
+    office,
 ):
     b = bill(company, category=office, **fields)
     assert engine.backfill(integration) == 0  # the bill's records were made as it was added
