@@ -91,10 +91,23 @@ class SetupForm(forms.Form):
         coerce=int,
     )
 
+    reverse_charge_vat_code = forms.ChoiceField(
+        label=_("VAT code for reverse charge"),
+        help_text=_(
+            "Used for bills where you account for the VAT yourself: an EU supplier with no VAT "
+            "on a service, or an e-invoice marked reverse charge (AE/K)."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args: Any, integration: Integration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.integration = integration
         opts = setup.choices(integration)
+        codes = setup.vat_code_choices(integration)
+        field = self.fields["reverse_charge_vat_code"]
+        field.choices = [(code, label) for code, label in codes]  # type: ignore[attr-defined]
+        field.initial = setup.reverse_charge_code(integration)
         accounts = opts["accounts"]
         current: dict[str, Any] = integration.settings or {}
         journals = (integration.remote_data or {}).get("journals", [])
@@ -141,6 +154,7 @@ class SetupForm(forms.Form):
             "creditor_invoice_journal": data["creditor_invoice_journal"],
             "creditor_payment_journal": data["creditor_payment_journal"],
             "default_account": data["default_account"],
+            "reverse_charge_vat_code": data.get("reverse_charge_vat_code") or "",
             "payment_method_accounts": {
                 name[3:]: data[name] for name in self.payment_fields if data.get(name)
             },

@@ -35,6 +35,9 @@ MESSAGES: dict[str, Promise] = {
     ),
     "unknown_journal": _("That kassekladde does not exist in e-conomic (any more)."),
     "unknown_item": _("That payment method or category does not belong to this company."),
+    "unknown_reverse_charge_code": _(
+        "e-conomic has no such VAT code. Choose the reverse-charge code from the list."
+    ),
     # E04041 on the entry date (economic.md §10.2): the bill waits, nothing is wrong with it
     "period_locked": _(
         "The bookkeeper has locked the period of this bill's date in e-conomic (usually after "

@@ -366,9 +366,7 @@ class EconomicProvider:
         """Voucher bodies for new entries; mapping problems go straight into `results`."""
         vat_codes = self._vat_codes()
         rates = self._vat_rates() if any(entries[i].kind == "invoice" for i in fresh) else {}
-        reverse_charge = str(
-            self.settings.get("reverse_charge_vat_code") or rules.DEFAULT_REVERSE_CHARGE_CODE
-        )
+        reverse_charge = rules.reverse_charge_code(self.settings, rates)
         ready: list[int] = []
         for i in fresh:
             entry = entries[i]

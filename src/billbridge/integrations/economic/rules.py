@@ -176,8 +176,17 @@ def vat_decision(
         rates,
         account_code=vat_code,
         purchase_code=PURCHASE_CODE,
-        reverse_charge_code=reverse_charge_code or DEFAULT_REVERSE_CHARGE_CODE,
+        reverse_charge_code=reverse_charge_code or None,
     )
+
+
+def reverse_charge_code(settings: Mapping[str, Any], codes: Iterable[str]) -> str:
+    """The company's reverse-charge code (R-5): its set-up choice, else the standard code
+    when the agreement has it, else "" (a reverse-charge bill then asks for a choice)."""
+    chosen = str(settings.get("reverse_charge_vat_code") or "")
+    if chosen:
+        return chosen
+    return DEFAULT_REVERSE_CHARGE_CODE if DEFAULT_REVERSE_CHARGE_CODE in set(codes) else ""
 
 
 def _base_amounts(bill: BillSnapshot, grosses: list[Decimal]) -> list[Decimal] | None:

@@ -18,7 +18,7 @@ from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Category, PaymentMethod
 from billbridge.integrations import services, signals
 from billbridge.integrations.base import AccountingError, ErrorKind
-from billbridge.integrations.economic import provider
+from billbridge.integrations.economic import provider, rules
 from billbridge.integrations.models import Integration, IntegrationState
 
 PROVIDER = provider.KEY
@@ -137,6 +137,19 @@ def choices(integration: Integration) -> dict[str, list[tuple[int, str]]]:
     return {"journals": journals, "accounts": accounts}
 
 
+def vat_code_choices(integration: Integration) -> list[tuple[str, str]]:
+    """The agreement's VAT codes (`/vat-accounts`, fetched at set-up) for a drop-down."""
+    rows = (integration.remote_data or {}).get("vat_accounts", [])
+    return [(str(v["code"]), f"{v['code']} {v.get('name', '')}".strip()) for v in rows]
+
+
+def reverse_charge_code(integration: Integration) -> str:
+    """The company's reverse-charge code (R-5): its choice, else the standard code when the
+    agreement has it, else none (a reverse-charge bill then says a code must be chosen)."""
+    codes = [code for code, _ in vat_code_choices(integration)]
+    return rules.reverse_charge_code(integration.settings or {}, codes)
+
+
 def validate_mapping(integration: Integration, mapping: dict[str, Any]) -> dict[str, str]:
     """Field → error code for choices e-conomic does not have (or are missing)."""
     opts = choices(integration)
@@ -148,6 +161,9 @@ def validate_mapping(integration: Integration, mapping: dict[str, Any]) -> dict[
             errors[key] = "unknown_journal"
     if as_int(mapping.get("default_account")) not in accounts:
         errors["default_account"] = "unknown_account"
+    code = mapping.get("reverse_charge_vat_code")
+    if code and str(code) not in {c for c, _ in vat_code_choices(integration)}:
+        errors["reverse_charge_vat_code"] = "unknown_reverse_charge_code"
     company = integration.company
     methods = {
         str(pk) for pk in PaymentMethod.objects.filter(company=company).values_list("pk", flat=True)
@@ -170,6 +186,7 @@ def save(integration: Integration, mapping: dict[str, Any], user: User | None) -
         "creditor_invoice_journal": as_int(mapping["creditor_invoice_journal"]),
         "creditor_payment_journal": as_int(mapping["creditor_payment_journal"]),
         "default_account": as_int(mapping["default_account"]),
+        "reverse_charge_vat_code": str(mapping.get("reverse_charge_vat_code") or ""),
         "payment_method_accounts": {
             str(k): as_int(v)
             for k, v in (mapping.get("payment_method_accounts") or {}).items()
