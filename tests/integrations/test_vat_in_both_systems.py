@@ -176,3 +176,19 @@ def test_the_vat_booked_is_the_bills_and_the_dkk_right_to_the_ore(
     assert len(entries) == len(row["Lines"])  # the same decision in both systems
     listed = Remote(economic).entries(INVOICE_JOURNAL)
     assert sum(-D(str(e["amountDefaultCurrency"])) for e in listed) == dkk_total
+
+
+def test_both_kassekladde_pages_show_the_vat_of_each_line_of_a_mixed_bill(
+    emu, connected, economic, integration, company, office
+):
+    """Issue 11 item 2: what a person trying the demo sees - one line with 250,00 of VAT, one
+    without - in Dinero's and e-conomic's kassekladde pages."""
+    bill(company, category=office, total=D("2250.00"), vat_amount=D("250.00"))
+    settle(connected)
+    settle(integration)
+    dinero_page = emu.client.get("/_emulator/").text
+    assert "<td>I25</td><td>250,00</td><td>1.250,00</td>" in dinero_page
+    assert "<td>ingen</td><td>0,00</td><td>1.000,00</td>" in dinero_page
+    economic_page = economic.client.get("/_emulator/").text
+    assert "<td>I25</td><td class='n' data-vat>250,00</td>" in economic_page
+    assert "<td></td><td class='n' data-vat>0,00</td>" in economic_page

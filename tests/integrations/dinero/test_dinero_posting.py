@@ -46,7 +46,17 @@ def test_uncategorised_bill_uses_fallback_account(emu, connected, company):
     settle(connected)
     row = only_row(emu)
     assert row["AccountNumber"] == 99999
-    assert row["AccountVatCode"] == "none"  # no VAT said out loud: null is the default
+    # 99999 has no VAT code, but the bill's 250,00 of VAT is booked with the purchase code
+    # (issue 11 item 1); never null, which would be the account's default
+    assert (row["AccountVatCode"], row["VatAmount"]) == ("I25", 250.0)
+
+
+def test_a_bill_without_vat_books_none_on_an_i25_account(emu, connected, company, office):
+    """Issue 11 item 1, economic.md §10.1: insurance on an I25 account books no VAT."""
+    bill(company, category=office, total=Decimal("1000.00"), vat_amount=Decimal("0.00"))
+    settle(connected)
+    row = only_row(emu)
+    assert (row["AccountNumber"], row["AccountVatCode"], row["VatAmount"]) == (7200, "none", 0)
 
 
 def test_changed_bill_updates_its_unbooked_row(emu, connected, company, office):
