@@ -47,10 +47,6 @@ MESSAGES: dict[str, Promise] = {
     ),
     "row_changed": _("The row was changed in %(system)s at the same time. Press Retry."),
     "row_not_found": _("The row was deleted in %(system)s. Press Retry to post it again."),
-    "currency_not_supported": _(
-        "%(system)s's kassekladde takes amounts in DKK; this bill is in %(currency)s. "
-        "Post it by hand in %(system)s."
-    ),
     "not_connected": _("%(system)s is not connected. Connect it again to send the bill."),
     "rejected": _("%(system)s refused the bill: %(detail)s"),
     "duplicate": _("%(system)s already has this row."),

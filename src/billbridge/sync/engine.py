@@ -570,9 +570,7 @@ def _batch(
             note = intent(entry)
             if note or INTENT in (record.remote_data or {}):
                 data = {**(record.remote_data or {}), INTENT: note}
-                SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(
-                    remote_data=data
-                )
+                SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(remote_data=data)
     # 3. The write.
     try:
         results: Sequence[PostedEntry | AccountingError] = provider.post(entries)

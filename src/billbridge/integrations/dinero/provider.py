@@ -252,9 +252,9 @@ class DineroProvider:
         if the answer is lost and the accountant books the row, find() still knows which
         balancing account the booked row holds, so a payment made meanwhile is moved by a
         payment row (issue 14: payments lost)."""
-        if entry.kind != "invoice" or rules.problem(entry.bill):
+        if entry.kind != "invoice":
             return {}
-        return {"balancing_account": self._row(entry, dict(entry.remote_data)).balancing_account}
+        return {"balancing_account": rules.balancing_account(entry.bill, entry.payment, self.rules)}
 
     # ------------------------------------------------------------------ steps
     def _vat_problem(self, entry: EntryToPost) -> AccountingError | None:
