@@ -95,27 +95,6 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> An
     )
 
 
-@schema.hook
-def map_body(context: Any, body: Any) -> Any:
-    """Keep e-conomic's agreement grant token ASCII: a known 500 the API team cannot fix.
-
-    The token goes into an HTTP header, and a non-ASCII one fails there (UnicodeEncodeError).
-    The fix belongs in billbridge/integrations/economic; test_bad_input.py holds the strict
-    xfail for it. Remove this hook when that test passes.
-    """
-    operation = getattr(context, "operation", None)
-    if (
-        operation is not None
-        and operation.method.upper() == "PUT"
-        and operation.path.endswith("/integrations/economic")
-        and isinstance(body, dict)
-        and isinstance(body.get("agreement_grant_token"), str)
-    ):
-        token = body["agreement_grant_token"]
-        body = {**body, "agreement_grant_token": token.encode("ascii", "backslashreplace").decode()}
-    return body
-
-
 def error_is_json_with_detail(ctx: Any, response: Any, case: Any) -> bool | None:
     """Every 4xx (but a bare 405, which has no body by HTTP's rules) explains itself in JSON."""
     if response.status_code < 400 or response.status_code == 405:

@@ -66,6 +66,16 @@ def test_bad_token_is_400_with_reason(client, company, api_headers, economic):
     assert not Integration.objects.filter(company=company).exists()
 
 
+@pytest.mark.parametrize("token", ["tøken-æøå", "line\nbreak", "\u20ac"])
+def test_a_token_no_header_can_carry_is_400_not_500(client, company, api_headers, economic, token):
+    """issue 15 item 4: schemathesis found a non-ASCII grant token answered 500."""
+    answer = put(client, company, body(economic, company, agreement_grant_token=token),
+                 api_headers)  # fmt: skip
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "not_connected"
+    assert not Integration.objects.filter(company=company).exists()
+
+
 def test_unknown_journal_or_account_is_400(client, company, api_headers, economic):
     answer = put(client, company, body(economic, company, creditor_invoice_journal=99),
                  api_headers)  # fmt: skip

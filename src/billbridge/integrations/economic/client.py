@@ -155,6 +155,11 @@ def _retry_after(response: httpx.Response) -> float:
         return 1.0
 
 
+def _header_safe(value: str) -> bool:
+    """Printable ASCII, as every token e-conomic issues is: what an HTTP header can carry."""
+    return all(32 <= ord(ch) < 127 for ch in value)
+
+
 class EconomicClient(HttpClient):
     """One agreement, reached with the app's secret token and the agreement's grant token.
 
@@ -178,6 +183,13 @@ class EconomicClient(HttpClient):
         self.base_url = base_url.rstrip("/")
         self.openapi_url = openapi_url.rstrip("/")
         self.wait_429 = wait_429
+        if not _header_safe(agreement_grant_token):
+            # No e-conomic token has such characters, and HTTP cannot carry them in a header
+            # (a UnicodeEncodeError, a 500, found by schemathesis; issue 15 item 4): answered
+            # as e-conomic answers a wrong token, without asking it.
+            raise AccountingError(
+                ErrorKind.CREDENTIALS, "not_connected", "grant token with non-ASCII characters"
+            )
         self._headers = {
             "X-AppSecretToken": app_secret_token,
             "X-AgreementGrantToken": agreement_grant_token,
