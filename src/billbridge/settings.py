@@ -6,6 +6,7 @@ Data (database, uploaded documents, queue, generated keys) lives under BILLBRIDG
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
@@ -15,7 +16,18 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("BILLBRIDGE_DATA_DIR", Path.cwd() / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Owner-only (issue 15 item 5): the data dir holds the database, the documents and the keys.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def owner_only_file(path: Path) -> Path:
+    """Create `path` empty with mode 0600 if missing, else narrow it to 0600: SQLite then makes
+    its -wal and -shm files with the same mode as the database."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    with contextlib.suppress(PermissionError):  # another user's file: theirs to keep narrow
+        path.chmod(0o600)
+    return path
 
 
 def _persistent_secret(name: str, make) -> str:
@@ -24,8 +36,7 @@ def _persistent_secret(name: str, make) -> str:
         return value
     path = DATA_DIR / f".{name.lower()}"
     if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
+        owner_only_file(path).write_text(make())
     return path.read_text().strip()
 
 
@@ -116,6 +127,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        owner_only_file(Path(DATABASES["default"]["NAME"]))
     # WAL and a busy timeout let the web server and the worker share one SQLite file.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -187,6 +200,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Documents are written owner-only, in owner-only folders (issue 15 item 5).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -315,7 +331,9 @@ else:
     HUEY = {
         **_huey_common,
         "huey_class": "huey.SqliteHuey",
-        "filename": os.environ.get("HUEY_FILE", str(DATA_DIR / "huey.sqlite3")),
+        "filename": str(
+            owner_only_file(Path(os.environ.get("HUEY_FILE", str(DATA_DIR / "huey.sqlite3"))))
+        ),
     }
 
 # Rate limits and daily budgets per accounting-system tenant, shared by every worker process
