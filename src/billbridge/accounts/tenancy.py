@@ -20,7 +20,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views import View as BaseView
 from ninja import Path
+from ninja.errors import HttpError
 
+from billbridge.accounts import roles
 from billbridge.accounts.models import Company, Membership, User
 from billbridge.accounts.services import membership_or_404
 
@@ -61,11 +63,34 @@ def company_view(view: View) -> View:
         scoped = cast(CompanyRequest, request)
         scoped.membership = membership
         scoped.company = membership.company
+        require_page_role(request, membership)
         if request.session.get(SESSION_COMPANY_KEY) != membership.company_id:
             request.session[SESSION_COMPANY_KEY] = membership.company_id
         return view(request, *args, company_id=company_id, **kwargs)
 
     return wrapper
+
+
+def require_page_role(request: HttpRequest, membership: Membership) -> None:
+    """403 unless the role may do what this page and method do (accounts.roles.WEB_RULES)."""
+    match = request.resolver_match
+    action = roles.action_for_page(match.view_name if match else "", request.method or "GET")
+    if not roles.may(membership, action):
+        raise PermissionDenied
+
+
+ROLE_REFUSALS = {
+    roles.Action.MANAGE_CATALOG: "Only the company's owners, admins and accountant can change "
+    "categories and payment methods.",
+    roles.Action.MANAGE_COMPANY: "Only the company's owners and admins can do this.",
+}
+
+
+def require_route_role(request: HttpRequest, membership: Membership) -> None:
+    """403 unless the role may make this REST call (accounts.roles.API_RULES)."""
+    action = roles.action_for_route(request.path, request.method or "GET")
+    if not roles.may(membership, action):
+        raise HttpError(403, ROLE_REFUSALS.get(action, "Your role does not allow this."))
 
 
 def manager_required(view: View) -> View:

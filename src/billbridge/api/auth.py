@@ -15,6 +15,7 @@ from billbridge.accounts.tenancy import (
     company_for,
     is_db_id,
     membership_for,
+    require_route_role,
 )
 
 
@@ -39,7 +40,9 @@ class TokenAuth(HttpBearer):
                 raise Http404 from None
             if not is_db_id(company_id):
                 raise Http404
-            request._api_membership = membership_or_404(user, company_id)  # type: ignore[attr-defined]
+            membership = membership_or_404(user, company_id)
+            require_route_role(request, membership)  # the one roles table, accounts.roles
+            request._api_membership = membership  # type: ignore[attr-defined]
         return user
 
 

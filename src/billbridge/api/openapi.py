@@ -21,6 +21,7 @@ from typing import Any
 from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema, OpenAPISchema
 from ninja.operation import Operation
 
+from billbridge.accounts.roles import Action, action_for_route
 from billbridge.api.schemas import ErrorOut
 
 ERROR_REF = REF_TEMPLATE.format(model="ErrorOut")
@@ -30,6 +31,7 @@ STANDARD_ERRORS = {
     404: "Not found, or a company the caller is not a member of.",
     422: "The input is not valid; `errors` names each field at fault.",
 }
+ROLE_REFUSED = "The caller's role in the company does not allow this (see the README's roles)."
 
 
 def rename_refs(value: Any, renames: dict[str, str]) -> Any:
@@ -123,19 +125,34 @@ class BillbridgeOpenAPI(OpenAPISchema):
         if "application/json" in body:
             wanted.add(400)
         responses = details.setdefault("responses", {})
-        declared = _statuses(responses)
         for status in sorted(wanted):
-            error = self._error_schema_ref()
-            if status not in declared:
-                responses[status] = {
-                    "description": STANDARD_ERRORS[status],
-                    "content": {"application/json": {"schema": error}},
-                }
+            self._add_error(responses, status, STANDARD_ERRORS[status])
+
+    def _add_error(self, responses: dict[Any, Any], status: int, description: str) -> None:
+        """Document `status` with our error shape, beside a shape the route declared for it."""
+        declared = _statuses(responses)
+        error = self._error_schema_ref()
+        if status not in declared:
+            responses[status] = {
+                "description": description,
+                "content": {"application/json": {"schema": error}},
+            }
+            return
+        content = responses[declared[status]].setdefault("content", {})
+        media = content.setdefault("application/json", {})
+        schema = media.get("schema")
+        if schema is None:
+            media["schema"] = error
+        elif schema != error and error not in schema.get("anyOf", []):
+            media["schema"] = {"anyOf": [schema, error]}
+
+    def get_paths(self) -> dict[str, Any]:
+        """ninja's paths, with the 403 of every route a role may be refused (accounts.roles)."""
+        paths = super().get_paths()
+        for path, methods in paths.items():
+            if "{company_id}" not in path:
                 continue
-            content = responses[declared[status]].setdefault("content", {})
-            media = content.setdefault("application/json", {})
-            schema = media.get("schema")
-            if schema is None:
-                media["schema"] = error
-            elif schema != error and error not in schema.get("anyOf", []):
-                media["schema"] = {"anyOf": [schema, error]}
+            for method, details in methods.items():
+                if action_for_route(path, method) is not Action.WORK_WITH_BILLS:
+                    self._add_error(details.setdefault("responses", {}), 403, ROLE_REFUSED)
+        return paths
