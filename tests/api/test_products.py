@@ -73,7 +73,7 @@ def test_member_without_role_cannot_add_a_product(client, company, role):
         headers=_headers_for_role(company, role),
     )
     assert response.status_code == 403
-    assert "owner or an admin" in response.json()["detail"]
+    assert "owners and admins" in response.json()["detail"]  # the roles table (issue 15 item 6)
     assert not company.has_product("integrate")
 
 
