@@ -170,6 +170,23 @@ def test_a_eur_bill_lands_in_dkk_at_the_days_official_rate(rates, emu, connected
     assert row["Description"] == "Leverandør 1 A/S F-1001 EUR 1.000,00 kurs 747,26 (ECB 13.03.2026)"
 
 
+def test_a_eur_payment_posts_the_dkk_paid_and_the_difference_on_2400(
+    rates, emu, connected, company, office, card
+):
+    """Issue 11 item 3: booked 7.472,60 DKK (13.03.2026, 747,26); paid 20.03.2026 at 747,12 =
+    7.471,20 DKK; the 1,40 gain goes to 2400 Valutakursdifferencer, import."""
+    b = bill(company, category=office, currency="EUR", issue_date=dt.date(2026, 3, 13),
+             total=Decimal("1000.00"), vat_amount=Decimal("200.00"))  # fmt: skip
+    settle(connected)
+    pay_bill(b, date=dt.date(2026, 3, 20), amount=Decimal("1000.00"), payment_method=card)
+    settle(connected)
+    row = only_row(emu)
+    lines = [(ln["AccountNumber"], ln["AccountVatCode"], ln["Amount"], ln["BalancingAccountNumber"])
+             for ln in row["Lines"]]  # fmt: skip
+    assert lines == [(7200, "I25", 7472.6, 55040), (2400, "none", -1.4, 55040)]
+    assert row["VatAmount"] == 1494.52  # the difference carries no VAT
+
+
 def test_a_bill_whose_vat_cannot_be_reconciled_fails_in_plain_words(emu, connected, company):
     """Issue 11 item 1: more VAT than 25 % allows is never posted as a guess."""
     b = bill(company, total=Decimal("1250.00"), vat_amount=Decimal("300.00"))

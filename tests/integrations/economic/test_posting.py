@@ -102,6 +102,29 @@ def test_payment_posted_with_payment_method_account(integration, remote, company
     assert row["date"] == "2026-11-10"
 
 
+def test_a_eur_invoice_and_payment_carry_their_rates_and_dkk(rates, integration, remote, company):
+    """Issue 11 item 3: the entry in EUR with the bill's rate (13.03.2026, 747,26) and its DKK;
+    the payment at the payment date's rate (20.03.2026, 747,12) with the DKK it cost."""
+    method = PaymentMethodFactory(company=company, name="Bank", type="bank_account")
+    integration.settings["payment_method_accounts"] = {str(method.pk): 5830}
+    integration.save()
+    bill = BillFactory(company=company, currency="EUR", issue_date=dt.date(2026, 3, 13),
+                       total=Decimal("1000.00"), vat_amount=Decimal("200.00"),
+                       exchange_rate=Decimal("747.26"), exchange_rate_source="official",
+                       exchange_rate_date=dt.date(2026, 3, 13))  # fmt: skip
+    payment = Payment.objects.create(bill=bill, date=dt.date(2026, 3, 20), currency="EUR",
+                                     amount=bill.total, payment_method=method)  # fmt: skip
+    results = EconomicProvider(integration).post(
+        [invoice_entry(bill), payment_entry(bill, payment)]
+    )
+    assert all(isinstance(r, PostedEntry) for r in results), results
+    [invoice] = remote.entries(INVOICE_JOURNAL)
+    assert (invoice["currency"]["code"], invoice["exchangeRate"]) == ("EUR", 747.26)
+    assert invoice["amountDefaultCurrency"] == -7472.6
+    [paid] = remote.entries(PAYMENT_JOURNAL)
+    assert (paid["exchangeRate"], paid["amountDefaultCurrency"]) == (747.12, 7471.2)
+
+
 def test_credit_note_and_eur_bill(integration, remote, company):
     credit = BillFactory(company=company, total=Decimal("-500.00"), vat_amount=Decimal("-100"))
     eur = BillFactory(company=company, currency="EUR", total=Decimal("99.99"),
