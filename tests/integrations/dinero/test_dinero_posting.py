@@ -70,6 +70,24 @@ def test_changed_bill_updates_its_unbooked_row(emu, connected, company, office):
     assert record.state == SyncState.POSTED and record.posted_version == 2
 
 
+def test_a_bill_whose_vat_changes_gets_its_lines_changed_in_place(emu, connected, company, office):
+    """Issue 11 item 1: a mixed bill is two lines of one row; corrected to 25 % it is one line
+    again, under the same row and first line Id (an update, never a second row)."""
+    b = bill(company, category=office, total=Decimal("2250.00"), vat_amount=Decimal("250.00"))
+    settle(connected)
+    first = only_row(emu)
+    assert [(ln["AccountVatCode"], ln["Amount"]) for ln in first["Lines"]] == [
+        ("I25", 1250.0),
+        ("none", 1000.0),
+    ]
+    update_bill(b, {"vat_amount": Decimal("450.00")})
+    settle(connected)
+    row = only_row(emu)
+    assert row["Id"] == first["Id"] and row["Lines"][0]["Id"] == first["Lines"][0]["Id"]
+    assert [(ln["AccountVatCode"], ln["Amount"]) for ln in row["Lines"]] == [("I25", 2250.0)]
+    assert row["VatAmount"] == 450.0
+
+
 def test_paid_bill_gets_the_payment_methods_account(emu, connected, company, office, card):
     b = bill(company, category=office)
     settle(connected)
