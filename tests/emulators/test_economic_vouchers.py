@@ -316,6 +316,23 @@ def test_array_with_one_bad_voucher_creates_nothing(eco: Eco) -> None:
     assert eco.get("/journals/2/entries").json()["collection"] == []
 
 
+def test_bulk_switch_partial_writes_the_valid_vouchers_of_a_refused_array(eco: Eco) -> None:
+    # economic.md §10.7: all-or-nothing is not documented; the switch plays the other case
+    assert eco.client.post("/_emulator/bulk", json={"mode": "partial"}).json()["mode"] == "partial"
+    r = eco.post("/journals/2/vouchers", json=[invoice(), invoice(amount="x"), invoice()])
+    assert [e["arrayIndex"] for e in errors_of(r)] == [1]
+    assert len(eco.get("/journals/2/entries").json()["collection"]) == 2
+
+
+def test_bulk_switch_refuses_an_unknown_mode_and_reset_restores_all_or_nothing(
+    eco: Eco, shared_emulator: Any
+) -> None:
+    assert eco.client.post("/_emulator/bulk", json={"mode": "some"}).status_code == 400
+    eco.client.post("/_emulator/bulk", json={"mode": "partial"})
+    shared_emulator("economic")
+    assert eco.client.get("/_emulator/bulk").json() == {"mode": "all_or_nothing"}
+
+
 def test_error_count_matches_leaf_errors(eco: Eco) -> None:
     r = eco.post(
         "/journals/2/vouchers",

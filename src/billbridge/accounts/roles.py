@@ -22,6 +22,8 @@ class Action(StrEnum):
     MANAGE_CATALOG = "manage_catalog"
     MANAGE_COMPANY = "manage_company"
     READ_SECURITY_LOG = "read_security_log"
+    # how a bill an accounting system holds back is posted (issue 10 item 2: a locked period)
+    CHOOSE_HELD_POSTING = "choose_held_posting"
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -35,6 +37,7 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.MANAGE_COMPANY: frozenset({Role.OWNER, Role.ADMIN}),
     # Log-ins, failures, lockouts, resets and tokens of the company's users.
     Action.READ_SECURITY_LOG: frozenset({Role.OWNER}),
+    Action.CHOOSE_HELD_POSTING: frozenset({Role.OWNER, Role.ADMIN, Role.ACCOUNTANT}),
 }
 
 ANY = "*"

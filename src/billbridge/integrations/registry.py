@@ -53,6 +53,9 @@ class ProviderInfo:
     settings: Mapping[str, str] = field(default_factory=dict)
     # The key of its emulator in billbridge.emulators.registry, if it has one.
     emulator: str | None = None
+    # Error codes that hold a record with choices for a person (sync/choices.py) → the
+    # choices; the words of each are the `messages` module's "<code>:<choice>" entry.
+    hold_choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def module(self, name: str) -> ModuleType:
         """`<package>.<name>`; an ImportError when it does not exist (validate() reports it
@@ -131,6 +134,8 @@ PROVIDERS: dict[str, ProviderInfo] = {
                 "ECONOMIC_APP_PUBLIC_TOKEN": "",
             },
             emulator="economic",
+            # a bill dated in a locked period (issue 10 item 2): see economic/periods.py
+            hold_choices={"period_locked": ("first_open_date", "wait")},
         ),
     )
 }

@@ -6,8 +6,9 @@ company the user is not a member of answers 404.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from billbridge.accounts.tenancy import company_view, manager_required
 from billbridge.integrations.models import Integration
 from billbridge.integrations.registry import PROVIDERS
-from billbridge.sync import engine
+from billbridge.sync import choices, engine
 from billbridge.sync.models import AuditEntry, SyncRecord
 
 
@@ -35,6 +36,22 @@ def retry(request: HttpRequest, company_id: int, record_id: int) -> HttpResponse
     record.refresh_from_db()
     if getattr(request, "htmx", False):
         return render(request, "sync/_record.html", {"record": engine.describe(record)})
+    return _back(request, f"/c/{company_id}/bills/{record.bill_id}/")
+
+
+@require_POST
+@company_view
+def choose(request: HttpRequest, company_id: int, record_id: int) -> HttpResponse:
+    """A person's choice for a bill held back (issue 10 item 2): owners, admins and the
+    company's accountant; "wait" is rechecked by itself, any other choice is sent now."""
+    if not choices.may_choose(request.membership):  # type: ignore[attr-defined]
+        raise PermissionDenied
+    record = get_object_or_404(SyncRecord, pk=record_id, company_id=request.company.pk)  # type: ignore[attr-defined]
+    choice = request.POST.get("choice", "")
+    try:
+        choices.choose(record, choice, send_now=choice != "wait")
+    except ValueError:
+        return HttpResponseBadRequest("choice not offered")
     return _back(request, f"/c/{company_id}/bills/{record.bill_id}/")
 
 

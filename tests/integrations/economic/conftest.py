@@ -32,7 +32,11 @@ _economic_process = emulator_process("economic", name="_economic_process")
 
 @pytest.fixture
 def economic(_economic_process: RunningEmulator, settings: Any) -> RunningEmulator:
-    """The emulator, reset, with the product's settings pointed at it."""
+    """The emulator, reset, with the product's settings pointed at it. The periods billbridge
+    read are forgotten and read before every posting (a test that holds them sets
+    ECONOMIC_PERIODS_SECONDS)."""
+    economic_provider.forget_periods()
+    settings.ECONOMIC_PERIODS_SECONDS = 0
     return point_product_at(_economic_process, settings)
 
 

@@ -783,35 +783,14 @@ def _make_entry(
     return e
 
 
-def post_vouchers(ctx: Ctx, request: Request) -> Response:
-    """``POST /journals/{n}/vouchers``: object or array; all-or-nothing; 201 + array (§2.3/2.4)."""
-    journal = _journal(ctx, request)
-    body = _require_json(request)
-    vouchers = body if isinstance(body, list) else [body]
-    if not vouchers:
-        raise ApiError(400, "The array of vouchers is empty.", error_code="E04500")
-    a = ctx.agreement
-    all_errors: list[dict[str, Any]] = []
-    total = 0
-    years: list[dict[str, Any] | None] = []
-    for index, voucher in enumerate(vouchers):
-        pairs, year = _validate_voucher(a, journal, voucher)
-        years.append(year)
-        if pairs:
-            total += len(pairs)
-            all_errors.append({"arrayIndex": index, **nest_errors(pairs)})
-    if all_errors:
-        raise ApiError(
-            400,
-            f"Validation failed. {total} error{'s' if total != 1 else ''} found.",
-            error_code="E04300",
-            developer_hint="Inspect validation errors and correct your request.",
-            errors=all_errors,
-            error_count=total,
-        )
+def _write_vouchers(
+    ctx: Ctx, journal: dict[str, Any], pairs: list[tuple[Any, dict[str, Any] | None]]
+) -> list[dict[str, Any]]:
+    """Write validated vouchers (each with its accounting year) → their answer documents."""
     jn = journal["journalNumber"]
+    a = ctx.agreement
     created: list[dict[str, Any]] = []
-    for voucher, year in zip(vouchers, years, strict=True):
+    for voucher, year in pairs:
         assert year is not None
         if voucher.get("voucherNumber"):
             # An existing number adds the entries to that voucher (UNCONFIRMED, §9).
@@ -832,6 +811,45 @@ def post_vouchers(ctx: Ctx, request: Request) -> Response:
                 a["entries"][str(e["journalEntryNumber"])] = e
                 new_entries.append(e)
         created.append(render.voucher(ctx.base, jn, year["year"], number, new_entries))
+    return created
+
+
+def post_vouchers(ctx: Ctx, request: Request) -> Response:
+    """``POST /journals/{n}/vouchers``: object or array; 201 + array (§2.3/2.4); a refused array
+    writes nothing, or its valid vouchers when the bulk switch says ``partial`` (control)."""
+    journal = _journal(ctx, request)
+    body = _require_json(request)
+    vouchers = body if isinstance(body, list) else [body]
+    if not vouchers:
+        raise ApiError(400, "The array of vouchers is empty.", error_code="E04500")
+    a = ctx.agreement
+    all_errors: list[dict[str, Any]] = []
+    total = 0
+    years: list[dict[str, Any] | None] = []
+    for index, voucher in enumerate(vouchers):
+        pairs, year = _validate_voucher(a, journal, voucher)
+        years.append(year)
+        if pairs:
+            total += len(pairs)
+            all_errors.append({"arrayIndex": index, **nest_errors(pairs)})
+    if all_errors:
+        if getattr(ctx.app, "bulk_mode", "") == "partial":
+            # the valid vouchers are written although the answer is a 400 (control: /bulk)
+            refused = {e["arrayIndex"] for e in all_errors}
+            _write_vouchers(ctx, journal, [
+                (v, y) for n, (v, y) in enumerate(zip(vouchers, years, strict=True))
+                if n not in refused
+            ])  # fmt: skip
+            ctx.app.persist()
+        raise ApiError(
+            400,
+            f"Validation failed. {total} error{'s' if total != 1 else ''} found.",
+            error_code="E04300",
+            developer_hint="Inspect validation errors and correct your request.",
+            errors=all_errors,
+            error_count=total,
+        )
+    created = _write_vouchers(ctx, journal, list(zip(vouchers, years, strict=True)))
     headers = {"Location": created[0]["self"]} if len(created) == 1 else {}
     return json_response(201, created, headers)
 

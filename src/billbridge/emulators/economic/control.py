@@ -22,6 +22,10 @@ the emulator's page (an HTML form post, answered with a redirect back to the pag
 - ``GET /_emulator/agreements/{n}/vat`` — the VAT e-conomic books for every kassekladde line,
   unbooked and booked (issue 11: tests assert the VAT that landed).
 - ``GET|POST /_emulator/throttle`` — the token bucket (see ``throttle``).
+- ``GET|POST /_emulator/bulk`` ``{"mode": "partial"}`` — how a voucher array with a refused
+  voucher is answered: ``all_or_nothing`` (the default: nothing written) or ``partial`` (the
+  valid vouchers are written, the answer is the same 400). economic.md §10.7: which one
+  e-conomic does is not documented [GUESS: both are possible, so the product must survive both].
 - ``POST /_emulator/idempotency/expire`` — forget every cached ``Idempotency-Key`` answer, as if
   the hour e-conomic keeps them had passed.
 """
@@ -35,6 +39,7 @@ from . import ledger, periods, render
 from .grant import renew_grant
 
 FORM = "application/x-www-form-urlencoded"
+BULK_MODES = ("all_or_nothing", "partial")
 
 
 def _is_form(request: Request) -> bool:
@@ -93,6 +98,8 @@ class Control:
             ("GET", r"/_emulator/throttle", self.get_throttle),
             ("POST", r"/_emulator/throttle", self.set_throttle),
             ("POST", r"/_emulator/idempotency/expire", self.expire_idempotency),
+            ("GET", r"/_emulator/bulk", self.get_bulk),
+            ("POST", r"/_emulator/bulk", self.set_bulk),
         ]
 
     def _agreement(self, request: Request) -> dict[str, Any] | None:
@@ -242,6 +249,22 @@ class Control:
             count = len(self.app.idempotency)
             self.app.idempotency.clear()
         return json_response(200, {"expired": count})
+
+    # ---- a refused voucher array: all or nothing, or partly written
+
+    def get_bulk(self, request: Request) -> Response:
+        return json_response(200, {"mode": self.app.bulk_mode})
+
+    def set_bulk(self, request: Request) -> Response:
+        try:
+            mode = str(_body(request).get("mode", ""))
+        except ValueError:
+            return _error(request, 400, "body must be JSON")
+        if mode not in BULK_MODES:
+            return _error(request, 400, f"mode must be one of {', '.join(BULK_MODES)}")
+        with self.app.lock:
+            self.app.bulk_mode = mode
+        return _answer(request, None, {"mode": mode})
 
     # ---- the token bucket
 

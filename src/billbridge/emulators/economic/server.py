@@ -64,6 +64,7 @@ class EconomicApp(EmulatorApp):
         self.state: dict[str, Any] = {}
         self.sessions: dict[str, dict[str, Any]] = {}  # login sessions of the grant pages
         self.idempotency: dict[tuple[int, str], dict[str, Any]] = {}
+        self.bulk_mode = "all_or_nothing"  # see control: a refused array partly written or not
         self.bucket = TokenBucket()
         self.fair_use = FairUse()
         self.stats = EconomicStats(self)
@@ -82,6 +83,7 @@ class EconomicApp(EmulatorApp):
         self.state = seed_state()
         self.sessions = {}
         self.idempotency = {}
+        self.bulk_mode = "all_or_nothing"
         self.bucket.reset()
         self.fair_use.reset()
 

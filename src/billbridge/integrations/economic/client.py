@@ -391,6 +391,19 @@ class EconomicClient(HttpClient):
         body = response.json()
         return body if isinstance(body, list) else [body]
 
+    def delete_entry(self, journal: int, entry_number: int, idempotency_key: str) -> None:
+        """`DELETE /journals/{n}/entries/{entryNumber}`: remove one draft entry (restdocs);
+        one already gone (a retry after a lost answer) counts as done."""
+        try:
+            self.request(
+                "DELETE",
+                f"/journals/{journal}/entries/{entry_number}",
+                idempotency_key=idempotency_key,
+            )
+        except AccountingError as exc:
+            if exc.status != 404:
+                raise
+
     def attach_file(
         self,
         journal: int,

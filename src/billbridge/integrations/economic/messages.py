@@ -41,9 +41,13 @@ MESSAGES: dict[str, Promise] = {
     # E04041 on the entry date (economic.md §10.2): the bill waits, nothing is wrong with it
     "period_locked": _(
         "The bookkeeper has locked the period of this bill's date in e-conomic (usually after "
-        "the VAT return), so e-conomic does not take the bill now. It waits here and is sent "
-        "when the period is opened again."
+        "the VAT return), so e-conomic does not take the bill now. It can be posted on the "
+        "first open date, with its own date kept in the entry text, or wait until the period "
+        "is opened again: billbridge checks by itself."
     ),
+    # the choices for a bill held for `period_locked` (registry hold_choices, sync/choices.py)
+    "period_locked:first_open_date": _("Post it on the first open date"),
+    "period_locked:wait": _("Wait until the period is opened"),
 }
 
 

@@ -39,6 +39,7 @@ from billbridge.integrations.messages import message_for
 from billbridge.integrations.registry import PROVIDERS
 from billbridge.mailin.models import MailBill
 from billbridge.mailin.services import inbox_for
+from billbridge.sync import choices
 from billbridge.sync.engine import describe
 from billbridge.web.decorators import company_view
 from billbridge.web.forms import (
@@ -169,7 +170,15 @@ def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResp
     bill = _bill_or_404(request, bill_id)
     records = [
         # describe(): the failure in plain words in the reader's language (record.message).
-        {"record": describe(record), "provider": PROVIDERS.get(record.provider)}
+        {
+            "record": describe(record),
+            "provider": PROVIDERS.get(record.provider),
+            # held back with choices for a person (issue 10 item 2: a locked period)
+            "choices": choices.offered(record),
+            "chosen": choices.chosen(record),
+            # booked in the accounting system: changes made here since are the accountant's
+            "booked_changes": _booked_changes(record),
+        }
         for record in bill.sync_records.order_by("provider", "kind")
     ]
     inline_type = _inline_type(bill)
@@ -180,11 +189,35 @@ def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResp
         "low_confidence": _low_confidence_labels(bill),
         "payment": getattr(bill, "payment", None) if bill.status == BillStatus.PAID else None,
         "sync_records": records,
+        "may_choose": choices.may_choose(request.membership),  # type: ignore[attr-defined]
         "document_inline": inline_type,
         "document_is_pdf": inline_type == "application/pdf",
         "xml_preview": "" if inline_type else _xml_preview(bill),
     }
     return render(request, "web/bills/detail.html", context)
+
+
+# The fields a provider names when a bill changed after its entry was booked (issue 10 item 5).
+_POSTED_FIELD_LABELS = {
+    "amount": _lazy("Total incl. VAT"),
+    "vat": _lazy("VAT"),
+    "currency": _lazy("Currency"),
+    "date": _lazy("Bill date"),
+    "due_date": _lazy("Due date"),
+    "supplier": _lazy("Supplier"),
+    "invoice_number": _lazy("Invoice number"),
+    "account": _lazy("Category"),
+    "text": _lazy("Text"),
+    "document": _lazy("Document"),
+}
+
+
+def _booked_changes(record: Any) -> list[str] | None:
+    """The changed fields' names when the entry is booked remotely, else None."""
+    data = record.remote_data or {}
+    if record.state != "posted" or not data.get("booked") or "unsent_changes" not in data:
+        return None
+    return [str(_POSTED_FIELD_LABELS.get(name, name)) for name in data["unsent_changes"]]
 
 
 _CATEGORY_LABELS = dict(VAT_CATEGORIES)
