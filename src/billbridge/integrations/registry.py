@@ -132,6 +132,8 @@ PROVIDERS: dict[str, ProviderInfo] = {
                 "ECONOMIC_GRANT_URL": "https://secure.e-conomic.com/secure/api1/requestaccess.aspx",
                 "ECONOMIC_APP_SECRET_TOKEN": "",
                 "ECONOMIC_APP_PUBLIC_TOKEN": "",
+                # how long the accounting periods read are trusted (provider.PERIODS_SECONDS)
+                "ECONOMIC_PERIODS_SECONDS": "300",
             },
             emulator="economic",
             # a bill dated in a locked period (issue 10 item 2): see economic/periods.py

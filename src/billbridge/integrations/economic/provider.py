@@ -26,7 +26,7 @@ import httpx
 from django.conf import settings as django_settings
 
 from billbridge.integrations import http as audited
-from billbridge.integrations import vat
+from billbridge.integrations import registry, vat
 from billbridge.integrations.base import (
     Account,
     AccountingError,
@@ -61,10 +61,6 @@ RATE_BURST = 50.0
 # e-conomic's fair use, 50,000 requests a day per agreement (economic.md): a budget shared by
 # every worker (pacing), so a backlog waits for tomorrow instead of exceeding it.
 FAIR_USE_PER_DAY = 50_000
-# How long the periods read from e-conomic are trusted before they are read again (per agreement
-# and worker process); a refusal for a locked period forgets them at once [GUESS: 5 minutes
-# keeps a held bill's recheck cheap and a newly opened period noticed soon].
-PERIODS_SECONDS = 300.0
 ENTRY_TYPES = {"invoice": "supplierInvoice", "payment": "supplierPayment"}
 JOURNAL_SETTINGS = {"invoice": "creditor_invoice_journal", "payment": "creditor_payment_journal"}
 
@@ -499,9 +495,12 @@ class EconomicProvider:
         return rules.vat_rates(self.remote["vat_accounts"])
 
     def _periods(self) -> list[dict[str, str]] | None:
-        """The agreement's periods with their state, read at most every PERIODS_SECONDS (per
-        agreement, shared by this process's workers); None when e-conomic does not show them."""
-        ttl = float(getattr(django_settings, "ECONOMIC_PERIODS_SECONDS", PERIODS_SECONDS))
+        """The agreement's periods with their state, read at most every
+        ECONOMIC_PERIODS_SECONDS (per agreement, shared by this process's workers; a refusal
+        for a locked period forgets them at once) [GUESS: the shipped 5 minutes keeps a held
+        bill's recheck cheap and a newly opened period noticed soon]; None when e-conomic
+        does not show them."""
+        ttl = float(registry.get(KEY).setting("ECONOMIC_PERIODS_SECONDS"))
         with _PERIODS_LOCK:
             cached = _PERIODS.get(self.agreement)
         if cached is not None and time.monotonic() - cached[0] < ttl:
