@@ -38,8 +38,9 @@ def fingerprint(bill: BillSnapshot, account: int | None, document: bytes | None)
     supplier = "|".join((bill.supplier_name, bill.supplier_cvr, bill.supplier_vat_number))
     return {
         "amount": str(bill.total),
-        "vat": str(bill.vat_amount),
-        "currency": bill.currency.upper(),
+        # the VAT lines and the rate are posted too: a change in them is a change
+        "vat": f"{bill.vat_amount}|{bill.vat_breakdown!r}",
+        "currency": f"{bill.currency.upper()}|{bill.exchange_rate!r}",
         "date": bill.issue_date.isoformat(),
         "due_date": bill.due_date.isoformat() if bill.due_date else "",
         "supplier": supplier,
