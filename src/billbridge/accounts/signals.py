@@ -22,12 +22,13 @@ def on_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -
 def on_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    """A wrong password, or a try axes refused (it runs first and marks the request)."""
+    """A wrong password, or the one that locked the account or address out (axes runs first
+    and marks the request). Tries refused during a lockout are not written one by one: a flood
+    of them would cost a database write each (their count is in axes' access attempts)."""
     email = username_of(request, credentials) if request is not None else ""
-    kind = (
-        SecurityEvent.Kind.LOCKED_OUT
-        if getattr(request, "axes_locked_out", False)
-        else SecurityEvent.Kind.LOGIN_FAILED
-    )
+    locked = getattr(request, "axes_locked_out", False)
+    if locked and getattr(request, "axes_failures_since_start", None) is None:
+        return  # refused unchecked: axes counted nothing new either
+    kind = SecurityEvent.Kind.LOCKED_OUT if locked else SecurityEvent.Kind.LOGIN_FAILED
     user = User.objects.filter(email=email).first() if email else None
     record(kind, request, user=user, email=email)
