@@ -153,3 +153,36 @@ def test_a_booked_bill_says_so_and_lists_what_changed(
     logged_in_client.cookies["django_language"] = "da"
     html = logged_in_client.get(f"/c/{company.pk}/bills/{bill.pk}/").content.decode()
     assert "e-conomic har bogført denne regning" in html
+
+
+def found_after_a_lost_answer(company, integration, economic):
+    """A bill whose voucher POST lost its answer: found again by find(), which cannot know
+    what that POST held, only what the draft holds now."""
+    [bill] = make_bills(company, integration, n=1)
+    economic.faults(fail_next=[{"status": "drop", "count": 1, "method": "POST",
+                                "path_contains": "/vouchers"}])  # fmt: skip
+    drive(integration)
+    record = SyncRecord.objects.get(bill=bill)
+    assert record.state == SyncState.POSTED and "posted" not in record.remote_data
+    return bill, record
+
+
+def test_a_draft_found_after_a_lost_answer_is_left_alone_when_the_bill_is_unchanged(
+    integration, remote, company, economic
+):
+    bill, _ = found_after_a_lost_answer(company, integration, economic)
+    before = the_entry(remote)
+    engine.record_bill_change(bill)
+    drive(integration)
+    assert the_entry(remote)["journalEntryNumber"] == before["journalEntryNumber"]
+    assert "posted" in SyncRecord.objects.get(bill=bill).remote_data  # known from now on
+
+
+def test_a_draft_found_after_a_lost_answer_is_replaced_when_the_text_changed(
+    integration, remote, company, economic
+):
+    bill, _ = found_after_a_lost_answer(company, integration, economic)
+    change(bill, text="Papir (typo fixed)")
+    drive(integration)
+    assert "Papir (typo fixed)" in the_entry(remote)["text"]
+    assert_everywhere_once(remote, [bill])

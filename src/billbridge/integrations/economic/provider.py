@@ -347,6 +347,12 @@ class EconomicProvider:
             return self._repair(entry)
         number = _replaced(entry)
         drafts = self._drafts(entry)
+        if diff is None and drafts.get(number) and _draft_holds(entry, drafts[number], now, number):
+            # what was posted is not known (posted before billbridge kept it, or found again
+            # after a lost answer), but the draft holds the bill as it is: nothing to replace
+            posted = self._repair(entry)
+            posted.remote_data["posted"] = now
+            return posted
         if drafts.get(number + 1):  # posted already, its answer lost
             journal, row = drafts[number + 1][0]
             return self._posted_from_row(journal, row)
@@ -868,6 +874,33 @@ def from_cache(exc: AccountingError) -> bool:
     """Was this answer e-conomic's cached one for the Idempotency-Key (§5.3)?"""
     response = getattr(exc, "response", None)
     return response is not None and response.headers.get("X-ResultFromCache", "") == "true"
+
+
+def _draft_holds(
+    entry: EntryToPost,
+    rows: list[tuple[int, dict[str, Any]]],
+    now: dict[str, str] | None,
+    number: int,
+) -> bool:
+    """Do these draft lines (one voucher, marked `number`) hold the bill as it is now: total,
+    date, text, contra account, invoice number? (The document cannot be compared: it counts
+    as unchanged.)"""
+    bill = entry.bill
+    lines = [row for _, row in rows]
+    text = rules.entry_text(bill, edits.marker(entry.reference, number)[1:-1])
+    total = round(sum(float(row.get("amount") or 0) for row in lines), 2)
+    account = int((now or {}).get("account") or 0)
+    return (
+        total == rules.amount(-bill.total)
+        and all(row.get("date") == bill.issue_date.isoformat() for row in lines)
+        and all(row.get("text") == text for row in lines)
+        and all((row.get("contraAccount") or {}).get("accountNumber") == account for row in lines)
+        and all(
+            str(row.get("supplierInvoiceNumber") or "")
+            == bill.invoice_number[: rules.INVOICE_NUMBER_MAX]
+            for row in lines
+        )
+    )
 
 
 def _replaced(entry: EntryToPost) -> int:
