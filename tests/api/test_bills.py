@@ -681,3 +681,17 @@ def test_search_finds_any_part_of_the_supplier_its_cvr_and_the_words(client, com
     for q in ("928374", "rengøringsfirma", "RENGØRINGSFIRMA"):
         body = client.get(api_url(company, f"/bills?q={q}"), headers=api_headers).json()
         assert [b["id"] for b in body["results"]] == [wanted.pk]
+
+
+@pytest.mark.parametrize("page", [2**63 - 1, 2**63, 10**9 + 1])
+def test_a_page_past_any_offset_is_422_not_500(client, company, api_headers, page):
+    """issue 15 item 4: ?page=9223372036854775807 overflowed OFFSET (SQLite and PostgreSQL)."""
+    response = client.get(api_url(company, f"/bills?page={page}"), headers=api_headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_the_last_page_allowed_is_answered_empty(client, company, api_headers):
+    response = client.get(api_url(company, "/bills?page=1000000000"), headers=api_headers)
+    assert response.status_code == 200
+    assert response.json()["results"] == []
