@@ -47,7 +47,8 @@ def open_economic_page(page: Page, company: Any) -> None:
     expect(page.get_by_role("heading", name="e-conomic", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Prerequisites")).to_be_visible()
     expect(page.get_by_text("Tillægsmodulet Indscanning")).to_be_visible()
-    expect(page.get_by_text("API skal være slået til")).to_be_visible()
+    # issue 10 item 3: no "API access" switch (economic.md §10.4); the app added is the access
+    expect(page.get_by_text("billbridge skal være tilføjet som app")).to_be_visible()
 
 
 def authenticate(page: Page, access: str, username: str) -> None:
