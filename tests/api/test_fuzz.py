@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from billbridge.accounts.services import add_product
 from billbridge.bills import services
 from tests.api.conftest import PDF_BYTES
 from tests.factories import BillFactory, CategoryFactory, PaymentMethodFactory, SupplierFactory
@@ -125,7 +126,9 @@ def _accounting_system_refuses(self: Any, request: httpx.Request) -> httpx.Respo
 
 @pytest.fixture
 def world(db, settings, monkeypatch, user, company, api_token):
-    """A company with a few bills, categories, payment methods and a supplier; its ids in WORLD."""
+    """A company with a few bills, categories, payment methods and a supplier; its ids in WORLD.
+    It has Integrate, so the integration routes are walked past the Integrate check (P-1)."""
+    add_product(company, "integrate")
     supplier = SupplierFactory(company=company, name="Papirhuset A/S", cvr="29403473")
     categories = [
         CategoryFactory(company=company, name="Kontorartikler", account_number="2800"),

@@ -232,6 +232,7 @@ def test_company_id_that_is_not_a_number_is_404_not_500(client, api_headers, com
 def test_member_reaches_the_stand_in_provider_route(client, settings, company, api_headers):
     """A provider router mounted from the registry answers its company's members."""
     settings.ROOT_URLCONF = "tests.api.urls_with_provider"
+    add_product(company, "integrate")
     response = client.get(
         f"{PREFIX}/companies/{company.pk}/integrations/standin/status", headers=api_headers
     )
@@ -241,6 +242,7 @@ def test_member_reaches_the_stand_in_provider_route(client, settings, company, a
 
 def test_stand_in_provider_route_uses_the_api_error_shape(client, settings, company, api_headers):
     settings.ROOT_URLCONF = "tests.api.urls_with_provider"
+    add_product(company, "integrate")
     response = client.post(
         f"{PREFIX}/companies/{company.pk}/integrations/standin/connect",
         {"api_key": "k"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from billbridge.accounts.models import ApiToken
@@ -17,6 +18,7 @@ from billbridge.accounts.tenancy import (
     membership_for,
     require_route_role,
 )
+from billbridge.integrations.pages import integrate_refusal
 
 
 class TokenAuth(HttpBearer):
@@ -46,4 +48,27 @@ class TokenAuth(HttpBearer):
         return user
 
 
-__all__ = ["MAX_ID", "CompanyId", "TokenAuth", "company_for", "is_db_id", "membership_for"]
+__all__ = [
+    "MAX_ID",
+    "CompanyId",
+    "IntegrationAuth",
+    "TokenAuth",
+    "company_for",
+    "is_db_id",
+    "membership_for",
+]
+
+
+class IntegrationAuth(TokenAuth):
+    """TokenAuth for an integration's routes: the company must also have Integrate (P-1,
+    S-e1), else 403 with the words of integrations.pages.integrate_refusal. api/main.py mounts
+    every provider's router with it, so no provider can forget the check (issue 12 item 3)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = super().authenticate(request, token)
+        membership = getattr(request, "_api_membership", None)
+        if user is not None and membership is not None:
+            refusal = integrate_refusal(membership.company)
+            if refusal:
+                raise HttpError(403, refusal)
+        return user

@@ -13,7 +13,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from billbridge.api.auth import TokenAuth
+from billbridge.api.auth import IntegrationAuth, TokenAuth
 from billbridge.api.errors import install_error_handlers
 from billbridge.api.openapi import BillbridgeOpenAPI
 from billbridge.api.routers import auth, bills, catalog, companies, products
@@ -42,7 +42,12 @@ def mount_integration_routers(
         module = info.optional(info.api)
         router = getattr(module, "router", None) if module is not None else None
         if router is not None:
-            target.add_router(f"{COMPANY}/integrations/{info.key}", router, tags=[info.name])
+            target.add_router(
+                f"{COMPANY}/integrations/{info.key}",
+                router,
+                tags=[info.name],
+                auth=IntegrationAuth(),  # the Integrate check, for every provider's route
+            )
             mounted.append(info.key)
     return mounted
 

@@ -28,6 +28,7 @@ ERROR_REF = REF_TEMPLATE.format(model="ErrorOut")
 STANDARD_ERRORS = {
     400: "The request body is not valid JSON.",
     401: "No valid token: send 'Authorization: Bearer <token>'.",
+    403: "The company has not added Integrate, or the caller may not change its integrations.",
     404: "Not found, or a company the caller is not a member of.",
     422: "The input is not valid; `errors` names each field at fault.",
 }
@@ -58,6 +59,13 @@ def _router_name(operation: Operation) -> str:
     return "".join(p.title() for p in name.split("_"))
 
 
+def _is_integration_route(operation: Operation) -> bool:
+    """A provider's route: mounted with IntegrationAuth, so 403 without Integrate (P-1)."""
+    from billbridge.api.auth import IntegrationAuth
+
+    return any(isinstance(cb, IntegrationAuth) for cb in operation.auth_callbacks)
+
+
 def _statuses(responses: dict[Any, Any]) -> dict[int, Any]:
     return {int(status): status for status in responses if str(status).isdigit()}
 
@@ -73,7 +81,7 @@ class BillbridgeOpenAPI(OpenAPISchema):
         self._renames = {}
         details = rename_refs(super().operation_details(operation), self._renames)
         self._operation = None
-        self._add_standard_errors(details)
+        self._add_standard_errors(details, integration=_is_integration_route(operation))
         return details
 
     def add_schema_definitions(self, definitions: dict) -> None:
@@ -112,10 +120,10 @@ class BillbridgeOpenAPI(OpenAPISchema):
             self.schemas.update({**schema.pop("$defs", {}), "ErrorOut": schema})
         return {"$ref": ERROR_REF}
 
-    def _add_standard_errors(self, details: dict[str, Any]) -> None:
+    def _add_standard_errors(self, details: dict[str, Any], *, integration: bool = False) -> None:
         params = details.get("parameters") or []
         body = details.get("requestBody", {}).get("content", {})
-        wanted = set()
+        wanted = {403} if integration else set()
         if details.get("security"):
             wanted.add(401)
         if params or body:

@@ -47,6 +47,12 @@ MESSAGES: dict[str, Promise] = {
     ),
     "row_changed": _("The row was changed in %(system)s at the same time. Press Retry."),
     "row_not_found": _("The row was deleted in %(system)s. Press Retry to post it again."),
+    # One set of books, one company (integrations.services.check_remote_id).
+    "remote_in_use": _(
+        "These %(system)s books (%(remote_id)s) are already connected to another company "
+        "account in billbridge, and one set of books takes one company's bills. Disconnect "
+        "them there first, or connect other books."
+    ),
     "not_connected": _("%(system)s is not connected. Connect it again to send the bill."),
     "rejected": _("%(system)s refused the bill: %(detail)s"),
     "duplicate": _("%(system)s already has this row."),

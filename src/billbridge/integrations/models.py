@@ -32,6 +32,9 @@ class Integration(models.Model):
     # Why the integration needs attention: an error key and the plain-words text.
     attention_code = models.CharField(max_length=60, blank=True)
     attention_message = models.CharField(max_length=500, blank=True)
+    # The accounting system's own id of the books (Dinero organisation, e-conomic agreement):
+    # one set of books takes one company's bills (issue 12 item 3); "" while not connected.
+    remote_id = models.CharField(max_length=100, blank=True, default="")
     connected_at = models.DateTimeField(null=True, blank=True)
     connected_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -42,7 +45,12 @@ class Integration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "provider"], name="one_integration_per_provider"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "remote_id"],
+                condition=~models.Q(remote_id=""),
+                name="one_company_per_remote_books",
+            ),
         ]
 
     def __str__(self) -> str:

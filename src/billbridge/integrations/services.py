@@ -6,7 +6,35 @@ from django.db import transaction
 from django.utils import timezone
 
 from billbridge.accounts.models import Company, User
+from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.models import Integration, IntegrationState
+
+# The error code when the books are another company's already (words in messages.py).
+REMOTE_IN_USE = "remote_in_use"
+
+
+def check_remote_id(company: Company, provider: str, remote_id: str) -> str:
+    """One set of books, one company: refuse a Dinero organisation or e-conomic agreement that
+    another company account already uses (its bills would land in the same books). The other
+    company is not named: the caller may not be one of its members. Returns the clean id."""
+    remote_id = str(remote_id or "").strip()
+    if remote_id and (
+        Integration.objects.filter(provider=provider, remote_id=remote_id)
+        .exclude(company=company)
+        .exists()
+    ):
+        raise AccountingError(
+            ErrorKind.REJECTED,
+            REMOTE_IN_USE,
+            f"{provider} books {remote_id} are connected to another company",
+            params={"remote_id": remote_id},
+        )
+    return remote_id
+
+
+def claim_remote_id(integration: Integration, remote_id: str) -> None:
+    """`check_remote_id`, then remember the id on the integration (saved by the caller)."""
+    integration.remote_id = check_remote_id(integration.company, integration.provider, remote_id)
 
 
 def mark_connected(integration: Integration, user: User | None) -> None:
@@ -37,6 +65,7 @@ def disconnect(company: Company, provider: str) -> None:
         if integration is None:
             return
         integration.credentials = {}
+        integration.remote_id = ""  # the books are free for another company again
         integration.state = IntegrationState.NOT_CONNECTED
         integration.attention_code = ""
         integration.attention_message = ""

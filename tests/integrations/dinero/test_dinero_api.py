@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from billbridge.accounts.services import add_product
 from billbridge.bills.models import Category
 from billbridge.integrations.models import Integration
 from billbridge.sync.models import SyncRecord
@@ -11,6 +12,12 @@ from tests.factories import BillFactory, MembershipFactory, UserFactory
 from tests.integrations.dinero.fixtures import ORG, OTHER_ORG, api_key, rows, settle
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _integrate(company):
+    """Integration routes are for a company with Integrate (P-1, S-e1)."""
+    add_product(company, "integrate")
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import Resolver404, include, path, resolve
 from django.utils import timezone
 
+from billbridge.accounts.services import add_product
 from billbridge.integrations.dinero.views import AUTH_TIME_KEY, FLOW_KEY
 from billbridge.integrations.models import Consent, Integration
 from tests.emulators.conftest import RunningEmulator
@@ -51,7 +52,8 @@ def org(dinero: RunningEmulator) -> dict[str, str]:
 
 @pytest.fixture
 def web(client: Client, user, company) -> Client:
-    """The owner of `company`, logged in just now, reading English."""
+    """The owner of `company` (which has Integrate, P-1), logged in just now, reading English."""
+    add_product(company, "integrate")
     client.force_login(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
@@ -107,6 +109,7 @@ def test_page_explains_and_offers_connect(web: Client, company) -> None:
 def test_member_sees_the_page_but_cannot_set_up(client: Client, company) -> None:
     member = UserFactory()
     MembershipFactory(user=member, company=company, role="member")
+    add_product(company, "integrate")
     client.force_login(member)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     html = client.get(url(company)).content.decode()
@@ -200,6 +203,7 @@ def test_picking_another_company_continues_in_it_and_asks_its_consent(
     allow(user, company)
     other = CompanyFactory(name="Havnens Café ApS")
     MembershipFactory(user=user, company=other, role="owner")
+    add_product(other, "integrate")
     web.get(url(company, "connect"))
     response = web.post(url(company, "company"), {"company": other.pk})
     assert response["Location"] == url(other, "consent")

@@ -6,12 +6,19 @@ import json
 
 import pytest
 
+from billbridge.accounts.services import add_product
 from billbridge.integrations.models import Integration, IntegrationState
 from billbridge.sync.models import SyncRecord
 from tests.factories import BillFactory, CategoryFactory, PaymentMethodFactory
 from tests.integrations.economic.conftest import grant_token
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _integrate(company):
+    """Integration routes are for a company with Integrate (P-1, S-e1)."""
+    add_product(company, "integrate")
 
 
 def url(company, tail: str = "") -> str:

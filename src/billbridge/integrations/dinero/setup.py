@@ -146,6 +146,7 @@ def connect(
         integration, _ = Integration.objects.select_for_update().get_or_create(
             company=company, provider=PROVIDER
         )
+        services.claim_remote_id(integration, organization_id)
         integration.credentials = {"api_key": api_key, "organization_id": organization_id}
         integration.settings = {
             **integration.settings,

@@ -72,7 +72,7 @@ ERRORS = {400: ProblemOut, 403: ProblemOut, 503: ProblemOut}
 
 
 def _problem(exc: AccountingError) -> Status:
-    return api_common.problem(exc, error_text(exc.code, exc.detail))
+    return api_common.problem(exc, error_text(exc.code, exc.detail, **exc.params))
 
 
 def _integration(company_id: int) -> Integration | None:
@@ -119,12 +119,15 @@ def connect(request: HttpRequest, company_id: CompanyId, payload: EconomicConnec
     if errors:  # nothing stored: a refused PUT changes nothing
         field, code = next(iter(errors.items()))
         return Status(400, {"detail": error_text(code), "code": code, "field": field})
-    integration = setup.store_grant(
-        company,
-        payload.agreement_grant_token,
-        request.auth,  # type: ignore[attr-defined]
-        data,
-    )
+    try:
+        integration = setup.store_grant(
+            company,
+            payload.agreement_grant_token,
+            request.auth,  # type: ignore[attr-defined]
+            data,
+        )
+    except AccountingError as exc:
+        return _problem(exc)
     setup.save(integration, mapping, request.auth)  # type: ignore[attr-defined]
     extra: dict[str, Any] = {}
     if payload.backfill:

@@ -4,6 +4,8 @@ this package's locale). Codes shared by every provider are worded in integration
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -51,8 +53,8 @@ MESSAGES: dict[str, Promise] = {
 }
 
 
-def error_text(code: str, detail: str = "") -> str:
-    """Plain words for an error code, in the active language."""
+def error_text(code: str, detail: str = "", **params: Any) -> str:
+    """Plain words for an error code, in the active language (`params` fill them in)."""
     if code in MESSAGES:
         return str(MESSAGES[code])
-    return message_for(code, system=SYSTEM, detail=detail or code)
+    return message_for(code, system=SYSTEM, **{"detail": detail or code, **params})

@@ -72,13 +72,16 @@ def fetch(grant_token: str, *, company: Company | None = None) -> dict[str, Any]
 def store_grant(
     company: Company, grant_token: str, user: User | None, remote_data: dict[str, Any]
 ) -> Integration:
-    """Keep a fresh grant (encrypted) and the fetched data; SAVE in the form connects it."""
+    """Keep a fresh grant (encrypted) and the fetched data; SAVE in the form connects it.
+
+    Raises AccountingError `remote_in_use` when another company uses the agreement."""
     with transaction.atomic():
         integration, _ = Integration.objects.select_for_update().get_or_create(
             company=company, provider=PROVIDER
         )
         old_agreement = (integration.remote_data.get("agreement") or {}).get("number")
         new_agreement = (remote_data.get("agreement") or {}).get("number")
+        services.claim_remote_id(integration, str(new_agreement or ""))
         integration.credentials = {"agreement_grant_token": grant_token.strip()}
         integration.remote_data = remote_data
         if old_agreement != new_agreement:

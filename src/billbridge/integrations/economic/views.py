@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billbridge.accounts.models import Company, Product
+from billbridge.accounts.models import Company
 from billbridge.accounts.tenancy import company_view, manager_required
 from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations.base import AccountingError
@@ -53,11 +53,8 @@ def _company(request: HttpRequest) -> Company:
     return request.company  # type: ignore[attr-defined,no-any-return]
 
 
-def _product_missing(request: HttpRequest) -> HttpResponse | None:
-    """S-e1: without Integrate the integration pages send people to the Integrations page."""
-    if _company(request).has_product(Product.INTEGRATE):
-        return None
-    return redirect("web:integrations", company_id=_company(request).pk)
+def _words(exc: AccountingError) -> str:
+    return error_text(exc.code, exc.detail, **exc.params)
 
 
 def _pending(request: HttpRequest, company_id: int) -> dict[str, Any] | None:
@@ -81,8 +78,6 @@ def _set_pending(request: HttpRequest, company_id: int, value: dict[str, Any] | 
 @company_view
 def page(request: HttpRequest, company_id: int) -> HttpResponse:
     """The e-conomic page: what it does, the two prerequisites, the state, CONNECT."""
-    if (missing := _product_missing(request)) is not None:
-        return missing
     integration = setup.integration_of(_company(request))
     agreement = (integration.remote_data.get("agreement") if integration else None) or {}
     return render(
@@ -111,8 +106,6 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
 @manager_required
 def connect(request: HttpRequest, company_id: int) -> HttpResponse:
     """S-e4: the type of access, then Authenticate."""
-    if (missing := _product_missing(request)) is not None:
-        return missing
     form = AccessTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.session[FLOW_KEY] = {
@@ -169,7 +162,7 @@ def callback(request: HttpRequest, company_id: int) -> HttpResponse:
         agreement = setup.identify(token, company=_company(request))
     except AccountingError as exc:
         return render(
-            request, "economic/error.html", {"message": error_text(exc.code, exc.detail)},
+            request, "economic/error.html", {"message": _words(exc)},
             status=400,
         )  # fmt: skip
     pending = {"token": token, "agreement": agreement}
@@ -247,10 +240,10 @@ def fetch(request: HttpRequest, company_id: int) -> HttpResponse:
             setup.refresh(integration)
     except AccountingError as exc:
         if request.htmx:  # type: ignore[attr-defined]  # the loading page must not hang
-            messages.error(request, error_text(exc.code, exc.detail))
+            messages.error(request, _words(exc))
             return _hx_redirect(_url("page", company_id))
         return render(
-            request, "economic/error.html", {"message": error_text(exc.code, exc.detail)},
+            request, "economic/error.html", {"message": _words(exc)},
             status=502,
         )  # fmt: skip
     target = _url("setup", company_id)
@@ -309,7 +302,7 @@ def refresh(request: HttpRequest, company_id: int) -> HttpResponse:
     try:
         setup.refresh(integration)
     except AccountingError as exc:
-        messages.error(request, error_text(exc.code, exc.detail))
+        messages.error(request, _words(exc))
     else:
         messages.success(request, _("Fetched again from e-conomic and billbridge."))
     return redirect(_url("setup", company_id))
