@@ -11,6 +11,7 @@ import pytest
 
 from billbridge.accounts.models import ApiToken, Role
 from billbridge.accounts.roles import Action, action_for_route, may
+from billbridge.accounts.services import add_product
 from billbridge.bills.models import Category
 from tests.api.test_tenant_isolation import (
     PREFIX,
@@ -67,6 +68,8 @@ def test_every_company_route_answers_as_the_roles_table_says(
         if (method, template) in UNSCOPED:
             continue
         allowed = may(membership, action_for_route(template, method))
+        # Integration routes need Integrate (P-1), which DELETE /products/{code} may have removed.
+        add_product(company, "integrate")
         response = call(client, method, fill(template, victim), operation, headers, components)
         if allowed and response.status_code == 403:
             wrong.append(f"{method.upper()} {template}: {role} refused")
