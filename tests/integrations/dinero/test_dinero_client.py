@@ -227,5 +227,5 @@ def test_the_rate_budget_is_dinero_s_100_requests_a_minute(emu, settings):
     settings.DINERO_REQUESTS_PER_MINUTE = 100
     settings.DINERO_BURST = 10
     with client(emu, "445566") as c:
-        bucket = c._throttle.__self__  # the organisation's token bucket
+        bucket = c._throttle  # the organisation's pace (integrations/pacing.py)
     assert bucket.burst + bucket.rate * 60 == pytest.approx(100)
