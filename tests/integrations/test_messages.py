@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from billbridge.integrations.messages import message_for
+from billbridge.integrations.messages import MESSAGES, message_for
 
 
 def test_a_providers_own_code_is_worded_by_the_provider():
@@ -30,3 +30,16 @@ def test_provider_words_are_danish_in_danish():
 def test_an_unknown_code_still_says_who_refused():
     with translation.override("en"):
         assert "Dinero" in message_for("something_new", system="Dinero", provider="dinero")
+
+
+def test_every_shared_code_has_danish_words():
+    """Bad input gets plain Danish and English (issue 11: the VAT and rate words included)."""
+    missing = []
+    for code, words in MESSAGES.items():
+        with translation.override("en"):
+            english = str(words)
+        with translation.override("da"):
+            danish = str(words)
+        if danish == english:
+            missing.append(code)
+    assert missing == []
