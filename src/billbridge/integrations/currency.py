@@ -7,7 +7,10 @@ amount is converted on its own and rounded to the øre, half away from zero, so 
 the sum from the row's text: EUR 1.234,56 × 746,04 / 100 = 9.210,31 DKK.
 
 The VAT rule (`integrations.vat`) then runs on the DKK amounts (`in_base_currency`), so the
-VAT booked in DKK is the invoice's VAT in DKK to the øre.
+VAT booked in DKK is the invoice's VAT in DKK to the øre whenever a line can carry it exactly
+(an exact share, a split); an invoice whose own rounding makes its VAT a little off its rate's
+share is booked as one line, the system's share of the DKK gross, within that rounding grown
+by the rate (`vat.tolerance`: EUR 1.234,57 with 246,91 VAT books 1.845,09, converted 1.845,06).
 """
 
 from __future__ import annotations
