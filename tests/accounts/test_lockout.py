@@ -106,3 +106,13 @@ def test_the_email_is_compared_as_the_login_does(client, user):
     for _ in range(LIMIT):
         api_login(client, user.email.upper(), "wrong", ip=f"10.0.3.{_}")
     assert api_login(client, user.email, PASSWORD, ip="10.0.4.1").status_code == 429
+
+
+def test_behind_a_proxy_the_address_it_saw_counts_not_one_the_client_sent(settings, rf):
+    from billbridge.accounts.lockout import client_ip
+
+    settings.BILLBRIDGE_TRUSTED_PROXIES = 1
+    spoofed = rf.post("/login/", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.5.5.5", REMOTE_ADDR="10.0.0.9")
+    assert client_ip(spoofed) == "10.5.5.5"
+    settings.BILLBRIDGE_TRUSTED_PROXIES = 0
+    assert client_ip(spoofed) == "10.0.0.9"
