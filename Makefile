@@ -46,3 +46,4 @@ bench: $(VENV)/.installed-test assets
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests tools
 	$(BIN)/ruff format --check src tests tools
+	$(BIN)/mypy  # the core packages, as [tool.mypy] files in pyproject.toml lists them

@@ -77,7 +77,7 @@ def rows_in_order(bills: QuerySet, ids: Sequence[int]) -> list:
         return []
     rows = bills.model._default_manager.filter(pk__in=ids)
     rows.query.select_related = bills.query.select_related
-    rows = rows.prefetch_related(*bills._prefetch_related_lookups)
+    rows = rows.prefetch_related(*bills._prefetch_related_lookups)  # type: ignore[attr-defined]
     by_id = {b.pk: b for b in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -87,4 +87,5 @@ class IndexPaginator(Paginator):
 
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
-        return self._get_page(page_by_number(self.object_list, number, self.per_page), number, self)
+        rows = page_by_number(self.object_list, number, self.per_page)  # type: ignore[arg-type]
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -272,7 +272,7 @@ def _apply_supplier_memory(bill: Bill) -> None:
             bill.category = remembered
 
 
-def attach_document(bill: Bill, document: UploadedFile) -> None:
+def attach_document(bill: Bill, document: File) -> None:
     data = document.read()
     document.seek(0)
     bill.document_sha256 = content_sha256(data)
@@ -287,7 +287,7 @@ def add_bill(
     data: BillInput,
     *,
     user: User | None = None,
-    document: UploadedFile | None = None,
+    document: File | None = None,  # an upload, or a ContentFile (an e-mail's attachment)
     status: str = BillStatus.UPCOMING,
 ) -> Bill:
     """Add a bill (B-6). A duplicate is kept, marked and linked to its original."""

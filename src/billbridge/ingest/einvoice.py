@@ -280,8 +280,11 @@ def _vat_and_duties(
                 (
                     currency_id,
                     sum(
-                        (ubl_decimal(_text(sub, "cbc:TaxAmount")) or Decimal(0))
-                        for sub in vat_subtotals
+                        (
+                            (ubl_decimal(_text(sub, "cbc:TaxAmount")) or Decimal(0))
+                            for sub in vat_subtotals
+                        ),
+                        Decimal(0),
                     ),
                 )
             )

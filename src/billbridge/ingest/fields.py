@@ -292,9 +292,9 @@ def _supplier_ids(doc: _Doc, bill: ExtractedBill) -> int | None:
             cvr = re.sub(r"\s", "", m.group(2))
             cvr_hits.append(_Hit(cvr, 0.9 if cvr_checksum_ok(cvr) else 0.6, i))
         for m in VAT_ID_RE.finditer(line):
-            cvr, vat = split_tax_id(m.group(1))
-            if cvr:
-                cvr_hits.append(_Hit(cvr, 0.85 if cvr_checksum_ok(cvr) else 0.55, i))
+            tax_cvr, vat = split_tax_id(m.group(1))
+            if tax_cvr:
+                cvr_hits.append(_Hit(tax_cvr, 0.85 if cvr_checksum_ok(tax_cvr) else 0.55, i))
             elif vat:
                 vat_hits.append(_Hit(vat, 0.8, i))
         if not cvr_hits:

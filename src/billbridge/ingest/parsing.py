@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 #: Amounts beyond this are refused: no bill is that large, and huge exponents cost time.
 MAX_AMOUNT = Decimal("1e13")
@@ -22,6 +23,14 @@ MONTHS = {
 }  # fmt: skip
 
 _UBL_DECIMAL = re.compile(r"^\s*([+-]?)(\d{1,15})(?:\.(\d{1,8}))?\s*$")
+
+
+@overload
+def ubl_decimal(text: str) -> Decimal: ...
+@overload
+def ubl_decimal(text: None) -> None: ...
+@overload
+def ubl_decimal(text: str | None) -> Decimal | None: ...
 
 
 def ubl_decimal(text: str | None) -> Decimal | None:

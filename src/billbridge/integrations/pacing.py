@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 
 from billbridge.integrations.base import AccountingError, ErrorKind
 
@@ -130,7 +130,8 @@ class RedisPace(Pace):
             item = RateItem(self.key, self.bucket.now(), weight=1)
             if self.bucket.put(item):
                 return
-            wait = max(0.001, float(self.bucket.waiting(item) or 0) / 1000.0)
+            waiting = self.bucket.waiting(item)  # milliseconds (a sync bucket: never awaitable)
+            wait = max(0.001, float(cast(int, waiting) or 0) / 1000.0)
             if time.monotonic() + wait > deadline:
                 raise AccountingError(
                     ErrorKind.RATE_LIMITED, "rate_limited", "shared rate limit", retry_after=wait

@@ -17,7 +17,7 @@ it (issue 12 item 3). They send these signals instead; the sync app connects its
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.dispatch import Signal
 
@@ -52,7 +52,7 @@ def progress(integration: Integration) -> dict[str, int]:
         sender=integration.provider, integration=integration
     ):
         if answer is not None:
-            return dict(answer)
+            return dict(cast(dict[str, int], answer))
     return dict(NO_PROGRESS)
 
 

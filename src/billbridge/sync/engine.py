@@ -592,9 +592,9 @@ def _batch(
             else:
                 key = (result.kind, result.code + repr(sorted(result.params.items())))
                 errors.setdefault(key, (result, []))[1].append(record)
-        for exc, group in errors.values():
-            _failed(integration, group, token, exc, wake)
-            if exc.kind == ErrorKind.CREDENTIALS:
+        for error, group in errors.values():
+            _failed(integration, group, token, error, wake)
+            if error.kind == ErrorKind.CREDENTIALS:
                 go_on = False
     return go_on
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from billbridge.accounts.tenancy import company_view, manager_required
+from billbridge.accounts.tenancy import CompanyRequest, company_view, manager_required
 from billbridge.integrations.models import Integration
 from billbridge.integrations.registry import PROVIDERS
 from billbridge.sync import choices, engine
@@ -28,9 +28,9 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @require_POST
 @company_view
-def retry(request: HttpRequest, company_id: int, record_id: int) -> HttpResponse:
+def retry(request: CompanyRequest, company_id: int, record_id: int) -> HttpResponse:
     """R-3 "failed … with a retry": any member who can see the bill may press Retry."""
-    record = get_object_or_404(SyncRecord, pk=record_id, company_id=request.company.pk)  # type: ignore[attr-defined]
+    record = get_object_or_404(SyncRecord, pk=record_id, company_id=request.company.pk)
     engine.retry(record)
     record.refresh_from_db()
     if getattr(request, "htmx", False):
@@ -40,11 +40,11 @@ def retry(request: HttpRequest, company_id: int, record_id: int) -> HttpResponse
 
 @require_POST
 @company_view
-def choose(request: HttpRequest, company_id: int, record_id: int) -> HttpResponse:
+def choose(request: CompanyRequest, company_id: int, record_id: int) -> HttpResponse:
     """A person's choice for a bill held back (issue 10 item 2): owners, admins and the
     company's accountant (accounts/roles.py, checked before the view); "wait" is rechecked
     by itself, any other choice is sent now."""
-    record = get_object_or_404(SyncRecord, pk=record_id, company_id=request.company.pk)  # type: ignore[attr-defined]
+    record = get_object_or_404(SyncRecord, pk=record_id, company_id=request.company.pk)
     choice = request.POST.get("choice", "")
     try:
         choices.choose(record, choice, send_now=choice != "wait")
@@ -53,10 +53,10 @@ def choose(request: HttpRequest, company_id: int, record_id: int) -> HttpRespons
     return _back(request, f"/c/{company_id}/bills/{record.bill_id}/")
 
 
-def _integration(request: HttpRequest, provider: str) -> Integration:
+def _integration(request: CompanyRequest, provider: str) -> Integration:
     if provider not in PROVIDERS:
         raise Http404
-    return get_object_or_404(Integration, company=request.company, provider=provider)  # type: ignore[attr-defined]
+    return get_object_or_404(Integration, company=request.company, provider=provider)
 
 
 def _progress_context(integration: Integration) -> dict[str, object]:
@@ -69,7 +69,7 @@ def _progress_context(integration: Integration) -> dict[str, object]:
 
 @require_POST
 @manager_required
-def backfill(request: HttpRequest, company_id: int, provider: str) -> HttpResponse:
+def backfill(request: CompanyRequest, company_id: int, provider: str) -> HttpResponse:
     """R-4: send every bill added before the connection, in one go."""
     integration = _integration(request, provider)
     if not integration.is_active:
@@ -83,7 +83,7 @@ def backfill(request: HttpRequest, company_id: int, provider: str) -> HttpRespon
 
 @require_GET
 @company_view
-def progress(request: HttpRequest, company_id: int, provider: str) -> HttpResponse:
+def progress(request: CompanyRequest, company_id: int, provider: str) -> HttpResponse:
     """An htmx fragment: posted / total, polling itself while anything is waiting."""
     integration = _integration(request, provider)
     return render(request, "sync/_progress.html", _progress_context(integration))
@@ -91,9 +91,9 @@ def progress(request: HttpRequest, company_id: int, provider: str) -> HttpRespon
 
 @require_GET
 @manager_required
-def audit(request: HttpRequest, company_id: int) -> HttpResponse:
+def audit(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Every call made to an accounting system for this company (never a secret)."""
-    entries = AuditEntry.objects.filter(company=request.company)  # type: ignore[attr-defined]
+    entries = AuditEntry.objects.filter(company=request.company)
     provider = request.GET.get("provider", "")
     if provider in PROVIDERS:
         entries = entries.filter(provider=provider)
