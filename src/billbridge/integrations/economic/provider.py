@@ -251,6 +251,8 @@ class EconomicProvider:
         )
         self._suppliers: list[dict[str, Any]] | None = None
         self._years_fresh = False
+        # The periods as read for one post() call (one read per call, whatever the TTL).
+        self._periods_now: list[dict[str, str]] | None | bool = False
 
     def close(self) -> None:
         self.client.close()
@@ -273,6 +275,7 @@ class EconomicProvider:
         ]
 
     def post(self, entries: Sequence[EntryToPost]) -> list[PostedEntry | AccountingError]:
+        self._periods_now = False
         try:
             return self._post(entries)
         finally:
@@ -393,23 +396,28 @@ class EconomicProvider:
             flush_audit(self.client)
 
     def _locate(self, entry: EntryToPost, number: int) -> PostedEntry | None:
-        """The voucher of `entry` marked `number` (0: the first one), as it is now."""
-        drafts = self._drafts(entry)
-        if drafts.get(number):
-            journal, row = drafts[number][0]
-            return self._posted_from_row(journal, row)
+        """The voucher of `entry` marked `number` (0: the first one), as it is now: the
+        kassekladder one by one (the configured one first, where it usually is), then the
+        booked entries of its year."""
+        for journal in self._journal_numbers(entry.kind):
+            rows = self._drafts(entry, [journal]).get(number)
+            if rows:
+                return self._posted_from_row(*rows[0])
         row = self._booked(entry).get(number)
         if row is None:
             return None
         return self._booked_posted(entry, row)
 
-    def _drafts(self, entry: EntryToPost) -> dict[int, list[tuple[int, dict[str, Any]]]]:
-        """Draft entries of `entry` in every kassekladde, by the number in their mark."""
+    def _drafts(
+        self, entry: EntryToPost, journals: list[int] | None = None
+    ) -> dict[int, list[tuple[int, dict[str, Any]]]]:
+        """Draft entries of `entry` in every kassekladde (or `journals`), by the number in
+        their mark."""
         out: dict[int, list[tuple[int, dict[str, Any]]]] = {}
         if not entry.reference:
             return out
         wanted = ENTRY_TYPES[entry.kind]
-        for journal in self._journal_numbers(entry.kind):
+        for journal in journals or self._journal_numbers(entry.kind):
             for row in self.client.find_draft_entries(f"[{entry.reference}", [journal]):
                 if row.get("entryType", wanted) != wanted:
                     continue
@@ -506,6 +514,12 @@ class EconomicProvider:
         for a locked period forgets them at once) [GUESS: the shipped 5 minutes keeps a held
         bill's recheck cheap and a newly opened period noticed soon]; None when e-conomic
         does not show them."""
+        if self._periods_now is not False:
+            return self._periods_now  # type: ignore[return-value]  # read for this post()
+        self._periods_now = known = self._read_periods()
+        return known
+
+    def _read_periods(self) -> list[dict[str, str]] | None:
         ttl = float(registry.get(KEY).setting("ECONOMIC_PERIODS_SECONDS"))
         with _PERIODS_LOCK:
             cached = _PERIODS.get(self.agreement)
