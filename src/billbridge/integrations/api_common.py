@@ -62,8 +62,12 @@ def integration_of(company_id: int, provider: str) -> Integration | None:
 
 def problem(exc: AccountingError, detail: str) -> Status:
     """An AccountingError as a ProblemOut: 503 for what passes by itself (the system is down,
-    or asks us to slow down), else 400; `detail` is the provider's words for the code."""
-    status = 503 if exc.kind in (ErrorKind.UNAVAILABLE, ErrorKind.RATE_LIMITED) else 400
+    asks us to slow down, or is blocked for a while), else 400; `detail` is the provider's
+    words for the code."""
+    passes = exc.kind in (ErrorKind.UNAVAILABLE, ErrorKind.RATE_LIMITED) or (
+        exc.kind == ErrorKind.BLOCKED and exc.retry_after is not None
+    )
+    status = 503 if passes else 400
     return Status(status, {"detail": detail, "code": exc.code, "field": exc.field})
 
 

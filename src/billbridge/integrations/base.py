@@ -134,6 +134,11 @@ class ErrorKind(enum.StrEnum):
     UNCERTAIN = "uncertain"
     # The system refused this entry (deleted account, validation): a person must act.
     REJECTED = "rejected"
+    # The system takes no work at all until something outside billbridge changes (a full
+    # kassekladde, a missing subscription, an endpoint switched off): nothing is wrong with
+    # the bills, which wait; the integration needs attention and resumes by itself, probed
+    # again after `retry_after` seconds, or, with no `retry_after`, when a person says so.
+    BLOCKED = "blocked"
 
 
 class AccountingError(Exception):

@@ -56,22 +56,25 @@ MESSAGES: dict[str, Promise] = {
     "not_connected": _("%(system)s is not connected. Connect it again to send the bill."),
     "rejected": _("%(system)s refused the bill: %(detail)s"),
     "duplicate": _("%(system)s already has this row."),
-    # Dinero's "needs attention" codes (integrations/dinero/client.py): nothing is wrong with
-    # the bills, which wait; a person must act in Dinero, or billbridge's operators must.
+    # Dinero's BLOCKED codes (integrations/dinero/client.py): nothing is wrong with the bills,
+    # which wait; Dinero takes no work until something changes there. The recheck intervals
+    # named here are client.RECHECK_FULL_SECONDS and RECHECK_BROWNOUT_SECONDS.
     "dinero_pro_required": _(
-        "This %(system)s organisation has no Dinero Pro subscription, which %(system)s requires "
-        "for integrations. The bills wait here. Add Dinero Pro in %(system)s, then connect "
-        "again."
+        "This %(system)s organisation has no Dinero Pro subscription, and %(system)s lets "
+        "integrations in only with one. Nothing is wrong with the bills: they wait here. Add "
+        "Dinero Pro (or Total) to the organisation in %(system)s, then press Check again."
     ),
     "kassekladde_full": _(
         "The kassekladde in %(system)s is full: it holds at most 1,000 rows that are not "
-        "booked. The bills wait here. Ask your accountant to book the kassekladde in "
-        "%(system)s, then connect again."
+        "booked. Nothing is wrong with the bills: they wait here. Ask your accountant to book "
+        "the kassekladde in %(system)s. billbridge looks again every 15 minutes and sends the "
+        "bills once there is room; or press Check again."
     ),
     "dinero_brownout": _(
-        "%(system)s is switching off a part of its API that billbridge uses and refused the "
-        "call (HTTP 480). The bills wait here; nothing is lost. Please tell billbridge's "
-        "support, who must update billbridge."
+        "%(system)s is switching off a part of its API that billbridge uses and refuses it "
+        "for a while (HTTP 480, a brownout). Nothing is wrong with the bills: they wait here, "
+        "and billbridge tries again by itself every 10 minutes. There is nothing for you to "
+        "do; if it lasts, tell billbridge's support, who must update billbridge."
     ),
     # The VAT rule (integrations/vat.py, R-5): the bill's VAT cannot be booked as it says.
     "vat_sign": _(

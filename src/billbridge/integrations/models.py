@@ -35,6 +35,9 @@ class Integration(models.Model):
     # The accounting system's own id of the books (Dinero organisation, e-conomic agreement):
     # one set of books takes one company's bills (issue 12 item 3); "" while not connected.
     remote_id = models.CharField(max_length=100, blank=True, default="")
+    # After a BLOCKED error (integrations/base.py): when the sync engine tries again by itself
+    # (None: only when a person presses "Check again", or reconnects).
+    recheck_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(null=True, blank=True)
     connected_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

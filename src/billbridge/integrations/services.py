@@ -46,6 +46,7 @@ def mark_connected(integration: Integration, user: User | None) -> None:
     integration.state = IntegrationState.CONNECTED
     integration.attention_code = ""
     integration.attention_message = ""
+    integration.recheck_at = None
     integration.connected_at = timezone.now()
     integration.connected_by = user if user is not None and user.pk else None
     integration.save()
@@ -69,4 +70,5 @@ def disconnect(company: Company, provider: str) -> None:
         integration.state = IntegrationState.NOT_CONNECTED
         integration.attention_code = ""
         integration.attention_message = ""
+        integration.recheck_at = None
         integration.save()

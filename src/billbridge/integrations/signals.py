@@ -10,6 +10,9 @@ it (issue 12 item 3). They send these signals instead; the sync app connects its
   added before the connection; the receiver answers how many sync records it made.
 - `progress_requested` (sender = provider key, `integration`): how far sending has come; the
   receiver answers {"total", "posted", "waiting", "failed", "percent"}.
+- `recheck_requested` (sender = provider key, `integration`): a person pressed Check again on
+  an integration that needs attention; the receiver answers the AccountingError that still
+  stands, or None when the integration is connected again.
 - `accounting_call` (sender = provider key, `company_id`, `call`): one HTTP call to an
   accounting system was made; sync writes it into the audit trail (SPEC §7).
 """
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 integration_connected = Signal()
 backfill_requested = Signal()
 progress_requested = Signal()
+recheck_requested = Signal()
 accounting_call = Signal()
 
 # The progress of an integration that nothing sends for (yet): nothing to send, all of it sent.
@@ -54,6 +58,16 @@ def progress(integration: Integration) -> dict[str, int]:
         if answer is not None:
             return dict(cast(dict[str, int], answer))
     return dict(NO_PROGRESS)
+
+
+def recheck(integration: Integration) -> Any:
+    """Check again now (say after Dinero Pro was bought) → the error that still stands, or
+    None when the integration is connected again and its waiting bills are being sent."""
+    for _receiver, answer in recheck_requested.send(
+        sender=integration.provider, integration=integration
+    ):
+        return answer
+    return None
 
 
 def call_made(provider: str, company_id: int, call: Any) -> None:

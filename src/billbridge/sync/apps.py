@@ -19,4 +19,6 @@ class SyncConfig(AppConfig):
                                            dispatch_uid="sync.backfill")  # fmt: skip
         signals.progress_requested.connect(receivers.on_progress_requested,
                                            dispatch_uid="sync.progress")  # fmt: skip
+        signals.recheck_requested.connect(receivers.on_recheck_requested,
+                                          dispatch_uid="sync.recheck")  # fmt: skip
         signals.accounting_call.connect(receivers.on_accounting_call, dispatch_uid="sync.audit")

@@ -382,15 +382,51 @@ def _system_name(key: str) -> str:
         return key
 
 
+# Errors on which the integration stops and its bills wait (never failed): credentials a person
+# must renew, or a system that takes no work until something outside billbridge changes.
+HOLDING = frozenset({ErrorKind.CREDENTIALS, ErrorKind.BLOCKED})
+
+
 def hold(integration: Integration, exc: AccountingError) -> None:
-    """Credentials failed: the integration needs attention and posts nothing until fixed."""
+    """The integration needs attention and posts nothing until fixed: after a BLOCKED error
+    with a `retry_after` the engine probes again by itself at `recheck_at` (see `_probe`);
+    otherwise a person acts (reconnects, or presses Check again: `recheck`)."""
     message, _ = _words(exc, integration.provider)
+    recheck_at = None
+    if exc.kind == ErrorKind.BLOCKED and exc.retry_after is not None:
+        recheck_at = timezone.now() + timedelta(seconds=max(1.0, float(exc.retry_after)))
     Integration.objects.filter(pk=integration.pk).update(
         state=IntegrationState.NEEDS_ATTENTION,
         attention_code=exc.code[:60],
         attention_message=message,
+        recheck_at=recheck_at,
         updated_at=timezone.now(),
     )
+    integration.recheck_at = recheck_at
+
+
+def _attention_cleared(integration: Integration) -> bool:
+    """Connected again (the block is gone): the records it held are due now."""
+    now = timezone.now()
+    code = integration.attention_code
+    cleared = Integration.objects.filter(
+        pk=integration.pk, state=IntegrationState.NEEDS_ATTENTION
+    ).update(
+        state=IntegrationState.CONNECTED,
+        attention_code="",
+        attention_message="",
+        recheck_at=None,
+        updated_at=now,
+    )
+    if cleared and code:
+        SyncRecord.objects.filter(
+            company_id=integration.company_id,
+            provider=integration.provider,
+            state=SyncState.WAITING,
+            error_code=code,
+        ).update(next_attempt_at=now)
+    integration.refresh_from_db(fields=["state", "attention_code", "recheck_at"])
+    return bool(cleared)
 
 
 def _failed(
@@ -410,11 +446,12 @@ def _failed(
     groups = [
         (doubt, [r for r in records if (r.pk in keep_doubt) == doubt]) for doubt in (True, False)
     ]
-    if exc.kind == ErrorKind.CREDENTIALS:
+    if exc.kind in HOLDING:
         hold(integration, exc)
+        again = integration.recheck_at or now
         for doubt, group in groups:
             _release(group, token, in_doubt=doubt, error_code=exc.code[:60], error=message,
-                     error_params=params)  # fmt: skip
+                     error_params=params, next_attempt_at=again)  # fmt: skip
         return
     if exc.kind == ErrorKind.REJECTED:
         for doubt, group in groups:
@@ -448,21 +485,97 @@ def _failed(
 # ------------------------------------------------------------------ processing
 
 
+def _probe_due(integration: Integration, now: Any = None) -> bool:
+    """Blocked, and the time to try again by itself has come."""
+    now = now or timezone.now()
+    return (
+        integration.state == IntegrationState.NEEDS_ATTENTION
+        and integration.recheck_at is not None
+        and integration.recheck_at <= now
+    )
+
+
+def _probe(integration: Integration, provider: AccountingSystem, wake: list[float]) -> bool:
+    """A blocked integration's recheck: one waiting record is sent (with none waiting, the
+    connection is checked). Taken or refused for its own reasons, the record shows the
+    system takes work again: connected again → True. Blocked again, `hold` set a new
+    recheck; a passing failure (an outage) tries again after its backoff → False."""
+    before = integration.recheck_at
+    token, records = claim(integration, 1)
+    if records:
+        _batch(integration, provider, token, records, wake)
+        passed = SyncRecord.objects.filter(pk__in=[r.pk for r in records]).filter(
+            Q(error_code="") | Q(state=SyncState.FAILED)
+        ).exists()
+    else:
+        try:
+            provider.check_connection()
+            passed = True
+        except AccountingError as exc:
+            if exc.kind in HOLDING:
+                hold(integration, exc)
+                return False
+            wake.append(backoff(1, exc.retry_after))
+            passed = False
+    integration.refresh_from_db(fields=["state", "attention_code", "recheck_at"])
+    if passed:
+        return _attention_cleared(integration)
+    if integration.recheck_at == before:  # not blocked again: an outage, try again soon
+        delay = min(wake) if wake else backoff(1)
+        Integration.objects.filter(pk=integration.pk, recheck_at=before).update(
+            recheck_at=timezone.now() + timedelta(seconds=delay)
+        )
+    return False
+
+
+def recheck(integration: Integration) -> AccountingError | None:
+    """A person's "Check again" on an integration that needs attention (say after buying
+    Dinero Pro): the connection is checked now; if it passes, the held bills are sent.
+    Returns the error if it still fails (its words are the integration's again)."""
+    provider: AccountingSystem | None = None
+    try:
+        provider = provider_for(integration)
+        provider.check_connection()
+    except AccountingError as exc:
+        if exc.kind in HOLDING:
+            hold(integration, exc)
+        return exc
+    finally:
+        close = getattr(provider, "close", None)
+        if close is not None:
+            close()
+    integration.refresh_from_db()
+    if _attention_cleared(integration):
+        _wake_after_commit(integration.pk)
+    return None
+
+
 def process(integration_id: int, *, budget_seconds: float = 30.0) -> dict[str, Any]:
     """Post what is due for one integration, batch after batch, within a time budget.
 
-    Returns {"handled", "more" (due records left), "wake_in" (seconds until the earliest
-    rescheduled record, or None)}; the task layer re-enqueues accordingly.
+    A blocked integration whose recheck is due is probed first (`_probe`). Returns
+    {"handled", "more" (due records left), "wake_in" (seconds until the earliest rescheduled
+    record, or None)}; the task layer re-enqueues accordingly.
     """
     started = time.monotonic()
     handled = 0
     wake: list[float] = []
     integration = Integration.objects.filter(pk=integration_id).first()
-    if integration is None or integration.state != IntegrationState.CONNECTED:
+    probing = integration is not None and _probe_due(integration)
+    if integration is None or (integration.state != IntegrationState.CONNECTED and not probing):
         return {"handled": 0, "more": False, "wake_in": None}
     limit = batch_size(integration.provider)
     provider: AccountingSystem | None = None
     try:
+        if probing:
+            try:
+                provider = provider_for(integration)
+            except AccountingError as exc:
+                hold(integration, exc)
+                return {"handled": 0, "more": False, "wake_in": None}
+            if not _probe(integration, provider, wake):
+                return {"handled": 1, "more": False, "wake_in": min(wake) if wake else None}
+            handled += 1
         while time.monotonic() - started < budget_seconds:
             token, records = claim(integration, limit)
             if not records:
@@ -509,7 +622,7 @@ def _batch(
     records: list[SyncRecord],
     wake: list[float],
 ) -> bool:
-    """One claimed batch. False when the integration must stop (credentials)."""
+    """One claimed batch. False when the integration must stop (HOLDING errors)."""
     to_post: list[SyncRecord] = []
     entries: list[EntryToPost] = []
     # 1. Doubt first: did an earlier uncertain write land?
@@ -534,7 +647,7 @@ def _batch(
                 doubt = {r.pk for r in rest if r.in_doubt and r.pk not in settled}
                 _failed(integration, rest, token, exc, wake, keep_doubt=doubt)
                 _release(to_post, token)
-                return exc.kind != ErrorKind.CREDENTIALS
+                return exc.kind not in HOLDING
             if found is not None:
                 record.posted_version = record.attempt_version
                 record.remote_data = found.remote_data
@@ -576,7 +689,7 @@ def _batch(
         results: Sequence[PostedEntry | AccountingError] = provider.post(entries)
     except AccountingError as exc:
         _failed(integration, to_post, token, exc, wake)
-        return exc.kind != ErrorKind.CREDENTIALS
+        return exc.kind not in HOLDING
     except Exception as exc:  # a bug: leave the records in doubt, retry later
         log.exception("provider %s failed", integration.provider)
         error = AccountingError(ErrorKind.UNCERTAIN, "unavailable", repr(exc)[:300])
@@ -594,7 +707,7 @@ def _batch(
                 errors.setdefault(key, (result, []))[1].append(record)
         for error, group in errors.values():
             _failed(integration, group, token, error, wake)
-            if error.kind == ErrorKind.CREDENTIALS:
+            if error.kind in HOLDING:
                 go_on = False
     return go_on
 
@@ -722,9 +835,14 @@ def describe(record: SyncRecord) -> SyncRecord:
 
 
 def due_integration_ids() -> list[int]:
-    """Connected integrations with something due: what the periodic sweep wakes (two
-    queries, however many companies)."""
+    """Connected integrations with something due, and blocked ones whose recheck is due: what
+    the periodic sweep wakes (three queries, however many companies)."""
     now = timezone.now()
+    probes = set(
+        Integration.objects.filter(
+            state=IntegrationState.NEEDS_ATTENTION, recheck_at__lte=now
+        ).values_list("pk", flat=True)
+    )
     pairs = set(
         SyncRecord.objects.filter(state=SyncState.WAITING, next_attempt_at__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
@@ -732,8 +850,10 @@ def due_integration_ids() -> list[int]:
         .distinct()
     )
     if not pairs:
-        return []
+        return sorted(probes)
     connected = Integration.objects.filter(
         state=IntegrationState.CONNECTED, company_id__in={c for c, _ in pairs}
     ).values_list("pk", "company_id", "provider")
-    return sorted(pk for pk, company_id, provider in connected if (company_id, provider) in pairs)
+    return sorted(
+        probes | {pk for pk, company_id, provider in connected if (company_id, provider) in pairs}
+    )

@@ -43,6 +43,11 @@ def on_progress_requested(sender: str, integration: Integration, **kwargs: Any) 
     return engine.progress(integration)
 
 
+def on_recheck_requested(sender: str, integration: Integration, **kwargs: Any) -> Any:
+    """Check again: the engine asks the system now (engine.recheck)."""
+    return engine.recheck(integration)
+
+
 def on_accounting_call(sender: str, company_id: int, call: Any, **kwargs: Any) -> None:
     """One audit row per call to an accounting system; method, path, status, duration and
     outcome only, never headers, bodies, keys or tokens (SPEC §7)."""

@@ -199,7 +199,7 @@ def _held(connected, code):
 def test_an_organisation_without_pro_is_told_apart_at_connect(emu):
     with pytest.raises(AccountingError) as info:
         setup.validate_credentials(api_key(emu, NO_PRO_ORG), NO_PRO_ORG)
-    assert (info.value.kind, info.value.code) == (ErrorKind.CREDENTIALS, "dinero_pro_required")
+    assert (info.value.kind, info.value.code) == (ErrorKind.BLOCKED, "dinero_pro_required")
 
 
 def test_losing_pro_holds_the_bills_and_needs_attention(emu, connected, company, office):

@@ -438,6 +438,35 @@ def test_needs_attention_says_why_and_what_to_do(web: Client, company) -> None:
     assert "Set up again" in html and url(company, "connect") in html
 
 
+def test_a_company_that_lost_pro_gets_check_again_and_resumes_on_it(
+    web: Client, user, company, org, dinero, django_capture_on_commit_callbacks
+) -> None:
+    """Issue 9 item 2: no Pro is Dinero's block, not a wrong key; Check again resumes."""
+    from billbridge.integrations.dinero import setup
+    from tests.integrations.dinero.fixtures import bill
+
+    integration = setup.connect(company, user, api_key=org["api_key"], organization_id="112233",
+                                import_chart_of_accounts=False)  # fmt: skip
+    dinero.client.post("/_emulator/organizations/112233/pro", json={"is_pro": False})
+    with django_capture_on_commit_callbacks(execute=True):
+        bill(company)
+    integration.refresh_from_db()
+    assert integration.attention_code == "dinero_pro_required"
+    html = web.get(url(company)).content.decode()
+    assert "Dinero Pro" in html and 'data-testid="dinero-recheck"' in html
+    assert "with a new API key" not in html  # the key is fine
+
+    response = web.post(url(company, "recheck"), follow=True)
+    assert "Dinero still refuses" in response.content.decode()
+    dinero.client.post("/_emulator/organizations/112233/pro", json={"is_pro": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        html = web.post(url(company, "recheck"), follow=True).content.decode()
+    assert "The waiting bills are sent now" in html
+    integration.refresh_from_db()
+    assert integration.state == "connected"
+    assert len(dinero.client.get("/_emulator/organizations/112233/ledgeritems").json()) == 1
+
+
 def test_every_string_of_the_set_up_pages_has_danish() -> None:
     from tests.web.test_translations import danish_catalog, python_msgids, template_msgids
 

@@ -65,13 +65,20 @@ NO_PRO_CODES = frozenset({48, 90})  # 403 without a Dinero Pro subscription (old
 LIMIT_CODE = 43  # "Limit Exceeded": the kassekladde's 1,000 rows [UNCONFIRMED for this case]
 BROWNOUT_STATUS = 480
 
-# Codes (AccountingError.code) that put the integration in "needs attention": nothing is
-# wrong with the bill, a person must act in Dinero (or an operator in billbridge). They are
-# raised with ErrorKind.CREDENTIALS, the kind on which the sync engine holds the integration
-# and its bills today, until a kind of their own exists.
+# Codes (AccountingError.code) raised as ErrorKind.BLOCKED: nothing is wrong with the bills,
+# Dinero takes no work until something changes there. The integration needs attention and
+# its bills wait; the sync engine tries again by itself after `retry_after` seconds (a full
+# kassekladde is emptied when the accountant books it; a brownout ends), or, without Pro,
+# when a person presses Check again after adding Dinero Pro.
 NO_PRO = "dinero_pro_required"
 KASSEKLADDE_FULL = "kassekladde_full"
 BROWNOUT = "dinero_brownout"
+BLOCKING_CODES = frozenset({NO_PRO, KASSEKLADDE_FULL, BROWNOUT})
+# [GUESS] How often to look again: Dinero says nothing about how long a brownout lasts or
+# when an accountant books; often enough to resume within minutes, rarely enough that a
+# full kassekladde costs at most 4 calls an hour.
+RECHECK_FULL_SECONDS = 900.0
+RECHECK_BROWNOUT_SECONDS = 600.0
 
 
 # create_each's word for a row that was there after a refused batch (it landed now, or an
@@ -281,7 +288,7 @@ class DineroClient(HttpClient):
             raise AccountingError(ErrorKind.CREDENTIALS, "invalid_api_key", message, status=status)
         code_in_body = body.get("code")
         if status == 403 and code_in_body in NO_PRO_CODES:
-            raise AccountingError(ErrorKind.CREDENTIALS, NO_PRO, message, status=status)
+            raise AccountingError(ErrorKind.BLOCKED, NO_PRO, message, status=status)
         if status == 403:
             # The token is good but not for this organisation. [UNCONFIRMED: 403 vs 404]
             raise AccountingError(
@@ -291,9 +298,21 @@ class DineroClient(HttpClient):
             raise _rate_limited(response)
         if status == BROWNOUT_STATUS:
             # A deprecated endpoint failing on purpose: an operator matter, not the bill's.
-            raise AccountingError(ErrorKind.CREDENTIALS, BROWNOUT, message, status=status)
+            raise AccountingError(
+                ErrorKind.BLOCKED,
+                BROWNOUT,
+                message,
+                status=status,
+                retry_after=RECHECK_BROWNOUT_SECONDS,
+            )
         if status == 400 and code_in_body == LIMIT_CODE:
-            raise AccountingError(ErrorKind.CREDENTIALS, KASSEKLADDE_FULL, message, status=status)
+            raise AccountingError(
+                ErrorKind.BLOCKED,
+                KASSEKLADDE_FULL,
+                message,
+                status=status,
+                retry_after=RECHECK_FULL_SECONDS,
+            )
         if status >= 500:
             raise AccountingError(ErrorKind.UNAVAILABLE, "unavailable", message, status=status)
         errors = body.get("validationErrors") or body.get("ValidationErrors") or {}
@@ -378,6 +397,8 @@ class DineroClient(HttpClient):
     def create_each(self, items: list[dict[str, Any]]) -> list[AccountingError | str | None]:
         """Create rows, telling which ones Dinero refused: None per row created, EXISTS per
         row found in Dinero after a refused batch (the status call says so), else its error.
+        A kassekladde too full for the whole batch takes as many rows as it has room for;
+        the rest get the BLOCKED "kassekladde_full" error.
 
         A refused batch says nothing reliable about which row was at fault (the keys of
         `validationErrors` are not documented): the status call finds the rows that exist,
@@ -405,11 +426,29 @@ class DineroClient(HttpClient):
     ) -> None:
         if not slots:
             return
+        full = next((o for o in out if isinstance(o, AccountingError)
+                     and o.code == KASSEKLADDE_FULL), None)  # fmt: skip
+        if full is not None:  # a row was refused for room: so is every later one
+            for i in slots:
+                out[i] = full
+            return
         try:
             send([items[i] for i in slots])
             return
         except DineroValidationError as exc:
             error = exc
+        except AccountingError as exc:
+            if exc.code != KASSEKLADDE_FULL:
+                raise
+            # The whole batch did not fit, and nothing of it was written: fill what room is
+            # left half by half; the first single row refused stands for the rest.
+            if len(slots) == 1:
+                out[slots[0]] = exc
+                return
+            middle = len(slots) // 2
+            self._each(send, items, slots[:middle], out, create=create)
+            self._each(send, items, slots[middle:], out, create=create)
+            return
         status = self.find_ledger_items(str(items[i]["Id"]) for i in slots)
         if create:  # a row that exists landed (now, or before: 409)
             for i in slots:

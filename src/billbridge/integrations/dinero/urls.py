@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", views.accounts, name="accounts"),
     path("import/", views.import_chart, name="import"),
     path("done/", views.done, name="done"),
+    path("recheck/", views.recheck, name="recheck"),
     path("disconnect/", views.disconnect, name="disconnect"),
 ]

@@ -28,7 +28,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billbridge.accounts.models import MANAGING_ROLES, Company
 from billbridge.accounts.tenancy import company_view, manager_required
@@ -37,6 +37,7 @@ from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations import signals
 from billbridge.integrations.base import Account, AccountingError
 from billbridge.integrations.dinero import setup
+from billbridge.integrations.dinero.client import BLOCKING_CODES
 from billbridge.integrations.dinero.forms import (
     AccountsForm,
     CompanyChoiceForm,
@@ -46,7 +47,7 @@ from billbridge.integrations.dinero.forms import (
     ImportForm,
 )
 from billbridge.integrations.messages import message_for
-from billbridge.integrations.models import Consent, Integration
+from billbridge.integrations.models import Consent, Integration, IntegrationState
 from billbridge.integrations.pages import url_exists
 
 PROVIDER = "dinero"
@@ -200,6 +201,10 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
             "settings": integration.settings if integration else {},
             **_account_labels(integration),
             "attention_text": _attention_text(integration) if integration else "",
+            # Dinero takes no work for now (full kassekladde, no Pro, brownout): the bills
+            # wait and the integration resumes by itself or on Check again; no new key needed.
+            "attention_blocked": bool(integration)
+            and integration.attention_code in BLOCKING_CODES,
             "integrations_url": _optional_url("web:integrations", company_id=company.pk),
             "backfill_url": backfill_url if backfill else "",
             "unsent": _unsent_bills(company) if backfill else 0,
@@ -425,6 +430,24 @@ def done(request: HttpRequest, company_id: int) -> HttpResponse:
             "unsent": _unsent_bills(request.company),
         },
     )
+
+
+# ------------------------------------------------------------------------------ check again
+
+
+@require_POST
+@manager_required
+def recheck(request: HttpRequest, company_id: int) -> HttpResponse:
+    """"Check again" on an integration that needs attention (say Dinero Pro was just added):
+    asks Dinero now; if it answers, the waiting bills are sent."""
+    integration = _integration(request.company)
+    if integration is not None and integration.state == IntegrationState.NEEDS_ATTENTION:
+        error = signals.recheck(integration)
+        if error is None:
+            messages.success(request, _("Dinero answers again. The waiting bills are sent now."))
+        else:
+            messages.error(request, _("Dinero still refuses. See why below."))
+    return redirect(_url("page", request.company))
 
 
 # ------------------------------------------------------------------------------ disconnect
