@@ -65,7 +65,7 @@ def test_connect_stores_encrypted_credentials_settings_and_chart(emu, company, u
     integration.refresh_from_db()
     assert integration.state == IntegrationState.CONNECTED
     assert key not in integration.encrypted_credentials
-    assert integration.credentials == {"api_key": key, "organization_id": ORG}
+    assert integration.credentials == {"way": "api_key", "api_key": key, "organization_id": ORG}
     assert integration.settings["fallback_account"] == "99999"
     assert len(integration.remote_data["accounts"]) > 40
     assert integration.connected_by == user

@@ -74,7 +74,7 @@ def allow(user, company) -> None:
 
 def walk_to_credentials(web: Client, user, company) -> None:
     allow(user, company)
-    assert web.get(url(company, "connect"))["Location"] == url(company, "company")
+    assert web.get(url(company, "personal"))["Location"] == url(company, "company")
     response = web.post(url(company, "company"), {"company": company.pk})
     assert response["Location"] == url(company, "credentials")
 
@@ -103,7 +103,9 @@ def test_page_explains_and_offers_connect(web: Client, company) -> None:
     assert "Not connected" in html
     assert "Pro and Total" in html  # the prerequisite
     assert "CONNECT DINERO" in html
-    assert url(company, "connect") in html
+    assert url(company, "connect") in html  # Visma Connect, the recommended way
+    assert "Personal integration (for your own company)" in html
+    assert url(company, "personal") in html  # the API key
 
 
 def test_member_sees_the_page_but_cannot_set_up(client: Client, company) -> None:
@@ -115,14 +117,17 @@ def test_member_sees_the_page_but_cannot_set_up(client: Client, company) -> None
     html = client.get(url(company)).content.decode()
     assert "CONNECT DINERO" not in html
     assert "Only an owner or admin" in html
-    for step in ("connect", "consent", "company", "credentials", "accounts", "import", "done"):
+    for step in ("connect", "personal", "consent", "company", "credentials", "organization",
+                 "accounts", "import", "done"):  # fmt: skip
         assert client.get(url(company, step)).status_code == 403, step
     assert client.post(url(company, "company"), {"company": company.pk}).status_code == 403
+    assert client.post(url(company, "recheck")).status_code == 403
 
 
 def test_outsider_gets_404_everywhere(client: Client, company, outsider) -> None:
     client.force_login(outsider)
-    for step in ("", "connect", "consent", "company", "credentials", "import", "disconnect"):
+    for step in ("", "connect", "personal", "consent", "company", "credentials", "organization",
+                 "import", "disconnect"):  # fmt: skip
         assert client.get(url(company, step)).status_code == 404, step
 
 
@@ -135,8 +140,10 @@ def test_anonymous_is_sent_to_login(client: Client, company) -> None:
 # ------------------------------------------------------------------------------ S-d3 consent
 
 
-def test_connect_asks_for_consent_once_per_user_and_company(web: Client, user, company) -> None:
-    response = web.get(url(company, "connect"))
+def test_the_personal_integration_asks_for_consent_once_per_user_and_company(
+    web: Client, user, company
+) -> None:
+    response = web.get(url(company, "personal"))
     assert response["Location"] == url(company, "consent")
     page = web.get(url(company, "consent")).content.decode()
     assert "Allow billbridge to connect to your Dinero account?" in page
@@ -147,7 +154,7 @@ def test_connect_asks_for_consent_once_per_user_and_company(web: Client, user, c
     assert Consent.objects.filter(user=user, company=company, provider="dinero").count() == 1
 
     # Given once, never asked again for this user and company.
-    assert web.get(url(company, "connect"))["Location"] == url(company, "company")
+    assert web.get(url(company, "personal"))["Location"] == url(company, "company")
     assert web.get(url(company, "consent"))["Location"] == url(company, "company")
 
     # Another manager of the same company is asked for their own consent.
@@ -155,7 +162,7 @@ def test_connect_asks_for_consent_once_per_user_and_company(web: Client, user, c
     MembershipFactory(user=admin, company=company, role="admin")
     other = Client(HTTP_ACCEPT_LANGUAGE="en")
     other.force_login(admin)
-    assert other.get(url(company, "connect"))["Location"] == url(company, "consent")
+    assert other.get(url(company, "personal"))["Location"] == url(company, "consent")
 
 
 def test_a_stale_login_is_asked_to_log_in_again(web: Client, user, company) -> None:
@@ -204,7 +211,7 @@ def test_picking_another_company_continues_in_it_and_asks_its_consent(
     other = CompanyFactory(name="Havnens Café ApS")
     MembershipFactory(user=user, company=other, role="owner")
     add_product(other, "integrate")
-    web.get(url(company, "connect"))
+    web.get(url(company, "personal"))
     response = web.post(url(company, "company"), {"company": other.pk})
     assert response["Location"] == url(other, "consent")
     response = web.post(url(other, "consent"))
@@ -435,7 +442,7 @@ def test_needs_attention_says_why_and_what_to_do(web: Client, company) -> None:
     html = web.get(url(company)).content.decode()
     assert 'data-testid="dinero-attention"' in html
     assert "Dinero did not accept the API key" in html
-    assert "Set up again" in html and url(company, "connect") in html
+    assert "Set up again" in html and url(company, "personal") in html  # the way it came
 
 
 def test_a_company_that_lost_pro_gets_check_again_and_resumes_on_it(

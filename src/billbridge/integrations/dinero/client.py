@@ -168,7 +168,9 @@ TOKENS = _TokenCache()
 
 
 class DineroClient(HttpClient):
-    """One organisation of Dinero, reached with one user's API key (a personal integration)."""
+    """One organisation of Dinero, reached with one user's API key (a personal integration),
+    or with a Visma Connect access token from `token_source` (called with force=True after a
+    401: the token must be renewed)."""
 
     def __init__(
         self,
@@ -177,8 +179,9 @@ class DineroClient(HttpClient):
         auth_url: str,
         client_id: str,
         client_secret: str,
-        api_key: str,
+        api_key: str = "",
         organization_id: str,
+        token_source: Callable[[bool], str] | None = None,
         timeout: float = 15.0,
         on_call: Callable[[CallInfo], None] | None = None,
         throttle: Callable[[], None] | None = None,
@@ -194,13 +197,17 @@ class DineroClient(HttpClient):
         super().__init__(
             http=http, timeout=timeout, max_connections=10, on_call=on_call, throttle=throttle
         )
+        self._token_source = token_source
         self._tokens = token_cache or TOKENS
         digest = hashlib.sha256(f"{client_id}\0{self._api_key}".encode()).hexdigest()
         self._token_key = f"{auth_url}|{digest}"
 
     # ------------------------------------------------------------------ token
     def token(self, *, force: bool = False) -> str:
-        """A Bearer token for the API key, from the cache unless `force`."""
+        """A Bearer token for the API key, from the cache unless `force`; or the Visma Connect
+        token from the token source."""
+        if self._token_source is not None:
+            return self._token_source(force)
         if not force:
             cached = self._tokens.get(self._token_key)
             if cached:

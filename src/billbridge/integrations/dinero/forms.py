@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billbridge.accounts.models import Company
 from billbridge.integrations.base import Account, AccountingError
+from billbridge.integrations.dinero.client import NO_PRO
 from billbridge.integrations.messages import message_for
 
 # Error key → words for the set-up form (the user is there to act); other keys fall back to
@@ -113,6 +114,36 @@ class CredentialsForm(forms.Form):
         field = CREDENTIAL_ERROR_FIELDS.get(error.code)
         if field is None and error.field in self.fields:
             field = error.field
+        self.add_error(field, ValidationError(words, code=error.code))
+
+
+class OrganizationForm(forms.Form):
+    """S-d5 the Visma Connect way: one of the user's Dinero organisations, with Dinero Pro."""
+
+    organization = forms.ChoiceField(
+        label=_("Dinero organisation"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Pick one of your Dinero organisations.")},
+    )
+
+    def __init__(self, *args: Any, organizations: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = list(organizations)
+        self.fields["organization"].choices = [(o.id, o.name) for o in self.organizations]
+        pro = [o for o in self.organizations if o.is_pro]
+        if len(pro) == 1:
+            self.fields["organization"].initial = pro[0].id
+
+    def clean_organization(self) -> str:
+        value = self.cleaned_data["organization"]
+        chosen = next((o for o in self.organizations if o.id == value), None)
+        if chosen is not None and not chosen.is_pro:
+            raise ValidationError(CREDENTIAL_ERRORS["no_api_access"], code="dinero_pro_required")
+        return value
+
+    def add_accounting_error(self, error: AccountingError) -> None:
+        words = CREDENTIAL_ERRORS.get(error.code) or message_for(error.code, system="Dinero")
+        field = "organization" if error.code in ("unknown_organization", NO_PRO) else None
         self.add_error(field, ValidationError(words, code=error.code))
 
 

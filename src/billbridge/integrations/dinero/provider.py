@@ -27,7 +27,7 @@ from billbridge.integrations.base import (
     ErrorKind,
     PostedEntry,
 )
-from billbridge.integrations.dinero import rules
+from billbridge.integrations.dinero import rules, visma
 from billbridge.integrations.dinero.client import (
     EXISTS,
     UPLOADABLE_TYPES,
@@ -53,9 +53,14 @@ def _setting(name: str, default: float) -> float:
 
 
 def client_for(
-    *, api_key: str, organization_id: str, company_id: int | None = None
+    *,
+    api_key: str = "",
+    organization_id: str,
+    company_id: int | None = None,
+    token_source: Callable[[bool], str] | None = None,
 ) -> DineroClient:
-    """A client wired to settings: URLs, app credentials, timeout, audit log, rate limit.
+    """A client wired to settings: URLs, app credentials, timeout, audit log, rate limit;
+    with the API key (personal integration) or a Visma Connect `token_source`.
 
     Rate limit per organisation from Dinero's documented limit, 100 requests a minute
     (DINERO_REQUESTS_PER_MINUTE): a burst of DINERO_BURST (10) and the rest spread over the
@@ -75,6 +80,7 @@ def client_for(
         client_secret=settings.DINERO_CLIENT_SECRET,
         api_key=api_key,
         organization_id=organization_id,
+        token_source=token_source,
         on_call=audit_hook(company_id=company_id, provider=KEY) if company_id else None,
         throttle=bucket,
         http=http_client(),
@@ -122,14 +128,25 @@ class DineroProvider:
     def __init__(self, integration: Integration, *, client: DineroClient | None = None) -> None:
         self.integration = integration
         creds = integration.credentials
-        if not creds.get("api_key"):
-            raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", "no credentials")
-        self.client = client or client_for(
-            api_key=creds["api_key"],
-            organization_id=creds.get("organization_id")
-            or integration.settings.get("organization_id", ""),
-            company_id=integration.company_id,
+        organization_id = creds.get("organization_id") or integration.settings.get(
+            "organization_id", ""
         )
+        if client is not None:
+            self.client = client
+        elif visma.is_visma(creds):
+            self.client = client_for(
+                organization_id=organization_id,
+                company_id=integration.company_id,
+                token_source=visma.token_source(integration.pk),
+            )
+        elif creds.get("api_key"):
+            self.client = client_for(
+                api_key=creds["api_key"],
+                organization_id=organization_id,
+                company_id=integration.company_id,
+            )
+        else:
+            raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", "no credentials")
         chart = integration.remote_data.get("accounts", [])
         choices = integration.settings
         self.rules = rules.DineroRules(

@@ -18,7 +18,9 @@ from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Bill, Category, Supplier
 from billbridge.integrations import services, signals
 from billbridge.integrations.base import Account, AccountingError, ErrorKind
-from billbridge.integrations.dinero.client import DineroClient
+from billbridge.integrations.dinero import visma
+from billbridge.integrations.dinero.client import NO_PRO, DineroClient
+from billbridge.integrations.dinero.oauth import Tokens
 from billbridge.integrations.models import Integration
 
 PROVIDER = "dinero"
@@ -69,16 +71,104 @@ def validate_credentials(
         organization_id=organization_id,
         company_id=company.pk if company else None,
     ) as client:
+        return _chart(client)
+
+
+def _chart(client: DineroClient) -> list[Account]:
+    """The organisation's chart, with the failures of a read said the set-up's way."""
+    try:
+        return client.accounts()
+    except AccountingError as exc:
+        if exc.status == 404:  # some APIs answer 404 for an organisation you can't see
+            raise AccountingError(
+                ErrorKind.CREDENTIALS, "unknown_organization", exc.detail, status=404
+            ) from exc
+        if exc.kind == ErrorKind.UNCERTAIN:  # a read: nothing was written
+            raise AccountingError(ErrorKind.UNAVAILABLE, exc.code, exc.detail) from exc
+        raise
+
+
+# ------------------------------------------------------------------ Visma Connect (S-d12)
+
+
+@dataclass(frozen=True)
+class Organization:
+    """One of the Visma Connect user's Dinero organisations (GET /v1/organizations)."""
+
+    id: str
+    name: str
+    is_pro: bool
+
+
+def _token_client(
+    tokens: Tokens, organization_id: str = "", company: Company | None = None
+) -> DineroClient:
+    """A client with a just-issued access token (before anything is saved)."""
+    from billbridge.integrations.dinero.provider import client_for
+
+    access = tokens.access_token
+    return client_for(
+        organization_id=organization_id or "0",
+        company_id=company.pk if company else None,
+        token_source=lambda force: access,
+    )
+
+
+def organizations(tokens: Tokens, *, company: Company | None = None) -> list[Organization]:
+    """The organisations the user reached through Visma Connect, Pro ones first; only those
+    can be chosen (the others answer every call with 403)."""
+    with _token_client(tokens, company=company) as client:
         try:
-            return client.accounts()
+            rows = client.organizations()
         except AccountingError as exc:
-            if exc.status == 404:  # some APIs answer 404 for an organisation you can't see
-                raise AccountingError(
-                    ErrorKind.CREDENTIALS, "unknown_organization", exc.detail, status=404
-                ) from exc
-            if exc.kind == ErrorKind.UNCERTAIN:  # a read: nothing was written
+            if exc.kind == ErrorKind.UNCERTAIN:
                 raise AccountingError(ErrorKind.UNAVAILABLE, exc.code, exc.detail) from exc
             raise
+    out = [
+        Organization(
+            id=str(row.get("Id") if row.get("Id") is not None else row.get("id", "")),
+            name=str(row.get("Name") or row.get("name") or ""),
+            is_pro=bool(row.get("IsPro", row.get("isPro", False))),
+        )
+        for row in rows
+    ]
+    return sorted(out, key=lambda o: (not o.is_pro, o.name.lower()))
+
+
+def validate_organization(
+    tokens: Tokens, organization_id: str, *, company: Company | None = None
+) -> list[Account]:
+    """The chosen organisation (S-d5 the Visma Connect way): one of the user's, with Pro →
+    its chart. CREDENTIALS "unknown_organization", BLOCKED "dinero_pro_required"."""
+    organization_id = str(organization_id or "").strip()
+    chosen = next((o for o in organizations(tokens, company=company)
+                   if o.id == organization_id), None)  # fmt: skip
+    if chosen is None:
+        raise AccountingError(ErrorKind.CREDENTIALS, "unknown_organization", organization_id)
+    if not chosen.is_pro:
+        raise AccountingError(ErrorKind.BLOCKED, NO_PRO, organization_id)
+    with _token_client(tokens, organization_id, company) as client:
+        return _chart(client)
+
+
+def connect_visma(
+    company: Company,
+    user: User | None,
+    *,
+    tokens: Tokens,
+    organization_id: str,
+    fallback_account: str = DEFAULT_FALLBACK,
+    payment_account: str = DEFAULT_PAYMENT,
+    import_chart_of_accounts: bool,
+    accounts: list[Account] | None = None,
+) -> Integration:
+    """Save a Visma Connect integration (S-d8): the tokens encrypted, like `connect`."""
+    organization_id = str(organization_id).strip()
+    if accounts is None:
+        accounts = validate_organization(tokens, organization_id, company=company)
+    credentials = {"way": visma.WAY, "organization_id": organization_id, **tokens.as_dict()}
+    return _save(company, user, credentials, organization_id, fallback_account,
+                 payment_account, import_chart_of_accounts, accounts)  # fmt: skip
 
 
 def default_accounts(accounts: list[Account]) -> tuple[str, str]:
@@ -131,6 +221,23 @@ def connect(
     organization_id = str(organization_id).strip()
     if accounts is None:
         accounts = validate_credentials(api_key, organization_id, company=company)
+    credentials = {"way": visma.API_KEY_WAY, "api_key": api_key,
+                   "organization_id": organization_id}  # fmt: skip
+    return _save(company, user, credentials, organization_id, fallback_account,
+                 payment_account, import_chart_of_accounts, accounts)  # fmt: skip
+
+
+def _save(
+    company: Company,
+    user: User | None,
+    credentials: dict[str, Any],
+    organization_id: str,
+    fallback_account: str,
+    payment_account: str,
+    import_chart_of_accounts: bool,
+    accounts: list[Account],
+) -> Integration:
+    """Both ways' Save: credentials encrypted, settings, the chart, connected, resumed."""
     numbers = {a.number for a in accounts}
     for field, number in (("fallback_account", fallback_account),
                           ("payment_account", payment_account)):  # fmt: skip
@@ -147,9 +254,10 @@ def connect(
             company=company, provider=PROVIDER
         )
         services.claim_remote_id(integration, organization_id)
-        integration.credentials = {"api_key": api_key, "organization_id": organization_id}
+        integration.credentials = credentials
         integration.settings = {
             **integration.settings,
+            "way": credentials["way"],
             "organization_id": organization_id,
             "fallback_account": str(fallback_account),
             "payment_account": str(payment_account),
@@ -259,9 +367,21 @@ def refresh(company: Company) -> list[Account]:
     """Fetch the chart again (an account created since shows up) and keep it."""
     integration = Integration.objects.get(company=company, provider=PROVIDER)
     creds = integration.credentials
-    if not creds:
+    if visma.is_visma(creds):
+        from billbridge.integrations.dinero.provider import client_for
+
+        with client_for(
+            organization_id=creds["organization_id"],
+            company_id=company.pk,
+            token_source=visma.token_source(integration.pk),
+        ) as client:
+            accounts = _chart(client)
+    elif creds.get("api_key"):
+        accounts = validate_credentials(
+            creds["api_key"], creds["organization_id"], company=company
+        )
+    else:
         raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", "no credentials")
-    accounts = validate_credentials(creds["api_key"], creds["organization_id"], company=company)
     integration.remote_data = {
         **integration.remote_data,
         "accounts": _accounts_to_json(accounts),

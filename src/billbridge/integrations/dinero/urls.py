@@ -7,6 +7,8 @@ from billbridge.integrations.dinero import views
 urlpatterns = [
     path("", views.page, name="page"),
     path("connect/", views.connect, name="connect"),
+    path("personal/", views.personal, name="personal"),
+    path("organization/", views.organization, name="organization"),
     path("consent/", views.consent, name="consent"),
     path("company/", views.company, name="company"),
     path("credentials/", views.credentials, name="credentials"),

@@ -1,6 +1,9 @@
-"""The Dinero set-up flow, one view per step of the seed guide (S-d1…S-d11).
+"""The Dinero set-up flow, one view per step of the seed guide (S-d1…S-d11), two ways in:
 
-page → connect → consent → company → credentials → accounts → import (Save) → done.
+Visma Connect (recommended, S-d12): page → connect → Visma Connect's login and consent
+("Yes, Allow", S-d3) → callback → company → organization → accounts → import (Save) → done.
+Personal integration (API key, for a company's own use): page → personal → consent →
+company → credentials → accounts → import (Save) → done.
 
 The flow's state lives in the server-side session under `FLOW_KEY`: the company being set
 up, the validated credentials (encrypted, never in a form field or a page), the accounts
@@ -11,6 +14,7 @@ goes back to the company step, so reloading a page mid-flow resumes there (S-d10
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from dataclasses import asdict
 from typing import Any
@@ -36,7 +40,7 @@ from billbridge.bills.models import Bill, BillStatus
 from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations import signals
 from billbridge.integrations.base import Account, AccountingError
-from billbridge.integrations.dinero import setup
+from billbridge.integrations.dinero import setup, visma
 from billbridge.integrations.dinero.client import BLOCKING_CODES
 from billbridge.integrations.dinero.forms import (
     AccountsForm,
@@ -45,6 +49,7 @@ from billbridge.integrations.dinero.forms import (
     CredentialsForm,
     DisconnectForm,
     ImportForm,
+    OrganizationForm,
 )
 from billbridge.integrations.messages import message_for
 from billbridge.integrations.models import Consent, Integration, IntegrationState
@@ -56,11 +61,18 @@ SAVED_KEY = "dinero_setup_saved"
 AUTH_TIME_KEY = "billbridge_auth_time"
 # S-d3: "you may be asked to log in again": a login older than this is asked for again.
 FRESH_LOGIN = dt.timedelta(minutes=getattr(settings, "CONNECT_FRESH_LOGIN_MINUTES", 30))
-# The steps shown at the top of each set-up page.
+# The steps shown at the top of each set-up page, per way in.
 STEPS = [
     ("consent", gettext_lazy("Allow")),
     ("company", gettext_lazy("Company account")),
     ("credentials", gettext_lazy("API key")),
+    ("accounts", gettext_lazy("Accounts")),
+    ("import", gettext_lazy("Chart of accounts")),
+]
+VISMA_STEPS = [
+    ("consent", gettext_lazy("Allow in Visma Connect")),
+    ("company", gettext_lazy("Company account")),
+    ("organization", gettext_lazy("Dinero organisation")),
     ("accounts", gettext_lazy("Accounts")),
     ("import", gettext_lazy("Chart of accounts")),
 ]
@@ -121,8 +133,11 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _step(request: HttpRequest, step: str, context: dict[str, Any]) -> HttpResponse:
-    """Render one set-up step's page, with the list of steps on top."""
-    return render(request, f"dinero/{step}.html", {"step": step, "steps": STEPS, **context})
+    """Render one set-up step's page, with the list of steps (of its way in) on top."""
+    state = request.session.get(FLOW_KEY)
+    visma_way = isinstance(state, dict) and state.get("way") == visma.WAY
+    steps = VISMA_STEPS if visma_way else STEPS
+    return render(request, f"dinero/{step}.html", {"step": step, "steps": steps, **context})
 
 
 def _integration(company: Company) -> Integration | None:
@@ -218,16 +233,114 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ S-d2 start
 
 
+def _callback_uri(request: HttpRequest) -> str:
+    """The one redirect URI billbridge registers with Visma Connect, for every company."""
+    return request.build_absolute_uri(reverse("dinero_callback"))
+
+
 @require_GET
 @manager_required
 def connect(request: HttpRequest, company_id: int) -> HttpResponse:
-    """S-d2 CONNECT DINERO: a fresh flow; consent first if not given, else the company step."""
+    """S-d2 CONNECT DINERO, the recommended way: off to Visma Connect's login and consent
+    (S-d3, "Yes, Allow"), with PKCE; its answer comes back to `callback`."""
+    request.session.pop(FLOW_KEY, None)
+    if not _login_is_fresh(request):
+        return _log_in_again(request)
+    redirect_uri = _callback_uri(request)
+    locale = "da-DK" if (request.LANGUAGE_CODE or "").startswith("da") else "en-US"
+    auth = visma.start(request.company.pk, redirect_uri, locale=locale)
+    _save_flow(
+        request,
+        {
+            "company_id": request.company.pk,
+            "way": visma.WAY,
+            "state": auth.state,
+            "verifier": encrypt_json({"code_verifier": auth.code_verifier}),
+            "redirect_uri": redirect_uri,
+        },
+    )
+    return redirect(auth.url)
+
+
+@require_GET
+@manager_required
+def personal(request: HttpRequest, company_id: int) -> HttpResponse:
+    """The personal integration (API key, for your own company): a fresh flow; consent first
+    if not given, else the company step."""
     request.session.pop(FLOW_KEY, None)
     if not _login_is_fresh(request):
         return _log_in_again(request)
     if not _has_consent(request, request.company):
         return redirect(_url("consent", request.company))
     return redirect(_url("company", request.company))
+
+
+@require_GET
+def callback(request: HttpRequest) -> HttpResponse:
+    """Visma Connect's answer: `code` (or `error`) and our `state`. The web flow's state is
+    in the session; one started through the REST API is the company's pending one."""
+    state = request.GET.get("state", "")
+    flow = request.session.get(FLOW_KEY)
+    if (
+        request.user.is_authenticated
+        and isinstance(flow, dict)
+        and flow.get("way") == visma.WAY
+        and flow.get("state")
+        and secrets.compare_digest(str(flow["state"]), state)
+    ):
+        return _web_callback(request, flow)
+    return _api_callback(request, state)
+
+
+def _web_callback(request: HttpRequest, flow: dict[str, Any]) -> HttpResponse:
+    company = Company.objects.get(pk=flow["company_id"])
+    page_url = _url("page", company)
+    if request.GET.get("error") or not request.GET.get("code"):
+        request.session.pop(FLOW_KEY, None)
+        error = request.GET.get("error", "")
+        key = "connect_denied" if error == "access_denied" else "connect_refused"
+        messages.error(request, message_for(key, system="Dinero", provider=PROVIDER))
+        return redirect(page_url)
+    try:
+        tokens = visma.exchange(
+            company.pk,
+            code=request.GET["code"],
+            redirect_uri=flow["redirect_uri"],
+            code_verifier=decrypt_json(flow["verifier"])["code_verifier"],
+        )
+    except AccountingError as error:
+        request.session.pop(FLOW_KEY, None)
+        messages.error(request, message_for(error.code, system="Dinero", provider=PROVIDER))
+        return redirect(page_url)
+    # S-d3: the user said "Yes, Allow" at Visma Connect.
+    Consent.objects.get_or_create(user=request.user, company=company, provider=PROVIDER)
+    _save_flow(request, {"company_id": company.pk, "way": visma.WAY,
+                         "tokens": encrypt_json(tokens.as_dict())})  # fmt: skip
+    return redirect(_url("company", company))
+
+
+def _api_callback(request: HttpRequest, state: str) -> HttpResponse:
+    """An authorization started through the REST API: the tokens wait with the company's
+    integration until the API client chooses the organisation."""
+    company_id = visma.company_of_state(state)
+    pending = visma.pending_of(company_id) if company_id else None
+    if pending is None or not secrets.compare_digest(str(pending.get("state", "")), state):
+        return render(request, "dinero/callback.html", {"ok": False}, status=400)
+    if request.GET.get("error") or not request.GET.get("code"):
+        visma.forget_pending(company_id)  # type: ignore[arg-type]
+        return render(request, "dinero/callback.html", {"ok": False}, status=400)
+    try:
+        tokens = visma.exchange(
+            company_id,  # type: ignore[arg-type]
+            code=request.GET["code"],
+            redirect_uri=pending["redirect_uri"],
+            code_verifier=pending["code_verifier"],
+        )
+    except AccountingError:
+        visma.forget_pending(company_id)  # type: ignore[arg-type]
+        return render(request, "dinero/callback.html", {"ok": False}, status=400)
+    visma.remember_pending(company_id, {**pending, "tokens": tokens.as_dict()})  # type: ignore[arg-type]
+    return render(request, "dinero/callback.html", {"ok": True})
 
 
 # ------------------------------------------------------------------------------ S-d3 consent
@@ -266,6 +379,13 @@ def company(request: HttpRequest, company_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         picked: Company = form.cleaned_data["company"]
         request.session.pop(SAVED_KEY, None)
+        flow = request.session.get(FLOW_KEY)
+        if isinstance(flow, dict) and flow.get("way") == visma.WAY and flow.get("tokens"):
+            # The Visma Connect tokens are the user's, not one company's: they go along.
+            _save_flow(request, {"company_id": picked.pk, "way": visma.WAY,
+                                 "tokens": flow["tokens"]})  # fmt: skip
+            Consent.objects.get_or_create(user=request.user, company=picked, provider=PROVIDER)
+            return redirect(_url("organization", picked))
         _save_flow(request, {"company_id": picked.pk})
         if not _has_consent(request, picked):
             return redirect(_url("consent", picked))
@@ -311,6 +431,42 @@ def credentials(request: HttpRequest, company_id: int) -> HttpResponse:
             _save_flow(request, state)
             return redirect(_url("accounts", company))
     return _step(request, "credentials", {"form": form})
+
+
+# ------------------------------------------------------------------------------ S-d5 organisation
+
+
+@require_http_methods(["GET", "POST"])
+@manager_required
+def organization(request: HttpRequest, company_id: int) -> HttpResponse:
+    """S-d5 the Visma Connect way: one of the user's Dinero organisations; only those with
+    Dinero Pro can be chosen."""
+    company = request.company
+    state = _flow(request, company)
+    if state is None or not state.get("tokens"):
+        return _back_to_company_step(request)
+    tokens = visma.tokens_of(decrypt_json(state["tokens"]))
+    try:
+        found = setup.organizations(tokens, company=company)
+    except AccountingError as error:
+        return _step(request, "organization", {"form": None, "error": message_for(
+            error.code, system="Dinero", provider=PROVIDER)})  # fmt: skip
+    form = OrganizationForm(_posted(request), organizations=found)
+    if request.method == "POST" and form.is_valid():
+        organization_id = form.cleaned_data["organization"]
+        try:
+            accounts = setup.validate_organization(tokens, organization_id, company=company)
+        except AccountingError as error:
+            form.add_accounting_error(error)
+        else:
+            state.update(
+                credentials=encrypt_json({"way": visma.WAY, **tokens.as_dict()}),
+                organization_id=organization_id,
+                accounts=[asdict(a) for a in accounts],
+            )
+            _save_flow(request, state)
+            return redirect(_url("accounts", company))
+    return _step(request, "organization", {"form": form, "organizations": found})
 
 
 # ------------------------------------------------------------------------------ S-d6 accounts
@@ -378,17 +534,29 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         secret = decrypt_json(state["credentials"])
         started = time.perf_counter()
+        choices = {
+            "fallback_account": state["fallback_account"],
+            "payment_account": state["payment_account"],
+            "import_chart_of_accounts": form.cleaned_data["import_chart"],
+            "accounts": _accounts(state),
+        }
         try:
-            setup.connect(
-                company,
-                request.user,
-                api_key=secret["api_key"],
-                organization_id=secret["organization_id"],
-                fallback_account=state["fallback_account"],
-                payment_account=state["payment_account"],
-                import_chart_of_accounts=form.cleaned_data["import_chart"],
-                accounts=_accounts(state),
-            )
+            if secret.get("way") == visma.WAY:
+                setup.connect_visma(
+                    company,
+                    request.user,
+                    tokens=visma.tokens_of(secret),
+                    organization_id=state["organization_id"],
+                    **choices,
+                )
+            else:
+                setup.connect(
+                    company,
+                    request.user,
+                    api_key=secret["api_key"],
+                    organization_id=secret["organization_id"],
+                    **choices,
+                )
         except AccountingError as error:
             words = message_for(error.code, system="Dinero", **error.params)
             form.add_error(None, ValidationError(words, code=error.code))
