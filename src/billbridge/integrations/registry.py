@@ -100,6 +100,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
             system="provider:DineroProvider",
             batch_size=250,  # Dinero keeps at most 1,000 unbooked rows; one create carries 250
             separate_payment_entries=False,  # a paid bill updates its invoice row (rules.py)
+            messages="messages",
             settings={
                 "DINERO_API_URL": "https://api.dinero.dk",
                 "DINERO_AUTH_URL": "https://authz.dinero.dk/dineroapi/oauth/token",

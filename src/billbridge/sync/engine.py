@@ -503,7 +503,8 @@ def _probe(integration: Integration, provider: AccountingSystem, wake: list[floa
     before = integration.recheck_at
     token, records = claim(integration, 1)
     if records:
-        _batch(integration, provider, token, records, wake)
+        with Heartbeat(token):
+            _batch(integration, provider, token, records, wake)
         passed = SyncRecord.objects.filter(pk__in=[r.pk for r in records]).filter(
             Q(error_code="") | Q(state=SyncState.FAILED)
         ).exists()

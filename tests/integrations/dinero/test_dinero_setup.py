@@ -154,3 +154,81 @@ def test_refresh_fetches_the_chart_again(emu, connected, company):
     accounts = setup.refresh(company)
     connected.refresh_from_db()
     assert len(connected.remote_data["accounts"]) == len(accounts) > 40
+
+
+# ------------------------------------------------------------------ S-d7 / S-d13: the plan
+
+
+def test_dinero_s_standard_chart_gives_its_expense_accounts_with_vat_codes(emu, company):
+    """Issue 9 item 4: categories from the accounts that hold expenses, with their VAT codes."""
+    accounts = setup.validate_credentials(api_key(emu), ORG)
+    with setup.make_client(api_key=api_key(emu), organization_id=ORG) as client:
+        purchase = {str(a["AccountNumber"]) for a in client.purchase_accounts()}
+    setup.import_chart(company, accounts)
+    categories = Category.objects.filter(company=company, archived=False)
+    numbers = {c.account_number for c in categories}
+    assert len(numbers) > 50
+    assert all(len(n) == 4 and 2000 <= int(n) <= 9420 for n in numbers)
+    # The same accounts Dinero's accounts/purchase names as the expense-before-tax range.
+    assert numbers == {n for n in purchase if not n.startswith("9") or int(n) >= 9200}
+    assert categories.get(account_number="7200").vat_code == "I25"
+    assert categories.exclude(vat_code="").count() > len(numbers) / 2
+    assert not numbers & {"1000", "55000", "63000", "99999"}
+
+
+def test_the_plan_says_what_an_import_will_do_and_changes_nothing(emu, company):
+    kept = Category.objects.create(company=company, name="Kontorartikler og tryksager",
+                                   account_number="7200", vat_code="I25",
+                                   imported_from="dinero")  # fmt: skip
+    coffee = Category.objects.create(company=company, name="Kaffe", account_number="2800")
+    gone = Category.objects.create(company=company, name="Diverse", account_number="1")
+    SupplierFactory(company=company, remembered_category=kept)
+    SupplierFactory(company=company, remembered_category=coffee)
+    SupplierFactory(company=company, remembered_category=gone)
+    accounts = setup.validate_credentials(api_key(emu), ORG)
+    plan = setup.plan_import(company, accounts)
+    assert plan.refusal == ""
+    assert ("1", "Diverse") in plan.archived and len(plan.archived) == 1
+    assert [r[:2] for r in plan.renamed] == [("2800", "Kaffe")]
+    assert len(plan.added) == len(setup.expense_accounts(accounts)) - 2
+    assert plan.suppliers_forgotten == 2  # the archived and the renamed; 7200 is unchanged
+    assert Category.objects.filter(company=company, archived=False).count() == 3  # untouched
+
+    result = setup.import_chart(company, accounts)
+    assert (result.created, result.archived, result.suppliers_forgotten) == (
+        len(plan.added), 1, 2
+    )  # fmt: skip
+    assert Supplier.objects.filter(remembered_category=kept).count() == 1
+
+
+def test_an_import_that_would_archive_every_category_in_use_is_refused(emu, company):
+    handmade = Category.objects.create(company=company, name="Diverse", account_number="1")
+    BillFactory(company=company, category=handmade)
+    accounts = setup.validate_credentials(api_key(emu), ORG)
+    assert setup.plan_import(company, accounts).refusal == "chart_archives_all_in_use"
+    with pytest.raises(AccountingError) as info:
+        setup.import_chart(company, accounts)
+    assert info.value.code == "chart_archives_all_in_use"
+    handmade.refresh_from_db()
+    assert not handmade.archived
+    assert Category.objects.filter(company=company).count() == 1
+
+
+def test_a_chart_without_expense_accounts_is_refused_and_nothing_is_saved(emu, company, user):
+    """The issue's case: accounts/entry without ?fields= has no categories, so no account
+    counts as an expense; the import must not archive what the company has."""
+    from billbridge.integrations.dinero.client import accounts_from
+
+    Category.objects.create(company=company, name="Kaffe", account_number="2800")
+    with setup.make_client(api_key=api_key(emu), organization_id=ORG) as client:
+        full = client.entry_accounts()
+    keep = ("AccountNumber", "Name", "IsHidden")  # what Dinero answers without ?fields=
+    bare = [{k: row[k] for k in keep} for row in full]
+    accounts = accounts_from(bare, [{"AccountNumber": 55000, "Name": "Bank"}])
+    assert setup.plan_import(company, accounts).refusal == "chart_no_expense_accounts"
+    with pytest.raises(AccountingError) as info:
+        setup.connect(company, user, api_key=api_key(emu), organization_id=ORG,
+                      import_chart_of_accounts=True, accounts=accounts)  # fmt: skip
+    assert info.value.code == "chart_no_expense_accounts"
+    assert not Integration.objects.filter(company=company, state="connected").exists()
+    assert Category.objects.get(company=company).archived is False

@@ -342,6 +342,39 @@ def test_import_step_warns_when_categories_are_in_use(web: Client, user, company
     assert "overwritten" in html and "forgotten" in html
 
 
+def test_import_step_shows_what_the_import_will_do(web: Client, user, company, org) -> None:
+    """S-d7, S-d13, issue 9 item 4: added, renamed, archived, suppliers forgotten, before Save."""
+    coffee = CategoryFactory(company=company, name="Kaffe", account_number="2800")
+    CategoryFactory(company=company, name="Diverse", account_number="1")
+    SupplierFactory(company=company, remembered_category=coffee)
+    walk_to_import(web, user, company, org)
+    html = web.get(url(company, "import")).content.decode()
+    assert 'data-testid="import-plan"' in html
+    assert "Categories added:" in html
+    assert "2800: Kaffe →" in html
+    assert "Diverse (1)" in html
+    assert "Suppliers whose remembered category is forgotten: 1" in html
+
+
+def test_an_import_that_would_archive_every_category_in_use_is_refused_at_save(
+    web: Client, user, company, org
+) -> None:
+    handmade = CategoryFactory(company=company, name="Diverse", account_number="1")
+    BillFactory(company=company, category=handmade)
+    walk_to_import(web, user, company, org)
+    html = web.get(url(company, "import")).content.decode()
+    assert 'data-testid="import-refused"' in html and "Nothing was changed" in html
+    response = web.post(url(company, "import"), {"import_chart": "yes"})
+    assert response.status_code == 200
+    assert "would archive every category" in response.content.decode()
+    handmade.refresh_from_db()
+    assert not handmade.archived
+    assert not Integration.objects.filter(company=company, state="connected").exists()
+    # Not importing still connects.
+    response = web.post(url(company, "import"), {"import_chart": "no"})
+    assert response["Location"] == url(company, "done")
+
+
 # ------------------------------------------------------------------------------ S-d8…S-d11
 
 

@@ -19,4 +19,17 @@ MESSAGES: dict[str, Promise] = {
         "You did not allow billbridge to reach %(system)s in Visma Connect, so nothing was "
         "connected. Press CONNECT DINERO to try again."
     ),
+    # The chart import (setup.plan_import, S-d7): refused, nothing changed.
+    "chart_no_expense_accounts": _(
+        "The chart of accounts fetched from %(system)s has no expense accounts (in Dinero's "
+        "standard chart the accounts 2000-9420 for costs), so importing it would leave you no "
+        "categories. Nothing was changed. Choose not to import, or check the chart in "
+        "%(system)s."
+    ),
+    "chart_archives_all_in_use": _(
+        "Importing this chart of accounts would archive every category your bills and "
+        "suppliers use, because none of them has an account number of an expense account in "
+        "%(system)s. Nothing was changed. Choose not to import, or give your categories the "
+        "account numbers from %(system)s first."
+    ),
 }

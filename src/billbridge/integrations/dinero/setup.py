@@ -274,56 +274,137 @@ def _save(
     return integration
 
 
-def import_chart(company: Company, accounts: list[Account]) -> ImportResult:
-    """S-d7: Dinero's expense accounts become the company's categories.
+# Why an import is refused (S-d7, S-d13): error keys, words in dinero/messages.py.
+NO_EXPENSE_ACCOUNTS = "chart_no_expense_accounts"
+ARCHIVES_ALL_IN_USE = "chart_archives_all_in_use"
 
-    Afterwards the active categories are exactly the chart's visible expense accounts, one per
-    account number. A category that already has the number is overwritten (name, VAT code,
-    origin) so its bills keep it; any other active category is archived (bills keep theirs;
-    archived categories are not offered for new bills). The supplier memory of every existing
-    supplier is forgotten, since the categories it pointed at may now mean something else.
-    A handful of bulk queries, whatever the size of the chart.
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import of `accounts` would do to a company's categories, before it does it
+    (S-d7): shown on the import step and by the REST API, and what `import_chart` carries
+    out. `refusal` is an error key when the import must not run."""
+
+    added: list[tuple[str, str]]  # (account number, name)
+    renamed: list[tuple[str, str, str]]  # (account number, old name, new name)
+    archived: list[tuple[str, str]]  # (account number, name)
+    suppliers_forgotten: int
+    refusal: str
+    # internal: what to write
+    to_create: list[Account]
+    to_update: list[tuple[str, str, str, bool, int]]
+    to_archive: list[int]
+    forget: list[int]  # categories whose suppliers' memory is forgotten
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "added": [{"account": n, "name": name} for n, name in self.added],
+            "renamed": [{"account": n, "old_name": o, "name": name}
+                        for n, o, name in self.renamed],  # fmt: skip
+            "archived": [{"account": n, "name": name} for n, name in self.archived],
+            "suppliers_forgotten": self.suppliers_forgotten,
+            "refusal": self.refusal,
+        }
+
+
+def expense_accounts(accounts: list[Account]) -> dict[str, Account]:
+    """The accounts that hold a business's costs, by number: Dinero's expense categories
+    (client.EXPENSE_CATEGORIES, the 2000-9420 range of the standard chart), visible ones."""
+    return {a.number: a for a in accounts if a.kind == "expense" and not a.hidden and a.number}
+
+
+def plan_import(company: Company, accounts: list[Account]) -> ImportPlan:
+    """S-d7: afterwards the active categories are exactly the chart's visible expense
+    accounts, one per account number. A category that has the number is kept (renamed, VAT
+    code updated) so its bills keep it; any other active category is archived (bills keep
+    theirs). A supplier forgets its remembered category when that category is archived or
+    renamed (it may mean something else now); unchanged categories keep their suppliers.
+
+    Refused, with nothing changed: a chart with no expense accounts, or one that would archive
+    every category in use (given to a bill or remembered for a supplier).
     """
+    wanted = expense_accounts(accounts)
+    existing = list(Category.objects.filter(company=company).order_by("archived", "id"))
+    used_by_bill = Bill.objects.filter(category=OuterRef("pk"))
+    remembered = Supplier.objects.filter(remembered_category=OuterRef("pk"))
+    in_use = set(
+        Category.objects.filter(company=company, archived=False)
+        .filter(Q(Exists(used_by_bill)) | Q(Exists(remembered)))
+        .values_list("pk", flat=True)
+    )
+    by_number: dict[str, Category] = {}
+    to_archive: list[Category] = []
+    for category in existing:
+        if category.account_number in wanted and category.account_number not in by_number:
+            by_number[category.account_number] = category
+        elif not category.archived:
+            to_archive.append(category)
+    to_create: list[Account] = []
+    to_update: list[tuple[str, str, str, bool, int]] = []
+    renamed: list[tuple[str, str, str]] = []
+    renamed_ids: list[int] = []
+    for number, account in wanted.items():
+        category = by_number.get(number)
+        if category is None:
+            to_create.append(account)
+            continue
+        values = (account.name[:200], account.vat_code[:20], PROVIDER, False)
+        if (category.name, category.vat_code, category.imported_from, category.archived) != (
+            values
+        ):
+            to_update.append((*values, category.pk))
+        if category.name != values[0]:
+            renamed.append((number, category.name, values[0]))
+            renamed_ids.append(category.pk)
+    forget = [c.pk for c in to_archive] + renamed_ids
+    refusal = ""
+    if not wanted:
+        refusal = NO_EXPENSE_ACCOUNTS
+    elif in_use and in_use <= {c.pk for c in to_archive}:
+        refusal = ARCHIVES_ALL_IN_USE
+    forgotten = Supplier.objects.filter(company=company, remembered_category__in=forget).count()
+    return ImportPlan(
+        added=[(a.number, a.name) for a in to_create],
+        renamed=renamed,
+        archived=[(c.account_number, c.name) for c in to_archive],
+        suppliers_forgotten=forgotten,
+        refusal=refusal,
+        to_create=to_create,
+        to_update=to_update,
+        to_archive=[c.pk for c in to_archive],
+        forget=forget,
+    )
+
+
+def import_chart(company: Company, accounts: list[Account]) -> ImportResult:
+    """S-d7: carry out `plan_import` (a handful of bulk queries, whatever the size of the
+    chart). Raises AccountingError REJECTED with the plan's refusal, changing nothing."""
     started = time.perf_counter()
-    wanted = {a.number: a for a in accounts if a.kind == "expense" and not a.hidden and a.number}
     with transaction.atomic():
-        existing = list(Category.objects.filter(company=company).order_by("archived", "id"))
-        by_number: dict[str, Category] = {}
-        to_archive: list[int] = []
-        for category in existing:
-            if category.account_number in wanted and category.account_number not in by_number:
-                by_number[category.account_number] = category
-            elif not category.archived:
-                to_archive.append(category.pk)
-        to_update: list[tuple[str, str, str, bool, int]] = []
-        to_create: list[Category] = []
-        for number, account in wanted.items():
-            category = by_number.get(number)
-            if category is None:
-                to_create.append(
-                    Category(
-                        company=company,
-                        name=account.name[:200],
-                        account_number=number,
-                        vat_code=account.vat_code[:20],
-                        imported_from=PROVIDER,
-                    )
+        plan = plan_import(company, accounts)
+        if plan.refusal:
+            raise AccountingError(ErrorKind.REJECTED, plan.refusal, field="import_chart")
+        Category.objects.bulk_create(
+            [
+                Category(
+                    company=company,
+                    name=a.name[:200],
+                    account_number=a.number,
+                    vat_code=a.vat_code[:20],
+                    imported_from=PROVIDER,
                 )
-                continue
-            values = (account.name[:200], account.vat_code[:20], PROVIDER, False)
-            if (category.name, category.vat_code, category.imported_from, category.archived) != (
-                values
-            ):
-                to_update.append((*values, category.pk))
-        Category.objects.bulk_create(to_create, batch_size=500)
-        _update_categories(to_update)
-        archived = Category.objects.filter(pk__in=to_archive).update(archived=True)
+                for a in plan.to_create
+            ],
+            batch_size=500,
+        )
+        _update_categories(plan.to_update)
+        archived = Category.objects.filter(pk__in=plan.to_archive).update(archived=True)
         forgotten = Supplier.objects.filter(
-            company=company, remembered_category__isnull=False
+            company=company, remembered_category__in=plan.forget
         ).update(remembered_category=None)
     return ImportResult(
-        created=len(to_create),
-        updated=len(to_update),
+        created=len(plan.to_create),
+        updated=len(plan.to_update),
         archived=archived,
         suppliers_forgotten=forgotten,
         seconds=time.perf_counter() - started,

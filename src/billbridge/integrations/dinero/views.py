@@ -568,10 +568,17 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
                 "seconds": round(time.perf_counter() - started, 2),
             }
             return redirect(_url("done", company))
+    plan = setup.plan_import(company, _accounts(state))
+    refusal = message_for(plan.refusal, system="Dinero", provider=PROVIDER) if plan.refusal else ""
     return _step(
         request,
         "import",
-        {"form": form, "overwritten": setup.categories_that_would_be_overwritten(company)},
+        {
+            "form": form,
+            "overwritten": setup.categories_that_would_be_overwritten(company),
+            "plan": plan,
+            "refusal_text": refusal,
+        },
     )
 
 
