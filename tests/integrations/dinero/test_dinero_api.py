@@ -103,3 +103,77 @@ def test_members_cannot_change_and_outsiders_see_nothing(client, emu, company, o
     headers = {"Authorization": f"Bearer {raw}"}
     assert client.get(url(company), headers=headers).status_code == 404
     assert put(client, company, headers, api_key="x", organization_id=ORG).status_code == 404
+
+
+# ------------------------------------------------------------------ Visma Connect (issue 9 item 3)
+
+
+def test_the_visma_connect_way_through_the_rest_api(
+    client, emu, company, api_headers, office
+):
+    """Start → the user's browser at Visma Connect → billbridge's callback → organisations
+    (only Pro) → connect; then bills post with the token."""
+    import re
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    from tests.integrations.dinero.fixtures import bill, configure
+
+    configure(emu, connect_redirect_uris=["http://testserver/integrations/dinero/callback/"])
+    started = client.post(url(company, "/visma-connect"), headers=api_headers)
+    assert started.status_code == 200, started.content
+    authorize_url = started.json()["authorize_url"]
+    assert "code_challenge_method=S256" in authorize_url
+    early = client.get(url(company, "/visma-connect/organizations"), headers=api_headers)
+    assert early.status_code == 400 and early.json()["code"] == "connect_not_allowed_yet"
+
+    with httpx.Client(timeout=10.0) as browser:  # the user, in their browser
+        page = browser.get(authorize_url).text
+        request_id = re.search(r'name="request" value="([^"]*)"', page).group(1)
+        consent = browser.post(f"{emu.base_url}/connect/authorize/login", data={
+            "request": request_id, "email": "revisor@example.com", "password": "demo"})  # fmt: skip
+        request_id = re.search(r'name="request" value="([^"]*)"', consent.text).group(1)
+        back = browser.post(f"{emu.base_url}/connect/authorize/consent",
+                            data={"request": request_id, "decision": "allow"})  # fmt: skip
+    callback = urlsplit(back.headers["Location"])
+    landed = client.get(callback.path + "?" + callback.query)  # no billbridge session needed
+    assert landed.status_code == 200 and "Dinero is allowed" in landed.content.decode()
+
+    orgs = client.get(url(company, "/visma-connect/organizations"), headers=api_headers).json()
+    assert {o["id"]: o["is_pro"] for o in orgs} == {"112233": True, "445566": True,
+                                                    "778899": False}  # fmt: skip
+    refused = client.put(url(company, "/visma-connect"), {"organization_id": "778899"},
+                         content_type="application/json", headers=api_headers)  # fmt: skip
+    assert refused.json()["code"] == "dinero_pro_required"
+    done = client.put(url(company, "/visma-connect"), {"organization_id": ORG},
+                      content_type="application/json", headers=api_headers)  # fmt: skip
+    assert done.status_code == 200, done.content
+    assert done.json()["way"] == "visma_connect" and done.json()["state"] == "connected"
+    assert "refresh_token" not in done.content.decode()
+    integration = Integration.objects.get(company=company)
+    assert "pending" not in integration.credentials
+    bill(company, category=office)
+    settle(integration)
+    assert SyncRecord.objects.get().state == "posted" and len(rows(emu)) == 1
+
+
+def test_the_import_plan_is_readable_before_importing(client, emu, company, api_headers):
+    put(client, company, api_headers, api_key=api_key(emu), organization_id=ORG)
+    Category.objects.create(company=company, name="Kaffe", account_number="2800")
+    plan = client.get(url(company, "/import-plan"), headers=api_headers).json()
+    assert plan["refusal"] == "" and len(plan["added"]) > 50
+    assert plan["renamed"][0]["account"] == "2800" and plan["renamed"][0]["old_name"] == "Kaffe"
+    assert Category.objects.filter(company=company).count() == 1  # nothing changed
+
+
+def test_an_import_that_would_empty_the_categories_in_use_is_refused(
+    client, emu, company, api_headers
+):
+    handmade = Category.objects.create(company=company, name="Diverse", account_number="1")
+    BillFactory(company=company, category=handmade)
+    response = put(client, company, api_headers, api_key=api_key(emu), organization_id=ORG,
+                   import_chart_of_accounts=True)  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["code"] == "chart_archives_all_in_use"
+    assert "Nothing was changed" in response.json()["detail"]

@@ -1,7 +1,13 @@
 """REST API for Dinero: /api/v1/companies/{company_id}/integrations/dinero.
 
-The same steps as the set-up pages (setup.py does the work): connect with an API key and an
-Organization ID, read the state (never the key), disconnect, fetch the chart again, backfill.
+The same steps as the set-up pages (setup.py does the work), both ways in:
+- Visma Connect (recommended): POST /visma-connect → the authorize URL for the user's browser;
+  after "Yes, Allow" billbridge's callback keeps the tokens with the company;
+  GET /visma-connect/organizations → the user's organisations (only Pro ones can be chosen);
+  PUT /visma-connect → the organisation, accounts and import choice: connected.
+- Personal integration (API key, for your own company): PUT with key and Organization ID.
+Also: the state (never a key or token), disconnect, the chart again, what an import would do
+(GET /import-plan), backfill, Check again (POST /recheck).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from billbridge.integrations import api_common, signals
@@ -21,9 +28,9 @@ from billbridge.integrations.api_common import (
     membership_for,
 )
 from billbridge.integrations.base import AccountingError, ErrorKind
-from billbridge.integrations.dinero import setup
+from billbridge.integrations.dinero import setup, visma
 from billbridge.integrations.messages import message_for
-from billbridge.integrations.models import Integration
+from billbridge.integrations.models import Integration, IntegrationState
 
 router = Router()
 
@@ -37,8 +44,48 @@ class DineroConnectIn(Schema):
     backfill: bool = False
 
 
+class DineroVismaStartOut(Schema):
+    authorize_url: str
+    state: str
+
+
+class DineroOrganizationOut(Schema):
+    id: str
+    name: str
+    is_pro: bool
+
+
+class DineroVismaConnectIn(Schema):
+    organization_id: str
+    fallback_account: str = setup.DEFAULT_FALLBACK
+    payment_account: str = setup.DEFAULT_PAYMENT
+    import_chart_of_accounts: bool = False
+    backfill: bool = False
+
+
+class DineroPlanAccountOut(Schema):
+    account: str
+    name: str
+
+
+class DineroPlanRenamedOut(Schema):
+    account: str
+    old_name: str
+    name: str
+
+
+class DineroImportPlanOut(Schema):
+    added: list[DineroPlanAccountOut]
+    renamed: list[DineroPlanRenamedOut]
+    archived: list[DineroPlanAccountOut]
+    suppliers_forgotten: int
+    refusal: str
+    refusal_message: str
+
+
 class DineroStateOut(Schema):
     provider: str
+    way: str
     state: str
     attention_code: str
     attention_message: str
@@ -62,7 +109,7 @@ class DineroAccountOut(Schema):
 
 
 def _problem(exc: AccountingError) -> Status:
-    detail = message_for(exc.code, system="Dinero", **exc.params)
+    detail = message_for(exc.code, system="Dinero", provider=setup.PROVIDER, **exc.params)
     return api_common.problem(exc, detail)
 
 
@@ -70,6 +117,7 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
     if integration is None:
         return {
             "provider": setup.PROVIDER,
+            "way": "",
             "state": "not_connected",
             "attention_code": "",
             "attention_message": "",
@@ -85,6 +133,7 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
     s = integration.settings
     return {
         "provider": integration.provider,
+        "way": str(s.get("way") or ("api_key" if integration.is_active else "")),
         "state": integration.state,
         "attention_code": integration.attention_code,
         "attention_message": integration.attention_message,
@@ -178,3 +227,97 @@ def backfill(request: HttpRequest, company_id: CompanyId) -> Any:
     """R-4: send every bill added before the connection; progress in the answer and in GET."""
     api_common.manager_company(request, company_id)
     return api_common.backfill(company_id, setup.PROVIDER, _problem)
+
+
+# ------------------------------------------------------------------ Visma Connect (S-d12)
+
+
+@router.post("/visma-connect", response={200: DineroVismaStartOut, 403: ProblemOut})
+def visma_start(request: HttpRequest, company_id: CompanyId) -> Any:
+    """Start Visma Connect: send the user's browser to `authorize_url`; after their login and
+    "Yes, Allow", billbridge's callback keeps the tokens with the company (15 minutes)."""
+    company = api_common.manager_company(request, company_id)
+    redirect_uri = request.build_absolute_uri(reverse("dinero_callback"))
+    auth = visma.start(company.pk, redirect_uri)
+    visma.remember_pending(company.pk, {"state": auth.state, "code_verifier": auth.code_verifier,
+                                        "redirect_uri": redirect_uri})  # fmt: skip
+    return Status(200, {"authorize_url": auth.url, "state": auth.state})
+
+
+def _pending_tokens(company_id: int) -> Any:
+    pending = visma.pending_of(company_id)
+    if not pending or not pending.get("tokens"):
+        return None
+    return visma.tokens_of(pending["tokens"])
+
+
+@router.get(
+    "/visma-connect/organizations",
+    response={200: list[DineroOrganizationOut], 400: ProblemOut, 403: ProblemOut, 503: ProblemOut},
+)
+def visma_organizations(request: HttpRequest, company_id: CompanyId) -> Any:
+    """The Dinero organisations the user allowed, once they said "Yes, Allow"."""
+    company = api_common.manager_company(request, company_id)
+    tokens = _pending_tokens(company.pk)
+    if tokens is None:
+        return _problem(AccountingError(ErrorKind.CREDENTIALS, "connect_not_allowed_yet"))
+    try:
+        found = setup.organizations(tokens, company=company)
+    except AccountingError as exc:
+        return _problem(exc)
+    return Status(200, [{"id": o.id, "name": o.name, "is_pro": o.is_pro} for o in found])
+
+
+@router.put(
+    "/visma-connect",
+    response={200: DineroStateOut, 400: ProblemOut, 403: ProblemOut, 503: ProblemOut},
+)
+def visma_connect(
+    request: HttpRequest, company_id: CompanyId, payload: DineroVismaConnectIn
+) -> Any:
+    """Finish Visma Connect: the organisation (with Dinero Pro), the accounts, the import."""
+    company = api_common.manager_company(request, company_id)
+    tokens = _pending_tokens(company.pk)
+    if tokens is None:
+        return _problem(AccountingError(ErrorKind.CREDENTIALS, "connect_not_allowed_yet"))
+    try:
+        accounts = setup.validate_organization(tokens, payload.organization_id, company=company)
+        integration = setup.connect_visma(
+            company,
+            request.auth,  # type: ignore[attr-defined]
+            tokens=tokens,
+            organization_id=payload.organization_id,
+            fallback_account=payload.fallback_account,
+            payment_account=payload.payment_account,
+            import_chart_of_accounts=payload.import_chart_of_accounts,
+            accounts=accounts,
+        )
+    except AccountingError as exc:
+        return _problem(exc)
+    extra: dict[str, Any] = {}
+    if payload.backfill:
+        extra["backfilled"] = signals.backfill(integration)
+    return Status(200, _state(integration, **extra))
+
+
+@router.get("/import-plan", response={200: DineroImportPlanOut, 400: ProblemOut, 403: ProblemOut})
+def import_plan(request: HttpRequest, company_id: CompanyId) -> Any:
+    """What importing the chart fetched from Dinero would do (S-d7), changing nothing."""
+    company = api_common.manager_company(request, company_id)
+    integration = _integration(company_id)
+    if integration is None or not integration.is_active:
+        return _problem(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
+    plan = setup.plan_import(company, setup.accounts_of(integration))
+    words = message_for(plan.refusal, system="Dinero", provider=setup.PROVIDER)
+    return Status(200, {**plan.as_dict(), "refusal_message": words if plan.refusal else ""})
+
+
+@router.post("/recheck", response={200: DineroStateOut, 403: ProblemOut})
+def recheck(request: HttpRequest, company_id: CompanyId) -> Any:
+    """Check again (say after Dinero Pro was bought): connected again if Dinero answers."""
+    api_common.manager_company(request, company_id)
+    integration = _integration(company_id)
+    if integration is not None and integration.state == IntegrationState.NEEDS_ATTENTION:
+        signals.recheck(integration)
+        integration.refresh_from_db()
+    return Status(200, _state(integration))

@@ -15,6 +15,10 @@ MESSAGES: dict[str, Promise] = {
         "permission has run out or was withdrawn. The bills wait here. Press Reconnect and log "
         "in to Visma Connect again."
     ),
+    "connect_not_allowed_yet": _(
+        "The user has not said Yes, Allow in Visma Connect yet, or that was more than 15 "
+        "minutes ago. Start the connection again and open its authorize URL in a browser."
+    ),
     "connect_denied": _(
         "You did not allow billbridge to reach %(system)s in Visma Connect, so nothing was "
         "connected. Press CONNECT DINERO to try again."
