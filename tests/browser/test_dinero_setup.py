@@ -1,8 +1,11 @@
 """The Dinero seed guide walked in a real browser (Debian's chromium through Playwright),
-against the live server and the Dinero emulator, in Danish as the guide is written:
-log in → Integrationer → Dinero → CONNECT DINERO → Yes, Allow → the company → API-nøgle and
-Firma ID (a wrong key first) → 99999 / 55000 → import the chart → Save → the confirmation;
-then a bill added in billbridge lands in the emulator's kassekladde (S-d11)."""
+against the live server and the Dinero emulator, in Danish as the guide is written, both ways:
+- the personal integration (API key): log in → Integrationer → Dinero → Personlig integration
+  → Yes, Allow → the company → API-nøgle and Firma ID (a wrong key first) → 99999 / 55000 →
+  import the chart → Save → the confirmation; then a bill lands in the kassekladde (S-d11);
+- Visma Connect (recommended, issue 9 item 3): CONNECT DINERO → the emulated Visma Connect
+  login and its "Yes, Allow" → the company → the organisation (one without Pro not
+  selectable) → 99999 / 55000 → the import's plan → Save → a bill lands in the kassekladde."""
 
 from __future__ import annotations
 
@@ -65,9 +68,9 @@ def test_the_seed_guide_walked_in_a_browser(
     expect(page.get_by_role("heading", name="Dinero", exact=True)).to_be_visible()
     expect(page.get_by_text("Forudsætninger")).to_be_visible()
 
-    # 4. CONNECT DINERO. 5. Yes, Allow.
+    # 4. The personal integration (CONNECT DINERO is Visma Connect, walked below). 5. Yes, Allow.
     snap(page, "1-page")
-    page.get_by_role("link", name="CONNECT DINERO").click()
+    page.get_by_test_id("dinero-personal").click()
     expect(page.get_by_role("heading", name="Må billbridge forbindes med din Dinero-konto?"))
     snap(page, "2-consent")
     page.get_by_role("button", name="Yes, Allow").click()
@@ -141,3 +144,78 @@ def test_the_seed_guide_walked_in_a_browser(
     assert len(rows) == 1, kassekladde(dinero, "112233")
     assert rows[0]["Amount"] in (1250, 1250.0, -1250, -1250.0)
     assert {rows[0]["AccountNumber"], rows[0]["BalancingAccountNumber"]} == {99999, 55000}
+
+
+
+def _wait_for_row(emulator: RunningEmulator, org: str, text: str) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 15
+    rows: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        rows = [r for r in kassekladde(emulator, org) if text in (r["Description"] or "")]
+        if rows:
+            break
+        time.sleep(0.25)
+    return rows
+
+
+def test_visma_connect_walked_in_a_browser(
+    live_server: Any, page: Page, dinero: RunningEmulator, user: Any, company: Any
+) -> None:
+    """CONNECT DINERO → Visma Connect's login and consent (S-d3) → back with a code (PKCE)
+    → company → organisation, only Pro ones selectable → accounts → import plan → Save."""
+    add_product(company, "integrate", by=user)
+    continue_button = page.get_by_role("button", name=re.compile("^(Fortsæt|Continue)$"))
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^(Log ind|Log in)$")).click()
+    page.wait_for_url(re.compile(r"/c/\d+/"))
+    page.goto(f"{live_server.url}/c/{company.pk}/integrations/dinero/")
+    expect(page.get_by_test_id("dinero-ways")).to_contain_text("Visma Connect")
+    page.get_by_role("link", name="CONNECT DINERO").click()
+
+    # Visma Connect (emulated): log in, then "Yes, Allow".
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert page.url.startswith(dinero.base_url + "/connect/authorize")
+    snap(page, "visma-1-login")
+    page.get_by_label("E-mail").fill("revisor@example.com")
+    page.get_by_label("Password").fill("demo")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Allow access")).to_be_visible()
+    snap(page, "visma-2-consent")
+    page.get_by_role("button", name="Yes, Allow").click()
+
+    # Back in billbridge: the company, then the organisation.
+    expect(page.get_by_role("heading", name="Vælg din virksomhedskonto")).to_be_visible()
+    page.get_by_label("Nordlys Design ApS").check()
+    continue_button.click()
+    expect(page.get_by_role("heading", name="Vælg din Dinero-virksomhed")).to_be_visible()
+    no_pro = page.locator("input[name=organization][value='778899']")
+    expect(no_pro).to_be_disabled()
+    expect(page.get_by_text("kræver Dinero Pro")).to_be_visible()
+    snap(page, "visma-3-organisation")
+    page.locator("input[name=organization][value='112233']").check()
+    continue_button.click()
+
+    expect(page.get_by_label("Standardkonto")).to_have_value("99999")
+    continue_button.click()
+    expect(page.get_by_test_id("import-plan")).to_contain_text("Kategorier tilføjet")
+    snap(page, "visma-4-import")
+    page.get_by_label("Ja, importér kontoplanen").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name=re.compile("Integrationen er gemt"))).to_be_visible()
+
+    page.goto(f"{live_server.url}/c/{company.pk}/integrations/dinero/")
+    expect(page.get_by_test_id("dinero-way")).to_have_text("Visma Connect")
+    expect(page.get_by_test_id("dinero-org")).to_have_text("112233")
+    snap(page, "visma-5-connected")
+
+    page.goto(f"{live_server.url}/c/{company.pk}/bills/new/")
+    page.locator("#id_supplier_name").fill("Visma Papir A/S")
+    page.locator("#id_invoice_number").fill("VP-1")
+    page.locator("#id_issue_date").fill("2026-11-20")
+    page.locator("#id_total").fill("500,00")
+    page.locator("#id_vat_amount").fill("100,00")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert len(_wait_for_row(dinero, "112233", "VP-1")) == 1
