@@ -16,6 +16,7 @@ import httpx
 import pytest
 from django.test import Client
 
+from billbridge.accounts.services import add_product
 from billbridge.integrations.models import Consent, Integration
 from billbridge.sync.models import SyncRecord, SyncState
 from tests.integrations.dinero.fixtures import ORG, bill, configure, rows, settle
@@ -33,6 +34,7 @@ def web(client: Client, user, company, emu) -> Client:
     """The owner, logged in; billbridge's callback registered with the emulated app (the
     test server is not a loopback address)."""
     configure(emu, connect_redirect_uris=[CALLBACK])
+    add_product(company, "integrate")
     client.force_login(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
