@@ -103,7 +103,9 @@ WSGI_APPLICATION = "billbridge.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Each accounting system's own templates live in its package (integrations/<key>/
+        # templates/<key>/…), which is no Django app: found here, as its locale is below.
+        "DIRS": sorted(BASE_DIR.glob("integrations/*/templates")),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

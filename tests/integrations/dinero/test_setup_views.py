@@ -511,7 +511,7 @@ def test_every_string_of_the_set_up_pages_has_danish() -> None:
     from tests.web.test_translations import danish_catalog, python_msgids, template_msgids
 
     src = Path(__file__).resolve().parents[3] / "src" / "billbridge" / "integrations"
-    templates = sorted((src / "templates" / "dinero").glob("*.html"))
+    templates = sorted((src / "dinero" / "templates" / "dinero").glob("*.html"))
     python = [src / "dinero" / "views.py", src / "dinero" / "forms.py"]
     msgids = set().union(*map(template_msgids, templates), *map(python_msgids, python))
     assert {"CONNECT DINERO", "Yes, Allow", "Save", "API key"} <= msgids
