@@ -92,7 +92,7 @@ def test_demo_prints_the_emulated_systems_credentials(demo):
 
 
 def test_demo_prints_the_emulated_visma_connect_logins(demo):
-    assert "Visma Connect" in demo["banner"]
+    assert "logins, for CONNECT DINERO" in demo["banner"]  # the recommended way (issue 9 item 5)
     assert "nordlys@example.com / demo (organisations 112233)" in demo["banner"]
     assert "(no Dinero Pro)" in demo["banner"]
 

@@ -48,7 +48,7 @@ def _dinero_banner(base_url: str, creds: dict[str, Any]) -> list[str]:
         )
     connect = creds.get("connect", {})
     if connect.get("users"):
-        lines.append(f"  Visma Connect ({base_url}/connect/…) logins:")
+        lines.append(f"  Visma Connect ({base_url}/connect/…) logins, for CONNECT DINERO:")
     for user in connect.get("users", []):
         orgs = ", ".join(user["organizations"])
         lines.append(f"    {user['email']} / {user['password']} (organisations {orgs})")
