@@ -98,15 +98,18 @@ def main() -> None:
         added = time.perf_counter() - started
         HUEY.flush()
         print(f"bills: {BILLS} added in {added:.2f} s (not part of the posting figure)")
-        before, started = requests(), time.perf_counter()
+        before, started, cpu = requests(), time.perf_counter(), time.process_time()
         outcome = engine.process(integration.pk, budget_seconds=120)
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu  # this process only: the emulator is another one
         spent = requests() - before
         posted = SyncRecord.objects.filter(company=company, state=SyncState.POSTED).count()
         rows = emulator.client.get(f"/_emulator/organizations/{BENCH_ORG}/ledgeritems").json()
         print(f"  posted {posted}/{Bill.objects.filter(company=company).count()} in "
               f"{seconds:.2f} s, {spent} HTTP requests, {spent / max(posted, 1):.4f} per bill, "
-              f"{len(rows)} rows in the kassekladde, {outcome['handled']} handled")  # fmt: skip
+              f"{len(rows)} rows in the kassekladde, {outcome['handled']} handled; "
+              f"CPU {cpu:.2f} s = {cpu * 1000 / max(posted, 1):.2f} ms per bill; "
+              f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
     finally:
         emulator.stop()
 

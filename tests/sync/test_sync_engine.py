@@ -204,3 +204,50 @@ def test_changes_made_while_disconnected_are_sent_after_reconnecting(emu, connec
                   import_chart_of_accounts=False)  # fmt: skip
     settle(connected)
     assert [r["Amount"] for r in rows(emu)] == [42.0]
+
+
+@pytest.mark.django_db
+def test_a_batchs_outcomes_are_written_in_one_statement(emu, connected, company):
+    """Issue 16 item 1: posting 6 bills writes their posted outcomes with one UPDATE, each
+    record with its own remote reference and data."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BillFactory
+
+    BillFactory.create_batch(6, company=company)
+    assert engine.backfill(connected) == 6
+    with CaptureQueriesContext(connection) as queries:
+        engine.process(connected.pk)
+    outcome_writes = [
+        q["sql"] for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and "posted_version" in q["sql"]
+    ]  # fmt: skip
+    assert len(outcome_writes) == 1
+    records = list(SyncRecord.objects.filter(company=company))
+    assert {r.state for r in records} == {SyncState.POSTED}
+    assert len({r.remote_reference for r in records}) == 6 and all(r.remote_reference
+                                                                   for r in records)  # fmt: skip
+    assert all(r.remote_data and r.posted_version == r.version for r in records)
+    assert not any(r.claim_token or r.in_doubt for r in records)
+
+
+@pytest.mark.django_db
+def test_a_bill_changed_while_its_batch_was_posted_stays_waiting(emu, connected, company):
+    """The batch write keeps the rule of the single one: a version above the posted one waits."""
+    from billbridge.bills.services import update_bill
+    from tests.factories import BillFactory
+
+    changed, other = BillFactory.create_batch(2, company=company)
+    engine.backfill(connected)
+    provider = engine.provider_for(connected)
+    post = provider.post
+
+    def post_then_change(entries):
+        results = post(entries)
+        update_bill(changed, {"text": "changed meanwhile"})
+        return results
+
+    provider.post = post_then_change
+    engine._batch(connected, provider, *engine.claim(connected, 10), [])
+    assert SyncRecord.objects.get(bill=changed).state == SyncState.WAITING
+    assert SyncRecord.objects.get(bill=other).state == SyncState.POSTED
