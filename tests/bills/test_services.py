@@ -149,3 +149,21 @@ def test_a_paid_bill_can_still_be_recategorised(company):
     bill = add_bill(company, _bill_input())
     pay_bill(bill, date=dt.date(2026, 11, 10), amount=Decimal("1250.00"), payment_method=method)
     assert update_bill(bill, {"category": category}).category == category
+
+
+def test_postable_is_one_rule_for_one_bill_and_for_a_query(company):
+    """Issue 12 item 4: the engine, the backfill and the set-up pages ask Bill.objects.postable()
+    and Bill.is_postable, which agree: finished, no duplicate, with a total and a date."""
+    from billbridge.bills.models import Bill
+    from tests.factories import BillFactory
+
+    ready = BillFactory(company=company, status="UPCOMING")
+    paid = BillFactory(company=company, status="PAID")
+    duplicate = BillFactory(company=company, status="DUPLICATE")
+    analysing = BillFactory(company=company, status="ANALYSING")
+    no_total = BillFactory(company=company, status="UPCOMING", total=None)
+    no_date = BillFactory(company=company, status="UPCOMING", issue_date=None)
+    postable = set(Bill.objects.filter(company=company).postable())
+    assert postable == {ready, paid}
+    for bill in (ready, paid, duplicate, analysing, no_total, no_date):
+        assert bill.is_postable == (bill in postable)

@@ -90,6 +90,19 @@ class BillStatus(models.TextChoices):
     DUPLICATE = "DUPLICATE", _("Duplicate")
 
 
+# Finished and not a duplicate: the statuses whose bills go to an accounting system.
+POSTABLE_STATUSES = (BillStatus.UPCOMING, BillStatus.PAID)
+
+
+class BillQuerySet(models.QuerySet["Bill"]):
+    def postable(self) -> BillQuerySet:
+        """The bills an accounting system gets (the one rule, as `Bill.is_postable` says it of
+        one bill): finished, not a duplicate, with a total and an issue date (issue 12 item 4)."""
+        return self.filter(
+            status__in=POSTABLE_STATUSES, total__isnull=False, issue_date__isnull=False
+        )
+
+
 class RateSource(models.TextChoices):
     """Where a bill's exchange rate came from."""
 
@@ -155,6 +168,8 @@ class Bill(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = BillQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issue_date", "-id"]
         indexes = [
@@ -173,8 +188,12 @@ class Bill(models.Model):
 
     @property
     def is_postable(self) -> bool:
-        """Only finished, non-duplicate bills go to an accounting system."""
-        return self.status in (BillStatus.UPCOMING, BillStatus.PAID)
+        """Whether an accounting system gets this bill: `BillQuerySet.postable()`'s rule."""
+        return (
+            self.status in POSTABLE_STATUSES
+            and self.total is not None
+            and self.issue_date is not None
+        )
 
     @property
     def supplier_name(self) -> str:

@@ -27,7 +27,7 @@ from django.db import connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 
-from billbridge.bills.models import Bill, BillStatus, Payment
+from billbridge.bills.models import POSTABLE_STATUSES, Bill, BillStatus, Payment
 from billbridge.fx import services as fx
 from billbridge.integrations import registry, vat
 from billbridge.integrations.base import (
@@ -46,7 +46,7 @@ from billbridge.sync.models import SyncKind, SyncRecord, SyncState
 
 log = logging.getLogger(__name__)
 
-POSTABLE = (BillStatus.UPCOMING, BillStatus.PAID)
+POSTABLE = POSTABLE_STATUSES  # the statuses; Bill.objects.postable() is the whole rule
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 600.0
 # remote_data key of what a write in doubt sent (provider.intent(), kept before the write).
@@ -162,7 +162,7 @@ def touch(bill: Bill, integration: Integration, kind: str) -> SyncRecord:
 
 def record_bill_change(bill: Bill, *, paid: bool = False) -> list[int]:
     """What receivers do for bill_saved / bill_paid; returns the integrations to wake."""
-    if bill.status not in POSTABLE or bill.total is None or bill.issue_date is None:
+    if not bill.is_postable:
         return []
     woken = []
     for integration in active_integrations(bill.company_id):
@@ -529,9 +529,11 @@ def _probe(integration: Integration, provider: AccountingSystem, wake: list[floa
     if records:
         with Heartbeat(token):
             _batch(integration, provider, token, records, wake)
-        passed = SyncRecord.objects.filter(pk__in=[r.pk for r in records]).filter(
-            Q(error_code="") | Q(state=SyncState.FAILED)
-        ).exists()
+        passed = (
+            SyncRecord.objects.filter(pk__in=[r.pk for r in records])
+            .filter(Q(error_code="") | Q(state=SyncState.FAILED))
+            .exists()
+        )
     else:
         try:
             provider.check_connection()
@@ -790,12 +792,7 @@ def resume(integration: Integration) -> int:
 
 def backfill(integration: Integration) -> int:
     """R-4: sync records for every postable bill that has none yet → how many were made."""
-    bills = Bill.objects.filter(
-        company_id=integration.company_id,
-        status__in=POSTABLE,
-        total__isnull=False,
-        issue_date__isnull=False,
-    )
+    bills = Bill.objects.filter(company_id=integration.company_id).postable()
     have = set(
         SyncRecord.objects.filter(
             company_id=integration.company_id, provider=integration.provider

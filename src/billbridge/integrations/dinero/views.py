@@ -36,7 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from billbridge.accounts.models import MANAGING_ROLES, Company
 from billbridge.accounts.tenancy import company_view, manager_required
-from billbridge.bills.models import Bill, BillStatus
+from billbridge.bills.models import Bill
 from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations import signals
 from billbridge.integrations.base import Account, AccountingError
@@ -158,12 +158,8 @@ def _managed_companies(request: HttpRequest) -> Any:
 def _unsent_bills(company: Company) -> int:
     """Bills the backfill would send (R-4): postable, complete, with no Dinero sync record."""
     return (
-        Bill.objects.filter(
-            company=company,
-            status__in=[BillStatus.UPCOMING, BillStatus.PAID],
-            total__isnull=False,
-            issue_date__isnull=False,
-        )
+        Bill.objects.filter(company=company)
+        .postable()
         .exclude(sync_records__provider=PROVIDER)
         .count()
     )
@@ -218,8 +214,7 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
             "attention_text": _attention_text(integration) if integration else "",
             # Dinero takes no work for now (full kassekladde, no Pro, brownout): the bills
             # wait and the integration resumes by itself or on Check again; no new key needed.
-            "attention_blocked": bool(integration)
-            and integration.attention_code in BLOCKING_CODES,
+            "attention_blocked": bool(integration) and integration.attention_code in BLOCKING_CODES,
             "integrations_url": _optional_url("web:integrations", company_id=company.pk),
             "backfill_url": backfill_url if backfill else "",
             "unsent": _unsent_bills(company) if backfill else 0,
@@ -613,7 +608,7 @@ def done(request: HttpRequest, company_id: int) -> HttpResponse:
 @require_POST
 @manager_required
 def recheck(request: HttpRequest, company_id: int) -> HttpResponse:
-    """"Check again" on an integration that needs attention (say Dinero Pro was just added):
+    """ "Check again" on an integration that needs attention (say Dinero Pro was just added):
     asks Dinero now; if it answers, the waiting bills are sent."""
     integration = _integration(request.company)
     if integration is not None and integration.state == IntegrationState.NEEDS_ATTENTION:
