@@ -130,7 +130,7 @@ class Chaos:
     # ------------------------------------------------------------------ set-up
 
     def log(self, message: str) -> None:
-        stamp = time.strftime("%H:%M:%S")
+        stamp = time.strftime("%H:%M:%S", time.gmtime())
         self.events.append(f"{stamp} {message}")
         print(f"[chaos {stamp}] {message}", flush=True)
 
@@ -387,14 +387,14 @@ class Chaos:
 
         per_company = max(1, self.o.bills // max(1, len(self.companies)))
         self.bills: dict[int, list[int]] = {}
-        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
         total = per_company * len(self.companies)
         made = 0
         for n in range(per_company):
             for company, _, method in self.companies:
                 made += 1
                 document = None
-                if n % 10 == 3:
+                if n % 10 == 3:  # a document of its own (the same file twice is a duplicate bill)
+                    pdf = b"%PDF-1.4\n%% chaos " + f"{company.pk}-{n}".encode() + b"\n%%EOF\n"
                     document = SimpleUploadedFile(f"chaos-{n}.pdf", pdf, "application/pdf")
                 data = BillInput(
                     supplier_name=f"Leverandør {n % 7} A/S",
@@ -490,9 +490,8 @@ class Chaos:
         deadline = started + self.o.timeout
         while time.monotonic() < deadline:
             waiting = SyncRecord.objects.filter(state=SyncState.WAITING).count()
-            pending = SyncRecord.objects.filter(
-                state=SyncState.POSTED, remote_data__attachment="pending"
-            ).count()
+            pending = SyncRecord.objects.filter(state=SyncState.POSTED).exclude(error_code="")
+            pending = pending.count()
             if waiting == 0 and pending == 0:
                 return time.monotonic()
             if len(self.alive()) < self.o.workers:
@@ -504,6 +503,7 @@ class Chaos:
 
     def count(self) -> dict[str, Any]:
         from billbridge.bills.models import Bill
+        from billbridge.sync.engine import POSTABLE
         from billbridge.sync.models import SyncRecord, SyncState
 
         report: dict[str, Any] = {"providers": {}}
@@ -514,7 +514,8 @@ class Chaos:
                 records.filter(state=SyncState.FAILED).values_list("error_code", flat=True)
             )
             bills = Bill.objects.filter(
-                company__in=[c for c, i, _ in self.companies if i.provider == provider]
+                company__in=[c for c, i, _ in self.companies if i.provider == provider],
+                status__in=POSTABLE,
             ).select_related("payment")
             if provider == "dinero":
                 lost, duplicated, uploads = self._count_dinero(bills)
@@ -577,7 +578,7 @@ class Chaos:
 
         eco = self.emulators["economic"]
         creds = eco.credentials()
-        texts: list[str] = []
+        vouchers: list[tuple[str, str]] = []  # (marker, where the voucher is)
         for agreement in ECONOMIC_AGREEMENTS:
             headers = {
                 "X-AppSecretToken": creds["app_secret_token"],
@@ -585,12 +586,18 @@ class Chaos:
             }
             journals = eco.client.get("/journals", headers=headers).json()["collection"]
             for journal in journals:
-                texts += self._texts(eco, f"/journals/{journal['journalNumber']}/entries", headers)
+                n = journal["journalNumber"]
+                for row in self._rows(eco, f"/journals/{n}/entries", headers):
+                    number = (row.get("voucher") or {}).get("voucherNumber")
+                    vouchers.append((self._marker(row), f"{agreement}/draft/{n}/{number}"))
             years = eco.client.get("/accounting-years", headers=headers).json()["collection"]
             for year in years:
                 path = f"/accounting-years/{str(year['year']).replace('/', '_6_')}/entries"
-                texts += self._texts(eco, path, headers)
-        marks = Counter(t[t.rindex("[") :] for t in texts if "[billbridge-" in t)
+                for row in self._rows(eco, path, headers):
+                    where = f"{agreement}/booked/{year['year']}/{row.get('voucherNumber')}"
+                    vouchers.append((self._marker(row), where))
+        # One voucher has several lines (booked: supplier, expense, VAT), all with the text.
+        marks = Counter(marker for marker, _ in set(vouchers) if marker)
         lost: list[int] = []
         duplicated: list[int] = []
         for bill in bills:
@@ -608,8 +615,13 @@ class Chaos:
         return lost, duplicated, uploads
 
     @staticmethod
-    def _texts(eco: Emulator, path: str, headers: dict[str, str]) -> list[str]:
-        out: list[str] = []
+    def _marker(row: dict[str, Any]) -> str:
+        text = str(row.get("text") or "")
+        return text[text.rindex("[") :] if "[billbridge-" in text else ""
+
+    @staticmethod
+    def _rows(eco: Emulator, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
         for page in range(1000):
             response = eco.client.get(
                 path, headers=headers, params={"pagesize": 1000, "skippages": page}
@@ -617,7 +629,7 @@ class Chaos:
             if response.status_code != 200:
                 break
             rows = response.json().get("collection", [])
-            out += [str(r.get("text") or "") for r in rows]
+            out += rows
             if len(rows) < 1000:
                 break
         return out

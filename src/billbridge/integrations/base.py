@@ -160,6 +160,7 @@ class AccountingError(Exception):
         status: int | None = None,
         field: str | None = None,
         params: Mapping[str, Any] | None = None,
+        progress: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(f"{kind}:{code}: {detail}")
         self.kind = kind
@@ -169,6 +170,17 @@ class AccountingError(Exception):
         self.status = status
         self.field = field
         self.params: dict[str, Any] = {k: v for k, v in (params or {}).items() if v is not None}
+        # What was done before the failure and must not be done again (Dinero: the uploaded
+        # document's FileGuid): the entry's remote data to keep for the next attempt.
+        self.progress: dict[str, Any] | None = dict(progress) if progress is not None else None
+
+    def with_progress(self, progress: Mapping[str, Any]) -> AccountingError:
+        """This error, carrying `progress` (a copy: one error may stand for many entries)."""
+        copy = AccountingError.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.args = self.args
+        copy.progress = dict(progress)
+        return copy
 
 
 @runtime_checkable

@@ -45,6 +45,9 @@ MESSAGES: dict[str, Promise] = {
         "The row is already booked in %(system)s, so this change cannot be applied there. "
         "Correct it in %(system)s."
     ),
+    "document_pending": _(
+        "Posted. The bill's document is not attached in %(system)s yet; we try again shortly."
+    ),
     "row_changed": _("The row was changed in %(system)s at the same time. Press Retry."),
     "row_not_found": _("The row was deleted in %(system)s. Press Retry to post it again."),
     # One set of books, one company (integrations.services.check_remote_id).

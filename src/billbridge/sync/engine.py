@@ -13,6 +13,7 @@ that dies only delays its records by the lease.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import random
@@ -51,12 +52,26 @@ BACKOFF_BASE = 2.0
 BACKOFF_CAP = 600.0
 # remote_data key of what a write in doubt sent (provider.intent(), kept before the write).
 INTENT = "intent"
+# issue 14 item 5: a transient failure of one call is retried in place (that call, those
+# records) a few times, briefly; a record's own back-off for transient failures stops at
+# SYNC_BACKOFF_CAP_SECONDS, so a backlog drains at the systems' pace, not the back-off's.
+IN_PLACE_RETRIES = 2
+IN_PLACE_MAX_WAIT = 5.0
+TRANSIENT_CODES = frozenset({"unavailable", "rate_limited", "timeout", "connection_lost"})
+# A posted entry whose document is not attached yet (e-conomic: the attachment call failed;
+# Dinero: the FileGuid was not usable in time): retried until it is (issue 14 item 3).
+DOCUMENT_PENDING = "document_pending"
 
 
 def _env(name: str, default: float) -> float:
     from django.conf import settings
 
     return float(getattr(settings, name, None) or os.environ.get(name) or default)
+
+
+def transient_cap() -> float:
+    """The longest back-off after a failure that is nobody's fault (SYNC_BACKOFF_CAP_SECONDS)."""
+    return _env("SYNC_BACKOFF_CAP_SECONDS", 60)
 
 
 def claim_seconds() -> float:
@@ -179,11 +194,17 @@ def record_bill_change(bill: Bill, *, paid: bool = False) -> list[int]:
 
 
 def _waiting(integration: Integration) -> QuerySet[SyncRecord]:
+    """What is still to send: waiting records, and posted ones whose document is pending."""
     return SyncRecord.objects.filter(
         company_id=integration.company_id,
         provider=integration.provider,
-        state=SyncState.WAITING,
-    )
+    ).filter(to_send())
+
+
+def to_send() -> Q:
+    """Waiting records, and posted ones still being sent their document (they carry an error
+    code only then: DOCUMENT_PENDING, or what the last try of it met)."""
+    return Q(state=SyncState.WAITING) | (Q(state=SyncState.POSTED) & ~Q(error_code=""))
 
 
 def due(integration: Integration, now: Any = None) -> QuerySet[SyncRecord]:
@@ -336,10 +357,10 @@ def entry_for(record: SyncRecord) -> EntryToPost:
 # ------------------------------------------------------------------ outcomes
 
 
-def backoff(attempts: int, retry_after: float | None = None) -> float:
-    """Seconds until the next attempt: 2 s doubling to 10 min, with jitter, never sooner
-    than the system's Retry-After."""
-    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+def backoff(attempts: int, retry_after: float | None = None, cap: float = BACKOFF_CAP) -> float:
+    """Seconds until the next attempt: 2 s doubling to `cap` (10 min), with jitter, never
+    sooner than the system's Retry-After."""
+    ceiling = min(cap, BACKOFF_BASE * 2 ** max(0, attempts - 1))
     delay = ceiling / 2 + random.uniform(0, ceiling / 2)
     if retry_after is not None:
         delay = max(delay, float(retry_after))
@@ -414,12 +435,16 @@ HOLDING = frozenset({ErrorKind.CREDENTIALS, ErrorKind.BLOCKED})
 def hold(integration: Integration, exc: AccountingError) -> None:
     """The integration needs attention and posts nothing until fixed: after a BLOCKED error
     with a `retry_after` the engine probes again by itself at `recheck_at` (see `_probe`);
-    otherwise a person acts (reconnects, or presses Check again: `recheck`)."""
+    otherwise a person acts (reconnects, or presses Check again: `recheck`).
+
+    Only if nobody reconnected it since this worker read it (`connected_at`): a call made with
+    the old credentials, answered 401 after the user reconnected, must not undo the reconnect
+    (found by the chaos run: the integration stayed in "needs attention" with good ones)."""
     message, _ = _words(exc, integration.provider)
     recheck_at = None
     if exc.kind == ErrorKind.BLOCKED and exc.retry_after is not None:
         recheck_at = timezone.now() + timedelta(seconds=max(1.0, float(exc.retry_after)))
-    Integration.objects.filter(pk=integration.pk).update(
+    Integration.objects.filter(pk=integration.pk, connected_at=integration.connected_at).update(
         state=IntegrationState.NEEDS_ATTENTION,
         attention_code=exc.code[:60],
         attention_message=message,
@@ -492,7 +517,7 @@ def _failed(
         return
     # RATE_LIMITED, UNAVAILABLE: nothing was written. UNCERTAIN: it may have been → find().
     for record in records:
-        delay = backoff(record.attempts + 1, exc.retry_after)
+        delay = backoff(record.attempts + 1, exc.retry_after, cap=transient_cap())
         wake.append(delay)
         _release(
             [record],
@@ -709,14 +734,13 @@ def _batch(
         for record, entry in zip(to_post, entries, strict=True):
             note = intent(entry)
             if note or INTENT in (record.remote_data or {}):
-                data = {**(record.remote_data or {}), INTENT: note}
-                SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(remote_data=data)
-    # 3. The write.
+                record.remote_data = {**(record.remote_data or {}), INTENT: note}
+                SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(
+                    remote_data=record.remote_data
+                )
+    # 3. The write; a transient failure retried in place for the entries it hit.
     try:
-        results: Sequence[PostedEntry | AccountingError] = provider.post(entries)
-    except AccountingError as exc:
-        _failed(integration, to_post, token, exc, wake)
-        return exc.kind not in HOLDING
+        results = _post_in_place(provider, entries)
     except Exception as exc:  # a bug: leave the records in doubt, retry later
         log.exception("provider %s failed", integration.provider)
         error = AccountingError(ErrorKind.UNCERTAIN, "unavailable", repr(exc)[:300])
@@ -731,6 +755,7 @@ def _batch(
             if isinstance(result, PostedEntry):
                 posted.append((record, result, record.attempt_version))
             else:
+                _keep_progress(record, token, result)
                 key = (result.kind, result.code + repr(sorted(result.params.items())))
                 errors.setdefault(key, (result, []))[1].append(record)
         _posted_all(token, posted)
@@ -738,7 +763,106 @@ def _batch(
             _failed(integration, group, token, error, wake)
             if error.kind in HOLDING:
                 go_on = False
+        _documents_pending(integration, to_post, results, wake)
     return go_on
+
+
+def _post_once(provider: AccountingSystem, entries: Sequence[EntryToPost]) -> list[Any]:
+    """One `post()`: a failure of the whole call becomes that error in every slot."""
+    try:
+        return list(provider.post(entries))
+    except AccountingError as exc:
+        return [exc] * len(entries)
+
+
+def _transient(result: Any) -> bool:
+    return (
+        isinstance(result, AccountingError)
+        and result.kind in (ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE)
+        and result.code in TRANSIENT_CODES
+        and (result.retry_after or 0) <= IN_PLACE_MAX_WAIT
+    )
+
+
+def _post_in_place(provider: AccountingSystem, entries: Sequence[EntryToPost]) -> list[Any]:
+    """Post, and send again at once what a short transient failure (5xx, a short 429) hit:
+    nothing was written for those entries, and one unlucky call must not push a whole batch
+    into back-off (issue 14 item 5). Progress a provider reports on an error (an uploaded
+    document) goes with the next try."""
+    results = _post_once(provider, entries)
+    for attempt in range(IN_PLACE_RETRIES):
+        slots = [i for i, r in enumerate(results) if _transient(r)]
+        if not slots:
+            break
+        wait = max([float(results[i].retry_after or 0) for i in slots] + [backoff(attempt + 1) / 4])
+        time.sleep(min(wait, IN_PLACE_MAX_WAIT))
+        again = _post_once(provider, [_with_progress(entries[i], results[i]) for i in slots])
+        for i, result in zip(slots, again, strict=True):
+            results[i] = _carry_progress(results[i], result)
+    return results
+
+
+def _progress(result: Any) -> dict[str, Any] | None:
+    return result.progress if isinstance(result, AccountingError) else None
+
+
+def _with_progress(entry: EntryToPost, result: Any) -> EntryToPost:
+    data = _progress(result)
+    return dataclasses.replace(entry, remote_data=dict(data)) if data is not None else entry
+
+
+def _carry_progress(before: Any, after: Any) -> Any:
+    """A retry that failed again without news keeps the progress of the try before."""
+    progress = _progress(before)
+    if isinstance(after, AccountingError) and after.progress is None and progress:
+        return after.with_progress(progress)
+    return after
+
+
+def _keep_progress(record: SyncRecord, token: str, error: AccountingError) -> None:
+    """A failed entry's progress (Dinero: the document's FileGuid), kept for the next
+    attempt, so a document is uploaded once however often its row is retried (item 3)."""
+    data = _progress(error)
+    if data is None:
+        return
+    merged = {**(record.remote_data or {}), **data}
+    if merged != record.remote_data:
+        record.remote_data = merged
+        SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(remote_data=merged)
+
+
+def document_pending(remote_data: dict[str, Any]) -> bool:
+    """Is the entry in the system without its document yet (see DOCUMENT_PENDING)?"""
+    return remote_data.get("attachment") == "pending" or bool(remote_data.get("file_pending"))
+
+
+def _documents_pending(
+    integration: Integration,
+    records: Sequence[SyncRecord],
+    results: Sequence[Any],
+    wake: list[float],
+) -> None:
+    """Posted records whose document is not attached yet stay posted, saying so, and are
+    tried again (only the document) after a back-off."""
+    now = timezone.now()
+    for record, result in zip(records, results, strict=True):
+        if not isinstance(result, PostedEntry) or not document_pending(result.remote_data):
+            continue
+        delay = backoff(record.attempts + 1, cap=transient_cap())
+        wake.append(delay)
+        with translation.override("en"):
+            words = message_for(
+                DOCUMENT_PENDING,
+                provider=integration.provider,
+                system=_system_name(integration.provider),
+            )
+        SyncRecord.objects.filter(pk=record.pk, state=SyncState.POSTED).update(
+            error_code=DOCUMENT_PENDING,
+            error=words[:500],
+            error_params={"system": _system_name(integration.provider)},
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + timedelta(seconds=delay),
+        )
 
 
 # ------------------------------------------------------------------ people's actions
@@ -868,7 +992,7 @@ def due_integration_ids() -> list[int]:
         ).values_list("pk", flat=True)
     )
     pairs = set(
-        SyncRecord.objects.filter(state=SyncState.WAITING, next_attempt_at__lte=now)
+        SyncRecord.objects.filter(to_send(), next_attempt_at__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .values_list("company_id", "provider")
         .distinct()

@@ -20,7 +20,7 @@ from billbridge.integrations.dinero import client as dinero_client
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.models import Integration
 from billbridge.sync import engine
-from billbridge.sync.models import SyncRecord, SyncState
+from billbridge.sync.models import SyncRecord
 from tests.emulators.conftest import RunningEmulator
 from tests.integrations.emulated import emulator_process, point_product_at
 
@@ -125,9 +125,9 @@ def settle(integration: Integration, rounds: int = 30) -> list[dict[str, Any]]:
         integration.refresh_from_db()
         outcomes.append(engine.process(integration.pk))
         waiting = SyncRecord.objects.filter(
+            engine.to_send(),
             company_id=integration.company_id,
             provider=integration.provider,
-            state=SyncState.WAITING,
         )
         integration.refresh_from_db()
         if not waiting.exists() or integration.state != "connected":

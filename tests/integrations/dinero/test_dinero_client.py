@@ -16,6 +16,7 @@ from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.dinero import client as dinero_client
 from billbridge.integrations.dinero import rules, setup
 from billbridge.integrations.dinero.provider import client_for
+from billbridge.sync import engine
 from billbridge.sync.models import SyncRecord, SyncState
 from tests.emulators.conftest import dinero_token
 from tests.integrations.dinero.fixtures import (
@@ -167,19 +168,19 @@ def test_a_document_not_usable_yet_is_tried_again(emu, connected, company, offic
     assert by_route(emu)["POST /v1.2/{org}/ledgeritems"] == 2
 
 
-def test_a_document_still_not_usable_goes_with_the_rows_next_update(
-    emu, connected, company, office
-):
+def test_a_document_still_not_usable_is_attached_by_a_later_try(emu, connected, company, office):
+    # issue 14 item 3: a posted bill whose document is not attached yet is retried until it is
     configure(emu, file_refusals=3)  # more than the retries (FILE_RETRIES + 1 tries)
     b = _bill_with_document(company, office)
-    settle(connected)
+    engine.process(connected.pk)
     assert rows(emu)[0]["FileGuid"] is None  # the row did not wait
     record = SyncRecord.objects.get(bill=b)
     assert record.state == SyncState.POSTED and record.remote_data["file_pending"]
-    update_bill(b, {"text": "rettet"})
+    assert record.error_code == "document_pending"  # shown as posted, document to come
     settle(connected)
     assert rows(emu)[0]["FileGuid"] == record.remote_data["file_guid"]
-    assert "file_pending" not in SyncRecord.objects.get(bill=b).remote_data
+    record.refresh_from_db()
+    assert "file_pending" not in record.remote_data and record.error_code == ""
 
 
 def test_a_file_guid_is_kept_exactly_as_dinero_wrote_it(emu):

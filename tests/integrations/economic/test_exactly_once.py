@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def drive(integration, rounds: int = 12) -> None:
     """Run the engine as the worker and the clock would: every retry made due at once."""
     for _ in range(rounds):
-        SyncRecord.objects.filter(state=SyncState.WAITING).update(
+        SyncRecord.objects.filter(engine.to_send()).update(
             next_attempt_at=timezone.now(), claimed_until=None, claim_token=""
         )
         pacing.reset()  # a 429's pause has passed as well
@@ -40,7 +40,7 @@ def drive(integration, rounds: int = 12) -> None:
         integration.refresh_from_db()
         stopped = integration.state != IntegrationState.CONNECTED
         if (stopped or not engine.due(integration).exists()) and not SyncRecord.objects.filter(
-            state=SyncState.WAITING
+            engine.to_send()
         ).exists():
             return
 
@@ -245,7 +245,7 @@ def test_bill_added_and_paid_through_the_services_lands_in_economic(
 
 def one_round(integration) -> None:
     """One pass of the worker, every retry due now (a backoff fast-forwarded)."""
-    SyncRecord.objects.filter(state=SyncState.WAITING).update(
+    SyncRecord.objects.filter(engine.to_send()).update(
         next_attempt_at=timezone.now(), claimed_until=None, claim_token=""
     )
     pacing.reset()
@@ -296,3 +296,65 @@ def test_revoked_during_the_look_up_then_reconnected_posts_once(
     setup.save(integration, integration.settings, None)
     drive(integration)
     assert_once(Remote(economic), company, first + more)  # read with the new grant
+
+
+def test_a_voucher_booked_before_the_look_up_is_found_not_posted_again(
+    integration, remote, company, economic
+):
+    # issue 14 item 1: the accountant books the kassekladde while the answer is lost
+    bills = make_bills(company, integration, n=2)
+    economic.faults(fail_next=[{"status": "drop", "count": 1, "method": "POST",
+                                "path_contains": "/journals/2/vouchers"}])  # fmt: skip
+    one_round(integration)
+    economic.client.post(
+        f"/_emulator/agreements/{NORDLYS}/journals/{INVOICE_JOURNAL}/book", json={}
+    ).raise_for_status()
+    drive(integration)
+    assert remote.entries(INVOICE_JOURNAL) == []  # nothing posted again
+    booked = remote.get("/accounting-years/2026/entries", pagesize=1000)["collection"]
+    marks = {(r["text"][r["text"].rindex("["):], r["voucherNumber"]) for r in booked
+             if "[billbridge-" in r.get("text", "")}  # fmt: skip
+    records = SyncRecord.objects.filter(bill__in=bills)
+    assert len(marks) == 2 and {m for m, _ in marks} == {
+        f"[billbridge-{company.pk}-{r.pk}]" for r in records
+    }
+    assert set(records.values_list("state", flat=True)) == {SyncState.POSTED}
+
+
+def test_a_voucher_moved_to_another_kassekladde_is_found_not_posted_again(
+    integration, remote, company, economic
+):
+    bills = make_bills(company, integration, n=1)
+    economic.faults(fail_next=[{"status": "drop", "count": 1, "method": "POST",
+                                "path_contains": "/journals/2/vouchers"}])  # fmt: skip
+    one_round(integration)
+    [row] = remote.entries(INVOICE_JOURNAL)
+    number = row["voucher"]["voucherNumber"]
+    economic.client.post(
+        f"/_emulator/agreements/{NORDLYS}/journals/{INVOICE_JOURNAL}/vouchers/2026-{number}/move",
+        json={"journal": 1},
+    ).raise_for_status()
+    drive(integration)
+    assert remote.entries(INVOICE_JOURNAL) == []
+    [moved] = remote.entries(1)
+    record = SyncRecord.objects.get(bill=bills[0])
+    assert record.state == SyncState.POSTED and record.remote_data["journal"] == 1
+    assert moved["text"].endswith(f"[billbridge-{company.pk}-{record.pk}]")
+
+
+def test_an_attachment_that_failed_is_retried_until_attached(
+    integration, remote, company, economic
+):
+    # issue 14 item 3: an attachment that failed twice stayed "pending" and was never retried
+    bills = make_bills(company, integration, n=1)
+    bills[0].document.save("f.pdf", ContentFile(PDF), save=True)
+    economic.faults(fail_next=[{"status": 503, "count": 2, "method": "POST",
+                                "path_contains": "/attachment/file"}])  # fmt: skip
+    one_round(integration)
+    record = SyncRecord.objects.get(kind="invoice")
+    assert (record.state, record.error_code) == (SyncState.POSTED, "document_pending")
+    assert "not attached" in record.error
+    drive(integration)
+    record.refresh_from_db()
+    assert record.remote_data["attachment"] == "attached" and record.error_code == ""
+    assert_once(remote, company, bills)

@@ -111,6 +111,20 @@ def _reject(errors: dict[str, str]) -> AccountingError:
     )
 
 
+FILE_KEYS = ("file_guid", "file_sha256")
+
+
+def _with_upload(
+    error: AccountingError, entry: EntryToPost, meta: dict[str, Any] | None
+) -> AccountingError:
+    """A failed new row whose document was uploaded: the error carries the FileGuid as its
+    `progress`, which the engine keeps, so the next try does not upload it again."""
+    kept = {k: meta[k] for k in FILE_KEYS if meta and meta.get(k)}
+    if not kept or all(entry.remote_data.get(k) == v for k, v in kept.items()):
+        return error
+    return error.with_progress({**entry.remote_data, **kept})
+
+
 def _is_booked_refusal(outcome: Any) -> bool:
     """Dinero refused a change because the row is booked (it can no longer change)."""
     return isinstance(outcome, AccountingError) and _row_error(outcome).code == "row_booked"
@@ -250,7 +264,9 @@ class DineroProvider:
             if entry.remote_data.get("id"):
                 updates.append(i)
             else:
-                meta[i] = {"gen": int(entry.remote_data.get("gen", 0))}
+                # A document uploaded by an earlier try is used again (issue 14 item 3).
+                kept = {k: entry.remote_data[k] for k in FILE_KEYS if entry.remote_data.get(k)}
+                meta[i] = {"gen": int(entry.remote_data.get("gen", 0)), **kept}
         try:
             self._prepare_updates(entries, updates, results, creates, meta)
             for i in [i for i in meta if i not in creates and results[i] is None]:
@@ -261,8 +277,14 @@ class DineroProvider:
             for i, r in enumerate(results):
                 if r is None:
                     results[i] = exc
-        return [r if r is not None else AccountingError(ErrorKind.UNCERTAIN, "unknown")
-                for r in results]  # fmt: skip
+        out: list[PostedEntry | AccountingError] = []
+        for i, result in enumerate(results):
+            result = result if result is not None else AccountingError(
+                ErrorKind.UNCERTAIN, "unknown")  # fmt: skip
+            if isinstance(result, AccountingError):
+                result = _with_upload(result, entries[i], meta.get(i))
+            out.append(result)
+        return out
 
     def intent(self, entry: EntryToPost) -> dict[str, Any]:
         """What the row will name once this write lands, kept by the engine before the write:
@@ -450,6 +472,7 @@ class DineroProvider:
     ) -> None:
         """A booked row can't change (R-1): only a payment to another account is posted."""
         d.update(booked=True, version=st.get("Version"), voucher=st.get("VoucherNumber"))
+        d.pop("file_pending", None)  # a booked row takes no document any more
         booked_balancing = str(d.get("balancing_account") or self.rules.payment_account)
         pay_row = None
         if entry.payment is not None and not d.get("payment"):

@@ -833,9 +833,12 @@ class EconomicProvider:
                     f"{entry.idempotency_key}-attachment",
                 )
             except AccountingError as exc:
-                data["attachment"] = "pending"
+                # Pending: the engine tries the attachment again later (issue 14 item 3);
+                # refused (a booked voucher, a file e-conomic will not take): never again.
+                refused = exc.kind == ErrorKind.REJECTED
+                data["attachment"] = "refused" if refused else "pending"
                 data["attachment_error"] = exc.code
-                if exc.kind in (ErrorKind.REJECTED, ErrorKind.CREDENTIALS) or attempt:
+                if refused or exc.kind == ErrorKind.CREDENTIALS or attempt:
                     return
                 time.sleep(min(exc.retry_after or 0.2, 2.0))
                 continue
@@ -870,7 +873,7 @@ class EconomicProvider:
             entry.kind == "invoice"
             and entry.document
             and attachable(entry)
-            and posted.remote_data.get("attachment") != "attached"
+            and posted.remote_data.get("attachment") not in ("attached", "refused")
         ):
             found = self._locate(entry, _replaced(entry))
             if found is None:
