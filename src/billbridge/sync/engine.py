@@ -105,13 +105,43 @@ class Heartbeat:
         try:
             while not self._stop.wait(lease / 3):
                 try:
-                    SyncRecord.objects.filter(claim_token=self.token).update(
-                        claimed_until=timezone.now() + timedelta(seconds=lease)
-                    )
+                    self._renew(lease)
                 except Exception:  # a locked SQLite, a lost connection: try again next beat
                     log.warning("claim %s not renewed", self.token, exc_info=True)
         finally:
             connection.close()
+
+    def _renew(self, lease: float) -> None:
+        """Renew the claim; rows the worker holds locked just now are skipped (renewed next
+        beat), so the heartbeat never waits in a lock cycle (found by the chaos run)."""
+        from django.db import connection
+
+        until = timezone.now() + timedelta(seconds=lease)
+        records = SyncRecord.objects.filter(claim_token=self.token)
+        if not connection.features.has_select_for_update_skip_locked:
+            records.update(claimed_until=until)
+            return
+        with transaction.atomic():
+            free = list(
+                records.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            SyncRecord.objects.filter(pk__in=free).update(claimed_until=until)
+
+
+def lock_in_order(ids: Collection[int]) -> None:
+    """Lock sync records by ascending id before a transaction updates several of them: every
+    multi-row writer taking its locks in one order cannot deadlock with another (PostgreSQL
+    found one between a worker's outcomes and a bill edit in the chaos run). No-op on SQLite,
+    which locks the whole database."""
+    if ids:
+        list(
+            SyncRecord.objects.select_for_update()
+            .filter(pk__in=list(ids))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 # ------------------------------------------------------------------ providers
@@ -727,6 +757,7 @@ def _batch(
     for record in to_post:
         record.attempt_version = record.version
     with transaction.atomic():
+        lock_in_order([r.pk for r in to_post])
         for version in {r.version for r in to_post}:
             SyncRecord.objects.filter(
                 pk__in=[r.pk for r in to_post if r.version == version], claim_token=token
@@ -750,6 +781,7 @@ def _batch(
     go_on = True
     errors: dict[tuple[ErrorKind, str], tuple[AccountingError, list[SyncRecord]]] = {}
     with transaction.atomic():
+        lock_in_order([r.pk for r in to_post])
         posted: list[tuple[SyncRecord, PostedEntry, int]] = []
         for record, result in zip(to_post, results, strict=True):
             if isinstance(result, PostedEntry):
@@ -906,11 +938,14 @@ def resume(integration: Integration) -> int:
     records = SyncRecord.objects.filter(
         company_id=integration.company_id, provider=integration.provider
     )
-    records.exclude(state=SyncState.WAITING).filter(
-        bill__updated_at__gt=F("updated_at"), bill__status__in=POSTABLE
-    ).update(version=F("version") + 1, state=SyncState.WAITING, updated_at=now)
-    count = records.filter(state=SyncState.WAITING).update(next_attempt_at=now, attempts=0)
-    _wake_after_commit(integration.pk)
+    with transaction.atomic():
+        list(records.select_for_update().order_by("pk").values_list("pk", flat=True))  # see
+        # lock_in_order: a worker's transactions take the same locks in the same order
+        records.exclude(state=SyncState.WAITING).filter(
+            bill__updated_at__gt=F("updated_at"), bill__status__in=POSTABLE
+        ).update(version=F("version") + 1, state=SyncState.WAITING, updated_at=now)
+        count = records.filter(state=SyncState.WAITING).update(next_attempt_at=now, attempts=0)
+        _wake_after_commit(integration.pk)
     return count
 
 
