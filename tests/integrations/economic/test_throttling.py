@@ -56,6 +56,10 @@ def test_a_thousand_bills_through_the_token_bucket_land_exactly_once(
     assert engine.backfill(integration) == BILLS
 
     run_like_a_worker(integration)
+    throttled = remote.emulator.client.get("/_emulator/stats").json()["fair_use"][str(NORDLYS)]
+    # the bucket is spent to the last token (short 429s are retried in place, issue 14 item
+    # 5): the count below reads with a bucket at its defaults again
+    economic.client.post("/_emulator/throttle", json={"reset": True}).raise_for_status()
 
     texts = [row.get("text", "") for row in remote.entries(INVOICE_JOURNAL)]
     marks = Counter(ref for text in texts for ref in MARK.findall(text))
@@ -64,6 +68,5 @@ def test_a_thousand_bills_through_the_token_bucket_land_exactly_once(
     for record in records:
         assert record.state == SyncState.POSTED, (record.error_code, record.error)
         assert marks[f"billbridge-{company.pk}-{record.pk}"] == 1
-    throttled = remote.emulator.client.get("/_emulator/stats").json()["fair_use"][str(NORDLYS)]
     assert throttled["throttled"] > 0  # the bucket did answer 429
     assert AuditEntry.objects.filter(company=company, outcome="http_429").exists()
