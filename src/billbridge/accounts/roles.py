@@ -79,6 +79,12 @@ WEB_RULES: dict[str, dict[str, Action]] = {
 API_RULES: list[tuple[re.Pattern[str], tuple[str, ...], Action]] = [
     (re.compile(r"^/(categories|payment-methods)(/[^/]+)?$"), WRITES, Action.MANAGE_CATALOG),
     (re.compile(r"^/products(/[^/]+)?$"), WRITES, Action.MANAGE_COMPANY),
+    # Set-up reads on the books (the user's organisations, what an import would do): managers.
+    (
+        re.compile(r"^/integrations/[^/]+/(visma-connect/organizations|import-plan)$"),
+        ("GET",),
+        Action.MANAGE_COMPANY,
+    ),
     # Every provider's router: reading its state is for all, changing it for managers.
     (re.compile(r"^/integrations/[^/]+(/.*)?$"), WRITES, Action.MANAGE_COMPANY),
 ]
