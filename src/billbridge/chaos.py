@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -361,8 +362,9 @@ class Chaos:
                 self.log(f"Dinero API key of {org} revoked")
                 time.sleep(8)
                 dinero.control("POST", f"/_emulator/organizations/{org}/api-keys/{key}/restore")
-                dinero_setup.connect(company, self.owner, api_key=key, organization_id=org,
-                                     import_chart_of_accounts=False)  # fmt: skip
+                self._as_a_user_would(functools.partial(
+                    dinero_setup.connect, company, self.owner, api_key=key,
+                    organization_id=org, import_chart_of_accounts=False))  # fmt: skip
                 self.log(f"Dinero {org} reconnected")
             else:
                 agreement = int(integration.remote_data["agreement"]["number"])
@@ -373,8 +375,26 @@ class Chaos:
                 eco.control("POST", f"/_emulator/agreements/{agreement}/grant")
                 integration.credentials = {"agreement_grant_token": self._grant(agreement)}
                 integration.save()
-                economic_setup.save(integration, integration.settings, self.owner)
+                save = functools.partial(
+                    economic_setup.save, integration, integration.settings, self.owner
+                )
+                self._as_a_user_would(save)
                 self.log(f"e-conomic {agreement} reconnected")
+
+    def _as_a_user_would(self, connect: Any) -> None:
+        """Connect again, trying again as a person would when the system is busy (the storm's
+        429s and 5xx reach the set-up's own calls too)."""
+        from billbridge.integrations.base import AccountingError, ErrorKind
+
+        for attempt in range(20):
+            try:
+                connect()
+                return
+            except AccountingError as exc:
+                if exc.kind not in (ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE) or attempt == 19:
+                    raise
+                self.log(f"reconnect refused for now ({exc.code}); trying again")
+                time.sleep(2)
 
     # ------------------------------------------------------------------ bills
 
