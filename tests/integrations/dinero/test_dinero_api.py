@@ -177,3 +177,33 @@ def test_an_import_that_would_empty_the_categories_in_use_is_refused(
     assert response.status_code == 400
     assert response.json()["code"] == "chart_archives_all_in_use"
     assert "Nothing was changed" in response.json()["detail"]
+
+
+def test_the_money_choices_are_kept_and_reach_the_posting_rules(
+    client, emu, company, api_headers
+):
+    """Issue 11 items 1 and 3: the reverse-charge code and the exchange-difference account."""
+    from billbridge.integrations.dinero.provider import DineroProvider
+
+    response = put(client, company, api_headers, api_key=api_key(emu), organization_id=ORG,
+                   exchange_difference_account="2400", reverse_charge_vat_code="IVY")  # fmt: skip
+    assert response.status_code == 200, response.content
+    integration = Integration.objects.get(company=company, provider="dinero")
+    assert integration.settings["reverse_charge_vat_code"] == "IVY"
+    provider = DineroProvider(integration)
+    try:
+        assert provider.rules.reverse_charge_code == "IVY"
+        assert provider.rules.exchange_difference_account == "2400"
+    finally:
+        provider.close()
+
+
+def test_a_reverse_charge_code_dinero_does_not_have_is_refused_with_words(
+    client, emu, company, api_headers
+):
+    response = put(client, company, api_headers, api_key=api_key(emu), organization_id=ORG,
+                   reverse_charge_vat_code="I25")  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_reverse_charge_code"
+    assert "IEUY" in response.json()["detail"]
+    assert not Integration.objects.filter(company=company, state="connected").exists()

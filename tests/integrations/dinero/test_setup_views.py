@@ -310,6 +310,7 @@ def test_accounts_step_offers_the_fetched_accounts_with_the_usual_defaults(
     )
     html = web.get(url(company, "accounts")).content.decode()
     fallback, payment = html.split('name="payment_account"')
+    payment = payment.split("</select>")[0]
     assert '<option value="99999" selected>' in fallback
     assert '<option value="55000" selected>' in payment
     assert 'value="1000"' in fallback  # an entry account
@@ -319,6 +320,36 @@ def test_accounts_step_offers_the_fetched_accounts_with_the_usual_defaults(
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_accounts_step_offers_the_exchange_difference_account_and_reverse_charge_code(
+    web: Client, user, company, org
+) -> None:
+    """Issue 11 items 1 and 3: chosen in the set-up, the chart's 2400 and IEUY preselected."""
+    walk_to_credentials(web, user, company)
+    web.post(
+        url(company, "credentials"),
+        {"api_key": org["api_key"], "organization_id": org["organization_id"]},
+    )
+    html = web.get(url(company, "accounts")).content.decode()
+    exchange = html.split('name="exchange_difference_account"')[1].split("</select>")[0]
+    reverse_charge = html.split('name="reverse_charge_vat_code"')[1].split("</select>")[0]
+    assert '<option value="2400" selected>' in exchange
+    assert '<option value="IEUY" selected>' in reverse_charge
+    assert 'value="IVY"' in reverse_charge and 'value="I25"' not in reverse_charge
+    web.post(
+        url(company, "accounts"),
+        {
+            "fallback_account": "99999",
+            "payment_account": "55000",
+            "exchange_difference_account": "2400",
+            "reverse_charge_vat_code": "IEUV",
+        },
+    )
+    web.post(url(company, "import"), {"import_chart": "no"})
+    chosen = Integration.objects.get(company=company, provider="dinero").settings
+    assert chosen["exchange_difference_account"] == "2400"
+    assert chosen["reverse_charge_vat_code"] == "IEUV"
 
 
 def test_import_step_explains_both_choices(web: Client, user, company, org) -> None:

@@ -40,6 +40,9 @@ class DineroConnectIn(Schema):
     organization_id: str
     fallback_account: str = setup.DEFAULT_FALLBACK
     payment_account: str = setup.DEFAULT_PAYMENT
+    # Issue 11 items 1 and 3; empty: the chart's 2400 and Dinero's standard IEUY.
+    exchange_difference_account: str = ""
+    reverse_charge_vat_code: str = ""
     import_chart_of_accounts: bool = False
     backfill: bool = False
 
@@ -59,6 +62,9 @@ class DineroVismaConnectIn(Schema):
     organization_id: str
     fallback_account: str = setup.DEFAULT_FALLBACK
     payment_account: str = setup.DEFAULT_PAYMENT
+    # Issue 11 items 1 and 3; empty: the chart's 2400 and Dinero's standard IEUY.
+    exchange_difference_account: str = ""
+    reverse_charge_vat_code: str = ""
     import_chart_of_accounts: bool = False
     backfill: bool = False
 
@@ -167,6 +173,8 @@ def connect(request: HttpRequest, company_id: CompanyId, payload: DineroConnectI
             organization_id=payload.organization_id,
             fallback_account=payload.fallback_account,
             payment_account=payload.payment_account,
+            exchange_difference_account=payload.exchange_difference_account,
+            reverse_charge_vat_code=payload.reverse_charge_vat_code,
             import_chart_of_accounts=payload.import_chart_of_accounts,
             accounts=accounts,
         )
@@ -289,6 +297,8 @@ def visma_connect(
             organization_id=payload.organization_id,
             fallback_account=payload.fallback_account,
             payment_account=payload.payment_account,
+            exchange_difference_account=payload.exchange_difference_account,
+            reverse_charge_vat_code=payload.reverse_charge_vat_code,
             import_chart_of_accounts=payload.import_chart_of_accounts,
             accounts=accounts,
         )

@@ -169,12 +169,38 @@ class AccountsForm(forms.Form):
         ),
     )
 
+    # Not required: left out (as by an older client), the provider takes the defaults.
+    exchange_difference_account = forms.ChoiceField(
+        required=False,
+        label=_("Account for exchange differences"),
+        help_text=_(
+            "When a bill in a foreign currency is paid, the difference between the Danish kroner "
+            "booked for the bill and those paid goes here. In Dinero's standard chart this is "
+            "2400 Valutakursdifferencer, import."
+        ),
+    )
+    reverse_charge_vat_code = forms.ChoiceField(
+        required=False,
+        label=_("VAT code for reverse charge"),
+        help_text=_(
+            "Used for a bill from a foreign supplier without Danish VAT on which you must "
+            "calculate the VAT yourself (omvendt betalingspligt)."
+        ),
+        choices=[
+            ("IEUY", _("IEUY: services bought from the EU")),
+            ("IEUV", _("IEUV: goods bought from the EU")),
+            ("IVY", _("IVY: services bought from outside the EU")),
+        ],
+    )
+
     def __init__(
         self, *args: Any, entry: Iterable[Account], deposit: Iterable[Account], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        entry = list(entry)
         self.fields["fallback_account"].choices = _choices(entry)
         self.fields["payment_account"].choices = _choices(deposit)
+        self.fields["exchange_difference_account"].choices = _choices(entry)
 
 
 class ImportForm(forms.Form):

@@ -23,6 +23,11 @@ MESSAGES: dict[str, Promise] = {
         "You did not allow billbridge to reach %(system)s in Visma Connect, so nothing was "
         "connected. Press CONNECT DINERO to try again."
     ),
+    # S-d6's money choices (issue 11 items 1 and 3).
+    "unknown_reverse_charge_code": _(
+        "%(system)s's standard VAT codes for reverse charge are IEUY (services from the EU), "
+        "IEUV (goods from the EU) and IVY (services from outside the EU). Choose one of them."
+    ),
     # The chart import (setup.plan_import, S-d7): refused, nothing changed.
     "chart_no_expense_accounts": _(
         "The chart of accounts fetched from %(system)s has no expense accounts (in Dinero's "

@@ -45,6 +45,9 @@ VAT_NONE = "none"
 # services bought in the EU (the default reverse-charge code; the set-up can choose another).
 PURCHASE_CODE = "I25"
 DEFAULT_REVERSE_CHARGE_CODE = "IEUY"
+# The purchase codes of Dinero's standard set that book reverse-charge VAT (dinero.md §3:
+# EU services, EU goods, services from outside the EU); the set-up offers these.
+REVERSE_CHARGE_CODES = ("IEUY", "IEUV", "IVY")
 # Dinero's standard chart: 2400 "Valutakursdifferencer, import" (emulators/dinero/seed.py).
 DEFAULT_EXCHANGE_DIFFERENCE_ACCOUNT = "2400"
 

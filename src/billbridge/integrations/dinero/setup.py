@@ -18,7 +18,7 @@ from billbridge.accounts.models import Company, User
 from billbridge.bills.models import Bill, Category, Supplier
 from billbridge.integrations import services, signals
 from billbridge.integrations.base import Account, AccountingError, ErrorKind
-from billbridge.integrations.dinero import visma
+from billbridge.integrations.dinero import rules, visma
 from billbridge.integrations.dinero.client import NO_PRO, DineroClient
 from billbridge.integrations.dinero.oauth import Tokens
 from billbridge.integrations.models import Integration
@@ -161,6 +161,7 @@ def connect_visma(
     payment_account: str = DEFAULT_PAYMENT,
     import_chart_of_accounts: bool,
     accounts: list[Account] | None = None,
+    **money: str,
 ) -> Integration:
     """Save a Visma Connect integration (S-d8): the tokens encrypted, like `connect`."""
     organization_id = str(organization_id).strip()
@@ -168,7 +169,7 @@ def connect_visma(
         accounts = validate_organization(tokens, organization_id, company=company)
     credentials = {"way": visma.WAY, "organization_id": organization_id, **tokens.as_dict()}
     return _save(company, user, credentials, organization_id, fallback_account,
-                 payment_account, import_chart_of_accounts, accounts)  # fmt: skip
+                 payment_account, import_chart_of_accounts, accounts, **money)  # fmt: skip
 
 
 def default_accounts(accounts: list[Account]) -> tuple[str, str]:
@@ -209,6 +210,7 @@ def connect(
     payment_account: str = DEFAULT_PAYMENT,
     import_chart_of_accounts: bool,
     accounts: list[Account] | None = None,
+    **money: str,
 ) -> Integration:
     """Save the integration (S-d8): encrypted credentials, settings, the fetched chart.
 
@@ -224,7 +226,7 @@ def connect(
     credentials = {"way": visma.API_KEY_WAY, "api_key": api_key,
                    "organization_id": organization_id}  # fmt: skip
     return _save(company, user, credentials, organization_id, fallback_account,
-                 payment_account, import_chart_of_accounts, accounts)  # fmt: skip
+                 payment_account, import_chart_of_accounts, accounts, **money)  # fmt: skip
 
 
 def _save(
@@ -236,11 +238,29 @@ def _save(
     payment_account: str,
     import_chart_of_accounts: bool,
     accounts: list[Account],
+    exchange_difference_account: str = "",
+    reverse_charge_vat_code: str = "",
 ) -> Integration:
-    """Both ways' Save: credentials encrypted, settings, the chart, connected, resumed."""
+    """Both ways' Save: credentials encrypted, settings, the chart, connected, resumed.
+
+    The money choices (issue 11 items 1 and 3) may be left empty: the provider then takes
+    Dinero's standard reverse-charge code and the chart's exchange-difference account."""
     numbers = {a.number for a in accounts}
+    exchange = str(exchange_difference_account or "")
+    reverse_charge = str(reverse_charge_vat_code or "")
+    if reverse_charge and reverse_charge not in rules.REVERSE_CHARGE_CODES:
+        raise AccountingError(
+            ErrorKind.REJECTED,
+            "unknown_reverse_charge_code",
+            reverse_charge,
+            field="reverse_charge_vat_code",
+            params={"reverse_charge": reverse_charge},
+        )
     for field, number in (("fallback_account", fallback_account),
-                          ("payment_account", payment_account)):  # fmt: skip
+                          ("payment_account", payment_account),
+                          ("exchange_difference_account", exchange)):  # fmt: skip
+        if field == "exchange_difference_account" and not number:
+            continue
         if str(number) not in numbers:
             raise AccountingError(
                 ErrorKind.REJECTED,
@@ -262,6 +282,8 @@ def _save(
             "fallback_account": str(fallback_account),
             "payment_account": str(payment_account),
             "import_chart_of_accounts": bool(import_chart_of_accounts),
+            "exchange_difference_account": exchange,
+            "reverse_charge_vat_code": reverse_charge,
         }
         integration.remote_data = {
             "accounts": _accounts_to_json(accounts),

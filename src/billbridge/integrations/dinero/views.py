@@ -40,7 +40,7 @@ from billbridge.bills.models import Bill
 from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations import signals
 from billbridge.integrations.base import Account, AccountingError
-from billbridge.integrations.dinero import setup, visma
+from billbridge.integrations.dinero import rules, setup, visma
 from billbridge.integrations.dinero.client import BLOCKING_CODES
 from billbridge.integrations.dinero.forms import (
     AccountsForm,
@@ -467,16 +467,24 @@ def organization(request: HttpRequest, company_id: int) -> HttpResponse:
 # ------------------------------------------------------------------------------ S-d6 accounts
 
 
-def _account_defaults(integration: Integration | None, accounts: list[Account]) -> tuple[str, str]:
-    """The accounts chosen last time if still in the chart, else the usual 99999 and 55000."""
+def _account_defaults(integration: Integration | None, accounts: list[Account]) -> dict[str, str]:
+    """The choices made last time if still possible, else the usual 99999 and 55000, the
+    chart's exchange-difference account (2400) and Dinero's standard reverse-charge code."""
     fallback, payment = setup.default_accounts(accounts)
+    initial = {
+        "fallback_account": fallback,
+        "payment_account": payment,
+        "exchange_difference_account": rules.default_exchange_difference_account(accounts),
+        "reverse_charge_vat_code": rules.DEFAULT_REVERSE_CHARGE_CODE,
+    }
     chosen = integration.settings if integration is not None else {}
     numbers = {a.number for a in accounts}
-    if chosen.get("fallback_account") in numbers:
-        fallback = chosen["fallback_account"]
-    if chosen.get("payment_account") in numbers:
-        payment = chosen["payment_account"]
-    return fallback, payment
+    for key in ("fallback_account", "payment_account", "exchange_difference_account"):
+        if chosen.get(key) in numbers:
+            initial[key] = chosen[key]
+    if chosen.get("reverse_charge_vat_code") in rules.REVERSE_CHARGE_CODES:
+        initial["reverse_charge_vat_code"] = chosen["reverse_charge_vat_code"]
+    return initial
 
 
 def _split_accounts(accounts: list[Account]) -> tuple[list[Account], list[Account]]:
@@ -496,12 +504,11 @@ def accounts(request: HttpRequest, company_id: int) -> HttpResponse:
         return _back_to_company_step(request)
     fetched = _accounts(state)
     entry, deposit = _split_accounts(fetched)
-    fallback, payment = _account_defaults(_integration(company), fetched)
     form = AccountsForm(
         _posted(request),
         entry=entry,
         deposit=deposit,
-        initial={"fallback_account": fallback, "payment_account": payment},
+        initial=_account_defaults(_integration(company), fetched),
     )
     if request.method == "POST" and form.is_valid():
         state.update(form.cleaned_data)
@@ -532,6 +539,8 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
         choices = {
             "fallback_account": state["fallback_account"],
             "payment_account": state["payment_account"],
+            "exchange_difference_account": state.get("exchange_difference_account", ""),
+            "reverse_charge_vat_code": state.get("reverse_charge_vat_code", ""),
             "import_chart_of_accounts": form.cleaned_data["import_chart"],
             "accounts": _accounts(state),
         }
