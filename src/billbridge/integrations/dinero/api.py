@@ -158,6 +158,31 @@ def _integration(company_id: int) -> Integration | None:
     return api_common.integration_of(company_id, setup.PROVIDER)
 
 
+def _choices(payload: DineroConnectIn | DineroVismaConnectIn) -> dict[str, Any]:
+    """The set-up's choices (S-d6, S-d7), the same for both ways in."""
+    return {
+        "fallback_account": payload.fallback_account,
+        "payment_account": payload.payment_account,
+        "exchange_difference_account": payload.exchange_difference_account,
+        "reverse_charge_vat_code": payload.reverse_charge_vat_code,
+        "import_chart_of_accounts": payload.import_chart_of_accounts,
+    }
+
+
+def _connected(
+    company: Any, integration: Integration, payload: DineroConnectIn | DineroVismaConnectIn
+) -> Status:
+    """The answer to a connect, either way: the state, what was backfilled and imported."""
+    extra: dict[str, Any] = {}
+    if payload.backfill:
+        extra["backfilled"] = signals.backfill(integration)
+    if payload.import_chart_of_accounts:
+        extra["imported_categories"] = company.categories.filter(
+            imported_from=setup.PROVIDER, archived=False
+        ).count()
+    return Status(200, _state(integration, **extra))
+
+
 @router.put("", response={200: DineroStateOut, 400: ProblemOut, 403: ProblemOut, 503: ProblemOut})
 def connect(request: HttpRequest, company_id: CompanyId, payload: DineroConnectIn) -> Any:
     """Connect (or reconnect) Dinero: the key and ID are checked against Dinero at once."""
@@ -171,23 +196,12 @@ def connect(request: HttpRequest, company_id: CompanyId, payload: DineroConnectI
             request.auth,  # type: ignore[attr-defined]
             api_key=payload.api_key,
             organization_id=payload.organization_id,
-            fallback_account=payload.fallback_account,
-            payment_account=payload.payment_account,
-            exchange_difference_account=payload.exchange_difference_account,
-            reverse_charge_vat_code=payload.reverse_charge_vat_code,
-            import_chart_of_accounts=payload.import_chart_of_accounts,
             accounts=accounts,
+            **_choices(payload),
         )
     except AccountingError as exc:
         return _problem(exc)
-    extra: dict[str, Any] = {}
-    if payload.backfill:
-        extra["backfilled"] = signals.backfill(integration)
-    if payload.import_chart_of_accounts:
-        extra["imported_categories"] = company.categories.filter(
-            imported_from=setup.PROVIDER, archived=False
-        ).count()
-    return Status(200, _state(integration, **extra))
+    return _connected(company, integration, payload)
 
 
 @router.get("", response={200: DineroStateOut})
@@ -295,19 +309,12 @@ def visma_connect(
             request.auth,  # type: ignore[attr-defined]
             tokens=tokens,
             organization_id=payload.organization_id,
-            fallback_account=payload.fallback_account,
-            payment_account=payload.payment_account,
-            exchange_difference_account=payload.exchange_difference_account,
-            reverse_charge_vat_code=payload.reverse_charge_vat_code,
-            import_chart_of_accounts=payload.import_chart_of_accounts,
             accounts=accounts,
+            **_choices(payload),
         )
     except AccountingError as exc:
         return _problem(exc)
-    extra: dict[str, Any] = {}
-    if payload.backfill:
-        extra["backfilled"] = signals.backfill(integration)
-    return Status(200, _state(integration, **extra))
+    return _connected(company, integration, payload)
 
 
 @router.get("/import-plan", response={200: DineroImportPlanOut, 400: ProblemOut, 403: ProblemOut})
