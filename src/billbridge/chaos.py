@@ -508,6 +508,7 @@ class Chaos:
         from billbridge.sync.models import SyncRecord, SyncState
 
         deadline = started + self.o.timeout
+        next_trace = time.monotonic() + 10
         while time.monotonic() < deadline:
             waiting = SyncRecord.objects.filter(state=SyncState.WAITING).count()
             pending = SyncRecord.objects.filter(state=SyncState.POSTED).exclude(error_code="")
@@ -516,8 +517,41 @@ class Chaos:
                 return time.monotonic()
             if len(self.alive()) < self.o.workers:
                 self.start_worker()
+            if time.monotonic() >= next_trace:
+                next_trace = time.monotonic() + 10
+                self.log(f"still to settle: {self.unsettled()}")
             time.sleep(1)
+        self.log(f"not settled at the timeout: {self.unsettled()}")
         return None
+
+    def unsettled(self) -> str:
+        """What keeps the run from draining: records still to send, by provider, state and
+        error code, with their attempts and the longest wait until one is due again."""
+        from django.db.models import Count, Max
+        from django.utils import timezone
+
+        from billbridge.integrations.models import Integration
+        from billbridge.sync.engine import to_send
+        from billbridge.sync.models import SyncRecord
+
+        now = timezone.now()
+        rows = (
+            SyncRecord.objects.filter(to_send())
+            .values("provider", "state", "error_code")
+            .annotate(n=Count("id"), attempts=Max("attempts"), due=Max("next_attempt_at"))
+            .order_by("provider", "state", "error_code")
+        )
+        parts = []
+        for r in rows:
+            wait = max(0.0, (r["due"] - now).total_seconds())
+            parts.append(
+                f"{r['provider']}/{r['state']}/{r['error_code'] or '-'}: {r['n']} "
+                f"(attempts ≤ {r['attempts']}, next in ≤ {wait:.0f} s)"
+            )
+        blocked = Integration.objects.exclude(recheck_at=None).values_list("provider", "state")
+        if blocked:
+            parts.append(f"integrations held: {list(blocked)}")
+        return "; ".join(parts) or "nothing"
 
     # ------------------------------------------------------------------ the count
 
