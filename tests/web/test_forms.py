@@ -306,3 +306,30 @@ def test_payment_method_type_must_be_known(logged_in_client, company):
     response = logged_in_client.post(url, {"new-name": "Bitcoin", "new-type": "crypto"})
     assert response.context["form"].errors["type"]
     assert not PaymentMethod.objects.exists()
+
+
+def test_the_many_options_select_writes_what_djangos_select_writes():
+    from django import forms
+    from django.test.html import parse_html
+
+    from billbridge.web.forms import ManyOptionsSelect
+
+    choices = [("", "All suppliers"), (7, "Smith & Søn <ApS>"), (9, 'Kaffe "K"')]
+    attrs = {"id": "id_supplier", "aria-describedby": "help"}
+    ours = ManyOptionsSelect(choices=choices).render("supplier", 7, attrs)
+    theirs = forms.Select(choices=choices).render("supplier", 7, attrs)
+    assert parse_html(ours) == parse_html(theirs)
+    assert "&amp; Søn &lt;ApS&gt;" in ours
+
+
+def test_the_bill_lists_templates_do_not_grow_with_the_suppliers(logged_in_client, company):
+    from billbridge.bills.models import Supplier
+
+    url = reverse("web:bill_list", args=[company.pk])
+    before = len(logged_in_client.get(url).templates)
+    Supplier.objects.bulk_create(
+        Supplier(company=company, name=f"Leverandør {n}") for n in range(30)
+    )
+    response = logged_in_client.get(url)
+    assert "Leverandør 29" in response.content.decode()
+    assert len(response.templates) == before

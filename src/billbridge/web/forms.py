@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from billbridge.accounts.models import Company
@@ -259,6 +262,25 @@ class PaymentMethodForm(forms.Form):
     account_number = forms.CharField(label=_("Account number"), max_length=20, required=False)
 
 
+class ManyOptionsSelect(forms.Select):
+    """A select whose options are written in Python, not through a template each (issue 16
+    item 3): Django renders every ``<option>`` by including a template, about 0.2 ms each, so
+    a company with 500 suppliers spent 100 ms of the bill list on its supplier filter.
+    The same markup as ``forms.Select`` for flat choices (no groups)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        selected = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'\n  <option value="{escape(key)}"{" selected" if key in selected else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in ((str(k), str(lab)) for k, lab in self.choices)
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}\n</select>')  # noqa: S308
+
+
 class BillFilterForm(forms.Form):
     """The bill list's filters; invalid values are ignored rather than shown as errors."""
 
@@ -266,8 +288,12 @@ class BillFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *BillStatus.choices]
     )
-    supplier = forms.TypedChoiceField(label=_("Supplier"), required=False, coerce=int)
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int)
+    supplier = forms.TypedChoiceField(
+        label=_("Supplier"), required=False, coerce=int, widget=ManyOptionsSelect
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"), required=False, coerce=int, widget=ManyOptionsSelect
+    )
 
     def __init__(self, *args: Any, company: Company, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
