@@ -123,3 +123,20 @@ def test_no_two_providers_name_a_schema_alike():
             ):
                 owners.setdefault(name, []).append(info.key)
     assert {name: keys for name, keys in owners.items() if len(keys) > 1} == {}
+
+
+def test_every_provider_gets_the_frameworks_lifecycle_routes(openapi):
+    """Issue 12 item 2: connect, state, disconnect, refresh and backfill are built by the
+    integrations core for every provider in the registry, each with its own body schema."""
+    from billbridge.integrations.registry import PROVIDERS
+
+    for key in PROVIDERS:
+        base = f"/api/v1/companies/{{company_id}}/integrations/{key}"
+        paths = openapi["paths"]
+        assert set(paths[base]) == {"put", "get", "delete"}
+        assert "post" in paths[f"{base}/refresh"] and "post" in paths[f"{base}/backfill"]
+        refused = paths[base]["put"]["responses"]["400"]["content"]["application/json"]
+        assert {"$ref": "#/components/schemas/ProblemOut"} in refused["schema"]["anyOf"]
+    bodies = {_body_schema(openapi, f"/api/v1/companies/{{company_id}}/integrations/{k}", "put")
+              ["title"] for k in PROVIDERS}  # fmt: skip
+    assert len(bodies) == len(PROVIDERS)

@@ -1,9 +1,11 @@
 """The REST API (django-ninja): OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
 
 Every route needs `Authorization: Bearer <token>` (from POST /api/v1/auth/token). Each
-accounting-system package may add a ninja Router as `billbridge.integrations.<key>.api.router`;
-it is mounted at /api/v1/companies/{company_id}/integrations/<key> with the same auth, so the
-tenant check (404 for a company the caller is not a member of) applies to it as well.
+accounting system in the registry gets the framework's REST lifecycle (connect, state,
+disconnect, refresh, backfill; integrations.api_common.router_for, from the `lifecycle` of its
+`api` module) and its own `router`'s routes, mounted at
+/api/v1/companies/{company_id}/integrations/<key> with the same auth plus the Integrate check,
+so the tenant check (404 for a company the caller is not a member of) applies to them as well.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from billbridge.api.auth import IntegrationAuth, TokenAuth
 from billbridge.api.errors import install_error_handlers
 from billbridge.api.openapi import BillbridgeOpenAPI
 from billbridge.api.routers import auth, bills, catalog, companies, products
+from billbridge.integrations.api_common import router_for
 from billbridge.integrations.registry import PROVIDERS, ProviderInfo
 
 COMPANY = "/companies/{company_id}"
@@ -39,8 +42,7 @@ def mount_integration_routers(
     """Mount every provider's router that exists; returns the keys mounted."""
     mounted = []
     for info in providers.values():
-        module = info.optional(info.api)
-        router = getattr(module, "router", None) if module is not None else None
+        router = router_for(info)  # the framework's lifecycle routes and the provider's own
         if router is not None:
             target.add_router(
                 f"{COMPANY}/integrations/{info.key}",

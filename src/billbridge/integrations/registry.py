@@ -3,9 +3,10 @@
 Adding a third system = one new package under integrations/ + one entry in PROVIDERS. An entry
 is a typed descriptor (`ProviderInfo`): the system class the engine posts through, how many
 entries one `post()` takes, whether a payment is its own entry, the package's modules for web
-set-up pages (`urls`, mounted at /c/<company_id>/integrations/<key>/), REST routes (`api`, a
-ninja Router `router`, mounted at /api/v1/companies/{company_id}/integrations/<key>) and own
-words (`messages`), the settings it reads with their shipped defaults, and its emulator.
+set-up pages (`urls`, mounted at /c/<company_id>/integrations/<key>/), REST routes (`api`: its
+`lifecycle` for the framework's connect/state/disconnect/refresh/backfill, and a ninja Router
+`router` of its own further routes, mounted at /api/v1/companies/{company_id}/integrations/<key>)
+and own words (`messages`), the settings it reads with their shipped defaults, and its emulator.
 
 `validate()` runs when Django starts (IntegrationsConfig.ready): a wrong entry stops start-up
 with a sentence naming the entry and what is wrong, instead of a provider's pages silently
@@ -180,8 +181,13 @@ def problems(providers: Iterable[ProviderInfo]) -> list[str]:
         if info.urls and urls is not None and not hasattr(urls, "urlpatterns"):
             found.append(f"{where}: {info.package}.{info.urls} has no urlpatterns.")
         api = _quiet(info, info.api)
-        if info.api and api is not None and not hasattr(api, "router"):
-            found.append(f"{where}: {info.package}.{info.api} has no ninja Router `router`.")
+        if (
+            info.api
+            and api is not None
+            and not any(hasattr(api, name) for name in ("lifecycle", "router"))
+        ):
+            found.append(f"{where}: {info.package}.{info.api} has neither a `lifecycle` "
+                         "(api_common.Lifecycle) nor a ninja Router `router`.")  # fmt: skip
         words = _quiet(info, info.messages)
         if (
             info.messages

@@ -19,20 +19,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
+from billbridge.accounts.models import Company, User
 from billbridge.integrations import api_common, signals
-from billbridge.integrations.api_common import (
-    BackfillOut,
-    CompanyId,
-    ProblemOut,
-    ProgressOut,
-    membership_for,
-)
+from billbridge.integrations.api_common import CompanyId, ProblemOut, ProgressOut
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.dinero import setup, visma
-from billbridge.integrations.messages import message_for
 from billbridge.integrations.models import Integration, IntegrationState
-
-router = Router()
 
 
 class DineroConnectIn(Schema):
@@ -115,11 +107,10 @@ class DineroAccountOut(Schema):
 
 
 def _problem(exc: AccountingError) -> Status:
-    detail = message_for(exc.code, system="Dinero", provider=setup.PROVIDER, **exc.params)
-    return api_common.problem(exc, detail)
+    return api_common.problem_of(setup.PROVIDER, exc)
 
 
-def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
+def _state(integration: Integration | None) -> dict[str, Any]:
     if integration is None:
         return {
             "provider": setup.PROVIDER,
@@ -134,7 +125,6 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
             "connected_at": None,
             "accounts": 0,
             "progress": dict(api_common.NO_PROGRESS),
-            **extra,
         }
     s = integration.settings
     return {
@@ -150,7 +140,6 @@ def _state(integration: Integration | None, **extra: Any) -> dict[str, Any]:
         "connected_at": integration.connected_at,
         "accounts": len(integration.remote_data.get("accounts", [])),
         "progress": signals.progress(integration),
-        **extra,
     }
 
 
@@ -169,69 +158,31 @@ def _choices(payload: DineroConnectIn | DineroVismaConnectIn) -> dict[str, Any]:
     }
 
 
-def _connected(
-    company: Any, integration: Integration, payload: DineroConnectIn | DineroVismaConnectIn
-) -> Status:
-    """The answer to a connect, either way: the state, what was backfilled and imported."""
-    extra: dict[str, Any] = {}
-    if payload.backfill:
-        extra["backfilled"] = signals.backfill(integration)
-    if payload.import_chart_of_accounts:
-        extra["imported_categories"] = company.categories.filter(
-            imported_from=setup.PROVIDER, archived=False
-        ).count()
-    return Status(200, _state(integration, **extra))
+def _imported(
+    company: Company, integration: Integration, payload: DineroConnectIn | DineroVismaConnectIn
+) -> dict[str, Any]:
+    """A connect's answer, either way in, counts the categories an import made."""
+    if not payload.import_chart_of_accounts:
+        return {}
+    count = company.categories.filter(imported_from=setup.PROVIDER, archived=False).count()
+    return {"imported_categories": count}
 
 
-@router.put("", response={200: DineroStateOut, 400: ProblemOut, 403: ProblemOut, 503: ProblemOut})
-def connect(request: HttpRequest, company_id: CompanyId, payload: DineroConnectIn) -> Any:
-    """Connect (or reconnect) Dinero: the key and ID are checked against Dinero at once."""
-    company = api_common.manager_company(request, company_id)
-    try:
-        accounts = setup.validate_credentials(
-            payload.api_key, payload.organization_id, company=company
-        )
-        integration = setup.connect(
-            company,
-            request.auth,  # type: ignore[attr-defined]
-            api_key=payload.api_key,
-            organization_id=payload.organization_id,
-            accounts=accounts,
-            **_choices(payload),
-        )
-    except AccountingError as exc:
-        return _problem(exc)
-    return _connected(company, integration, payload)
+def _connect(company: Company, user: User | None, payload: DineroConnectIn) -> Integration:
+    """The personal integration: the key and ID are checked against Dinero at once."""
+    accounts = setup.validate_credentials(payload.api_key, payload.organization_id, company=company)
+    return setup.connect(
+        company,
+        user,
+        api_key=payload.api_key,
+        organization_id=payload.organization_id,
+        accounts=accounts,
+        **_choices(payload),
+    )
 
 
-@router.get("", response={200: DineroStateOut})
-def state(request: HttpRequest, company_id: CompanyId) -> Any:
-    """State and settings; the API key is never shown again."""
-    membership_for(request, company_id)
-    return Status(200, _state(_integration(company_id)))
-
-
-@router.delete("", response={204: None, 403: ProblemOut})
-def disconnect(request: HttpRequest, company_id: CompanyId) -> Any:
-    """Stop sending bills to Dinero; what was sent stays there."""
-    setup.disconnect(api_common.manager_company(request, company_id))
-    return Status(204, None)
-
-
-@router.post(
-    "/refresh",
-    response={200: list[DineroAccountOut], 400: ProblemOut, 403: ProblemOut, 503: ProblemOut},
-)
-def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
-    """Fetch the chart from Dinero again (an account created since shows up)."""
-    company = api_common.manager_company(request, company_id)
-    if _integration(company_id) is None:
-        return _problem(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
-    try:
-        accounts = setup.refresh(company)
-    except AccountingError as exc:
-        return _problem(exc)
-    out = [
+def _refresh(company: Company, integration: Integration) -> list[dict[str, Any]]:
+    return [
         {
             "number": a.number,
             "name": a.name,
@@ -239,16 +190,29 @@ def refresh(request: HttpRequest, company_id: CompanyId) -> Any:
             "kind": a.kind,
             "hidden": a.hidden,
         }  # fmt: skip
-        for a in accounts
+        for a in setup.refresh(company)
     ]
-    return Status(200, out)
 
 
-@router.post("/backfill", response={200: BackfillOut, 400: ProblemOut, 403: ProblemOut})
-def backfill(request: HttpRequest, company_id: CompanyId) -> Any:
-    """R-4: send every bill added before the connection; progress in the answer and in GET."""
-    api_common.manager_company(request, company_id)
-    return api_common.backfill(company_id, setup.PROVIDER, _problem)
+# connect, state, disconnect, refresh and backfill: built by the framework (api_common).
+lifecycle = api_common.Lifecycle(
+    connect_in=DineroConnectIn,
+    state_out=DineroStateOut,
+    connect=_connect,
+    state=_state,
+    refresh=_refresh,
+    refresh_out=list[DineroAccountOut],
+    connected_extra=_imported,
+    docs={
+        "connect": "Connect (or reconnect) Dinero: the key and ID are checked against Dinero "
+        "at once.",
+        "state": "State and settings; the API key is never shown again.",
+        "refresh": "Fetch the chart from Dinero again (an account created since shows up).",
+    },
+)
+
+# Dinero's own routes, beside the lifecycle's.
+router = Router()
 
 
 # ------------------------------------------------------------------ Visma Connect (S-d12)
@@ -306,7 +270,7 @@ def visma_connect(
         accounts = setup.validate_organization(tokens, payload.organization_id, company=company)
         integration = setup.connect_visma(
             company,
-            request.auth,  # type: ignore[attr-defined]
+            api_common.caller(request),
             tokens=tokens,
             organization_id=payload.organization_id,
             accounts=accounts,
@@ -314,7 +278,7 @@ def visma_connect(
         )
     except AccountingError as exc:
         return _problem(exc)
-    return _connected(company, integration, payload)
+    return lifecycle.connected(company, integration, payload)
 
 
 @router.get("/import-plan", response={200: DineroImportPlanOut, 400: ProblemOut, 403: ProblemOut})
@@ -325,7 +289,8 @@ def import_plan(request: HttpRequest, company_id: CompanyId) -> Any:
     if integration is None or not integration.is_active:
         return _problem(AccountingError(ErrorKind.CREDENTIALS, "not_connected"))
     plan = setup.plan_import(company, setup.accounts_of(integration))
-    words = message_for(plan.refusal, system="Dinero", provider=setup.PROVIDER)
+    refusal = AccountingError(ErrorKind.REJECTED, plan.refusal)
+    words = api_common.words(setup.PROVIDER, refusal)
     return Status(200, {**plan.as_dict(), "refusal_message": words if plan.refusal else ""})
 
 
