@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import factory
@@ -85,3 +86,26 @@ class BillFactory(factory.django.DjangoModelFactory):
     vat_amount = Decimal("250.00")
     text = "Kontorartikler"
     status = BillStatus.UPCOMING
+
+
+def totp_code(device, steps_ahead: int = 0) -> str:
+    """The code the user's authenticator app shows now for `device` (pyotp, as a phone would),
+    after letting the device forget the codes it already took (one code is good once)."""
+    from base64 import b32encode
+
+    import pyotp
+
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
+    secret = b32encode(device.bin_key).decode()
+    return pyotp.TOTP(secret, interval=device.step).at(time.time() + steps_ahead * device.step)
+
+
+def enable_two_factor(user):
+    """Two-factor log-in on for `user`, as the account page does it: (app device, recovery codes)."""
+    from billbridge.accounts import two_factor
+
+    device = two_factor.start_setup(user)
+    codes = two_factor.confirm_setup(user, totp_code(device))
+    device.refresh_from_db()
+    return device, codes

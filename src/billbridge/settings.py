@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "csp",
     "ninja",  # /api/v1/docs from its own static files, not a CDN (the CSP allows only ours)
     "huey.contrib.djhuey",
+    "django_otp",  # two-factor log-in (accounts.two_factor): TOTP apps and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",  # before accounts: its login-failed receiver runs first (accounts.signals)
     "billbridge.accounts",
     "billbridge.bills",
@@ -166,6 +169,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # successes go to billbridge's own security log
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Two-factor codes (issue 15 item 1, accounts.two_factor): django-otp waits 1, 2, 4, 8 … s after
+# each wrong code; after BILLBRIDGE_TWO_FACTOR_FAILURE_LIMIT wrong codes in a row the account's
+# codes are refused for the log-in lockout's time, with the wait said.
+OTP_TOTP_ISSUER = os.environ.get("BILLBRIDGE_TOTP_ISSUER", "billbridge")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+BILLBRIDGE_TWO_FACTOR_FAILURE_LIMIT = int(
+    os.environ.get("BILLBRIDGE_TWO_FACTOR_FAILURE_LIMIT", str(AXES_FAILURE_LIMIT))
+)
+BILLBRIDGE_TWO_FACTOR_LOCKOUT = AXES_COOLOFF_TIME
 # How many reverse proxies in front add to X-Forwarded-For (0: use REMOTE_ADDR as it is).
 BILLBRIDGE_TRUSTED_PROXIES = int(os.environ.get("BILLBRIDGE_TRUSTED_PROXIES", "0"))
 AUTH_PASSWORD_VALIDATORS = [

@@ -57,6 +57,8 @@ class Company(models.Model):
     name = models.CharField(_("name"), max_length=200)
     cvr = models.CharField(_("CVR number"), max_length=8, validators=[cvr_validator], blank=True)
     base_currency = models.CharField(max_length=3, default="DKK")
+    # Owners and admins must log in with a two-factor code (accounts.two_factor, issue 15 item 1).
+    require_two_factor = models.BooleanField(_("two-factor log-in required"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -231,6 +233,20 @@ class SecurityEvent(models.Model):
         PASSWORD_RESET = "password_reset", _("Password changed by reset link")
         TOKEN_CREATED = "token_created", _("API token created")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        TWO_FACTOR_ADDED = "two_factor_added", _("Two-factor log-in turned on")
+        TWO_FACTOR_REMOVED = "two_factor_removed", _("Two-factor log-in turned off")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Wrong two-factor code")
+        TWO_FACTOR_LOCKED_OUT = (
+            "two_factor_locked_out",
+            _("Two-factor codes refused after too many wrong ones"),
+        )
+        RECOVERY_CODES_CREATED = "recovery_codes_created", _("New recovery codes made")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Logged in with a recovery code")
+        TWO_FACTOR_REQUIRED = "two_factor_required", _("Company requires two-factor log-in")
+        TWO_FACTOR_NOT_REQUIRED = (
+            "two_factor_not_required",
+            _("Company no longer requires two-factor log-in"),
+        )
 
     class Via(models.TextChoices):
         WEB = "web", _("Web")

@@ -52,6 +52,7 @@ WEB_RULES: dict[str, dict[str, Action]] = {
     "web:payment_methods": {"POST": Action.MANAGE_CATALOG},
     "web:payment_method_update": {ANY: Action.MANAGE_CATALOG},
     "web:security_log": {ANY: Action.READ_SECURITY_LOG},
+    "web:two_factor_policy": _MANAGE_ALL,
     "sync:choose": {ANY: Action.CHOOSE_HELD_POSTING},
     "sync:backfill": _MANAGE_ALL,
     "sync:audit": _MANAGE_ALL,

@@ -14,15 +14,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.views import View as BaseView
 from ninja import Path
 from ninja.errors import HttpError
 
-from billbridge.accounts import roles
+from billbridge.accounts import roles, two_factor
 from billbridge.accounts.models import Company, Membership, User
 from billbridge.accounts.services import membership_or_404
 
@@ -63,12 +66,31 @@ def company_view(view: View) -> View:
         scoped = cast(CompanyRequest, request)
         scoped.membership = membership
         scoped.company = membership.company
+        if two_factor.setup_required(membership):
+            return two_factor_setup_redirect(request, membership)
         require_page_role(request, membership)
         if request.session.get(SESSION_COMPANY_KEY) != membership.company_id:
             request.session[SESSION_COMPANY_KEY] = membership.company_id
         return view(request, *args, company_id=company_id, **kwargs)
 
     return wrapper
+
+
+# The account page where two-factor log-in is turned on (web app; named, not imported).
+TWO_FACTOR_PAGE = "web:two_factor"
+
+
+def two_factor_setup_redirect(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """To the account's two-factor page, back here after: the company requires it of this
+    owner or admin (accounts.two_factor), before any of its pages."""
+    messages.warning(request, two_factor.required_message(membership.company))
+    target = reverse(TWO_FACTOR_PAGE)
+    if request.method == "GET":
+        target += "?" + urlencode({"next": request.get_full_path()})
+    response = HttpResponseRedirect(target)
+    if request.headers.get("HX-Request"):
+        response["HX-Redirect"] = target  # htmx follows a whole-page move only when told
+    return response
 
 
 def require_page_role(request: HttpRequest, membership: Membership) -> None:
@@ -88,6 +110,8 @@ ROLE_REFUSALS = {
 
 def require_route_role(request: HttpRequest, membership: Membership) -> None:
     """403 unless the role may make this REST call (accounts.roles.API_RULES)."""
+    if two_factor.setup_required(membership):
+        raise HttpError(403, two_factor.required_message(membership.company))
     action = roles.action_for_route(request.path, request.method or "GET")
     if not roles.may(membership, action):
         raise HttpError(403, ROLE_REFUSALS.get(action, "Your role does not allow this."))

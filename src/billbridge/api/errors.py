@@ -22,11 +22,18 @@ NOT_AN_OBJECT = "not_an_object"
 class ApiError(Exception):
     """An error a route raises on purpose, with its status and words (e.g. 403, 409)."""
 
-    def __init__(self, status: int, detail: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.field = field
+        self.headers = headers or {}
 
 
 def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -118,4 +125,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         errors = [{"field": exc.field, "message": exc.detail}] if exc.field else []
-        return respond(request, exc.status, error_body(exc.detail, errors))
+        response = respond(request, exc.status, error_body(exc.detail, errors))
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response

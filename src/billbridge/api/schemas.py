@@ -90,6 +90,7 @@ NotBlank = (
 # Strings that fit their database columns: too long is a 422, never a 500 from the database.
 Email = Annotated[str, StringConstraints(max_length=254), *NoNul]
 Password = Annotated[str, StringConstraints(max_length=200), *NoNul]
+TwoFactorCode = Annotated[str, StringConstraints(max_length=32), *NoNul]
 Name = Annotated[str, StringConstraints(max_length=200), *NoNul]
 # A category's or payment method's name: not blank (the services refuse it, in their words).
 RequiredName = Annotated[str, StringConstraints(max_length=200), *NotBlank]
@@ -166,6 +167,12 @@ class TokenIn(InputSchema):
     password: Password
     name: TokenName = Field("api", description="Shown in the list of tokens, e.g. the program.")
     expires_in_days: TokenDays = DEFAULT_TOKEN_DAYS
+    code: TwoFactorCode | None = Field(
+        None,
+        description="For an account with two-factor log-in: the 6-digit code from the "
+        "authenticator app, or one of the recovery codes. Without it such an account is "
+        "answered 401 naming `code`.",
+    )
 
 
 class NewTokenIn(InputSchema):

@@ -323,3 +323,24 @@ class NewTokenForm(forms.Form):
         initial=90,
         choices=[(30, _("30 days")), (90, _("90 days")), (365, _("1 year"))],
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app, or a recovery code (accounts.two_factor)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6 digits the authenticator app shows, or a recovery code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class TwoFactorPolicyForm(forms.Form):
+    """Whether the company requires two-factor log-in of its owners and admins."""
+
+    require_two_factor = forms.BooleanField(
+        label=_("Owners and admins must log in with two-factor"), required=False
+    )

@@ -13,6 +13,7 @@ from billbridge.web.views import (
     security,
     settings,
     tokens,
+    two_factor,
 )
 
 app_name = "web"
@@ -45,17 +46,13 @@ company_patterns = [
         name="payment_method_update",
     ),
     path("settings/security-log/", security.security_log, name="security_log"),
+    path("settings/two-factor/", two_factor.two_factor_policy, name="two_factor_policy"),
     path("integrations/", integrations.integration_list, name="integrations"),
 ]
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", two_factor.LoginView.as_view(), name="login"),
+    path("login/code/", two_factor.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
@@ -71,6 +68,7 @@ urlpatterns = [
     ),
     path("i18n/", set_language, name="set_language"),
     path("account/tokens/", tokens.token_list, name="tokens"),
+    path("account/two-factor/", two_factor.account_two_factor, name="two_factor"),
     path("account/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("", home.home, name="home"),
     path("overview/", overview.overview, name="overview"),

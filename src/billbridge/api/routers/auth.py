@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
+from billbridge.accounts import two_factor
 from billbridge.accounts.models import ApiToken
 from billbridge.accounts.services import create_token, revoke_token, tokens_of
 from billbridge.api.auth import is_db_id
@@ -39,10 +40,22 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
 
     Throttled like the web login (accounts.lockout): after too many failures from one address
     or for one account the answer is 429 with `Retry-After`, whatever the password.
+
+    An account with two-factor log-in also sends `code` (the authenticator app's, or a
+    recovery code): without it, or with a wrong one, the answer is 401 naming `code`; after
+    too many wrong codes, 429 with `Retry-After`.
     """
     user = authenticate(request, username=payload.email.strip().lower(), password=payload.password)
     if user is None:
         raise ApiError(401, "Wrong e-mail address or password.")
+    if two_factor.is_enabled(user):
+        try:
+            two_factor.verify(user, payload.code, request)
+        except two_factor.CodeRefused as refused:
+            if refused.retry_after is not None:
+                headers = {"Retry-After": str(refused.retry_after)}
+                raise ApiError(429, refused.message, headers=headers) from None
+            raise ApiError(401, refused.message, field="code") from None
     # As the web login does: the security log and axes (which forgets earlier failures) hear it.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     token, raw = create_token(user, payload.name, payload.expires_in_days, request)
