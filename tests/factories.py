@@ -102,7 +102,7 @@ def totp_code(device, steps_ahead: int = 0) -> str:
 
 
 def enable_two_factor(user):
-    """Two-factor log-in on for `user`, as the account page does it: (app device, recovery codes)."""
+    """Two-factor on for `user`, as the account page does it: (app device, recovery codes)."""
     from billbridge.accounts import two_factor
 
     device = two_factor.start_setup(user)
