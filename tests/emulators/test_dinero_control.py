@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import httpx
 import pytest
+
+from billbridge.emulators import common
+from billbridge.emulators.dinero.server import DineroEmulator
 
 CREATE = "/v1.2/{org}/ledgeritems"
 LINE = {
@@ -55,25 +57,33 @@ def test_faults_with_unknown_key_is_400(dinero):
 # ---------------------------------------------------------------------------- each fault
 
 
-def test_latency_delays_every_api_request(dinero_api):
-    dinero_api.emulator.faults(latency_ms=300)
-    start = time.monotonic()
-    assert dinero_api.request("GET", "/v1/{org}/accounts/deposit").status_code == 200
-    assert time.monotonic() - start >= 0.3
+def _waits_of(monkeypatch, app, method: str, path: str) -> list[float]:
+    """The sleeps the emulator takes answering one request (recorded, not slept)."""
+    waits: list[float] = []
+    monkeypatch.setattr(common.time, "sleep", waits.append)
+    app.handle(common.Request(method=method, path=path, query={}, headers={}, body=b""))
+    return waits
 
 
-def test_latency_does_not_delay_control_requests(dinero):
-    dinero.faults(latency_ms=1000)
-    start = time.monotonic()
-    dinero.client.get("/_emulator/stats")
-    assert time.monotonic() - start < 0.5
+def test_latency_delays_every_api_request(monkeypatch):
+    app = DineroEmulator()
+    app.faults.configure({"latency_ms": 300})
+    assert _waits_of(monkeypatch, app, "GET", "/v1/112233/accounts/deposit") == [0.3]
 
 
-def test_jitter_adds_a_bounded_random_delay(dinero_api):
-    dinero_api.emulator.faults(jitter_ms=200, seed=1)
-    start = time.monotonic()
-    dinero_api.request("GET", "/v1/{org}/accounts/deposit")
-    assert time.monotonic() - start < 0.5
+def test_latency_does_not_delay_control_requests(monkeypatch):
+    app = DineroEmulator()
+    app.faults.configure({"latency_ms": 1000})
+    assert _waits_of(monkeypatch, app, "GET", "/_emulator/stats") == []
+
+
+def test_jitter_adds_a_bounded_random_delay():
+    faults = common.Faults()
+    faults.configure({"jitter_ms": 200, "seed": 1})
+    delays = [faults.plan("GET", "/v1/112233/accounts/deposit", False, "112233").delay_seconds
+              for _ in range(50)]  # fmt: skip
+    assert all(0 <= delay <= 0.2 for delay in delays)
+    assert len(set(delays)) > 1
 
 
 def test_error_rate_answers_error_status_before_any_effect(dinero_api):

@@ -8,6 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
+from billbridge.emulators import common
+from billbridge.emulators.economic.server import EconomicApp
+
 NORDLYS, HAVNEN = 701001, 701002
 
 FINANCE: dict[str, Any] = {
@@ -231,11 +234,13 @@ def test_retry_with_same_idempotency_key_after_drop_replays_without_a_duplicate(
     assert eco.entry_count() == 1
 
 
-def test_latency_slows_answers(eco: Eco) -> None:
-    eco.faults(latency_ms=250)
-    started = time.monotonic()
-    eco.get("/self")
-    assert time.monotonic() - started >= 0.25
+def test_latency_slows_answers(monkeypatch) -> None:
+    app = EconomicApp()
+    app.faults.configure({"latency_ms": 250})
+    waits: list[float] = []
+    monkeypatch.setattr(common.time, "sleep", waits.append)  # recorded, not slept
+    app.handle(common.Request(method="GET", path="/self", query={}, headers={}, body=b""))
+    assert waits == [0.25]
 
 
 def test_token_bucket_answers_429_with_retry_after_per_agreement(eco: Eco) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -12,6 +11,7 @@ from django.db import connection
 
 from billbridge.bills.models import BillStatus
 from billbridge.bills.services import BillInput, add_bill, pay_bill
+from billbridge.integrations import http
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.http import TokenBucket
 from billbridge.integrations.models import IntegrationState
@@ -83,12 +83,28 @@ def test_backoff_doubles_with_jitter_to_a_cap_and_honours_retry_after():
     assert engine.backoff(1, retry_after=30) == 30
 
 
-def test_token_bucket_spends_a_burst_then_paces():
+class _Clock:
+    """time for TokenBucket: a sleep moves the clock on at once and is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_token_bucket_spends_a_burst_then_paces(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(http, "time", clock)
     bucket = TokenBucket(rate=20, burst=3, max_wait=1)
-    started = time.monotonic()
     for _ in range(5):
         bucket.acquire()
-    assert 0.08 <= time.monotonic() - started < 0.5
+    assert clock.sleeps == pytest.approx([0.05, 0.05])  # the burst of 3, then 1/20 s each
     slow = TokenBucket(rate=0.1, burst=1, max_wait=0.5)
     slow.acquire()
     with pytest.raises(AccountingError) as info:
