@@ -97,3 +97,29 @@ def test_postgresql_has_trigram_indexes_for_the_search():
         names = {row[0] for row in cursor.fetchall()}
     assert {"bills_bill_number_trgm", "bills_bill_text_trgm", "bills_supplier_name_trgm",
             "bills_supplier_cvr_trgm"} <= names  # fmt: skip
+
+
+def test_a_companys_search_finds_its_bills_by_supplier_alone(company):
+    other = SupplierFactory(name="Blomsterhandel ApS")
+    BillFactory(supplier=other, company=other.company)
+    mine = BillFactory(
+        company=company, supplier=SupplierFactory(company=company, name="Blomsterhandel ApS")
+    )
+    found = search_bills(
+        Bill.objects.filter(company=company), "blomsterhandel", company_id=company.pk
+    )
+    assert set(found.values_list("pk", flat=True)) == {mine.pk}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's pg_trgm")
+def test_postgresql_searches_by_plain_conditions_its_indexes_can_or(company):
+    """The bills' search is an OR of conditions on the bill row alone (the suppliers found
+    first, by id): each has its index, which PostgreSQL ORs in one bitmap (EXPLAIN at 100,000
+    bills, the page bench). A sub-query inside the OR made it filter every bill instead."""
+    supplier = SupplierFactory(company=company, name="Kontorartikler Engros")
+    bill = BillFactory(company=company, supplier=supplier, text="")
+    found = search_bills(Bill.objects.filter(company=company), "kontorart", company_id=company.pk)
+    sql = str(found.query)
+    assert sql.count("SELECT") == 1
+    assert f'supplier_id" IN ({supplier.pk})' in sql
+    assert list(found) == [bill]

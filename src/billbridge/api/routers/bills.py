@@ -204,7 +204,7 @@ def list_bills(
         category_id = filters.category_id
         bills = bills.filter(category_id=category_id) if is_db_id(category_id) else bills.none()
     if filters.q:
-        bills = search_bills(bills, filters.q)
+        bills = search_bills(bills, filters.q, company_id=company_id)
     bills = bills.order_by("-issue_date", "-id")
     count = bills.count()
     size = filters.page_size

@@ -79,7 +79,7 @@ def _filtered_bills(request: HttpRequest, form: BillFilterForm) -> QuerySet[Bill
         bills = bills.filter(supplier_id=supplier)
     if category := filters.get("category"):
         bills = bills.filter(category_id=category)
-    return search_bills(bills, filters.get("q", ""))
+    return search_bills(bills, filters.get("q", ""), company_id=request.company.pk)  # type: ignore[attr-defined]
 
 
 @company_view
