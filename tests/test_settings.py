@@ -74,3 +74,47 @@ def test_database_connections_are_kept_and_checked(monkeypatch):
         importlib.reload(product_settings)
     assert database["CONN_MAX_AGE"] == 600
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_migrate_narrows_documents_and_the_database_written_before(tmp_path):
+    """Issue 15 item 5: what an older billbridge wrote 0644 (documents, the SQLite file and its
+    WAL, the data dir 0755) is owner-only after the next `migrate`, as a deployment starts."""
+    data = tmp_path / "data"
+    old_document = data / "media" / "documents" / "2025" / "01" / "bill.pdf"
+    old_document.parent.mkdir(parents=True)
+    old_document.write_bytes(b"%PDF-1.4\n")
+    database = data / "billbridge.sqlite3"
+    wal = data / "billbridge.sqlite3-wal"
+    for path in (old_document, database, wal):
+        path.touch()
+        path.chmod(0o644)
+    for folder in (data, *old_document.parents):
+        if folder.is_relative_to(data):
+            folder.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HUEY_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(BILLBRIDGE_DATA_DIR=str(data), BILLBRIDGE_FERNET_KEYS="", DJANGO_SECRET_KEY="")
+    subprocess.run(
+        [sys.executable, "-m", "billbridge", "migrate", "--noinput", "-v", "0"],
+        env=env, check=True, timeout=300,
+    )  # fmt: skip
+    assert mode(old_document) == 0o600
+    assert mode(database) == 0o600
+    assert not wal.exists() or mode(wal) == 0o600
+    assert {mode(f) for f in old_document.parents if f.is_relative_to(data)} == {0o700}
+
+
+def test_narrowing_leaves_owner_only_files_and_symlinks_alone(tmp_path):
+    from billbridge.accounts.file_modes import narrow_tree
+
+    kept = tmp_path / "kept.pdf"
+    kept.write_bytes(b"")
+    kept.chmod(0o400)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_bytes(b"")
+    outside.chmod(0o644)
+    (tmp_path / "link").symlink_to(outside)
+    tmp_path.chmod(0o700)
+    assert narrow_tree(tmp_path) == 0
+    assert mode(kept) == 0o400
+    assert mode(outside) == 0o644
