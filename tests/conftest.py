@@ -12,12 +12,13 @@ from tests.integrations.emulated import emulator_process, point_product_at
 PASSWORD = "secret-password"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations() -> None:
+def pytest_configure(config: pytest.Config) -> None:
     """The .mo files are build output; tests must not depend on `make` having run first.
 
-    Every suite that shows words (web pages, the API, error messages) needs them, and Django
-    keeps a process's catalogue once loaded, so they are compiled before any test runs.
+    Compiled here, before collection and — under pytest-xdist — in the controller before any
+    worker starts: Django keeps a process's catalogue once loaded, and a worker that loaded
+    Danish while the other was still compiling (or before it had) read English words for the
+    whole session (the "Danish tests flaky under load" of earlier runs).
     """
     from tools.compile_translations import compile_all
 
@@ -96,6 +97,26 @@ def dinero_traffic_follows_the_openapi_file(monkeypatch):
         watch.install(self.http)
 
     monkeypatch.setattr(DineroClient, "__init__", watched)
+    yield watch
+    assert not watch.violations, "\n".join(watch.violations)
+
+
+@pytest.fixture(autouse=True)
+def economic_traffic_follows_the_official_schemas(monkeypatch):
+    """Every request body billbridge's e-conomic client sends in the suite, and every 2xx
+    answer to its GETs, is validated against e-conomic's official JSON schema of that call
+    (tests/contracts/economic_traffic.py); a violation fails the test."""
+    from billbridge.integrations.economic.client import EconomicClient
+    from tests.contracts.economic_traffic import Watch
+
+    watch = Watch()
+    original = EconomicClient.__init__
+
+    def watched(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        watch.install(self.http)
+
+    monkeypatch.setattr(EconomicClient, "__init__", watched)
     yield watch
     assert not watch.violations, "\n".join(watch.violations)
 

@@ -5,7 +5,9 @@ The .mo files are build output (git-ignored); `make` runs this, and so do the we
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import polib
@@ -20,7 +22,17 @@ def compile_all(root: Path = ROOT) -> list[Path]:
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
-        polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+        # Written aside and moved into place: two test processes compiling at once (pytest-xdist
+        # on a fresh checkout) must never let one read the other's half-written file — Django
+        # keeps a catalogue once loaded, so a torn read meant English words all session.
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, prefix=".", suffix=".mo")
+        os.close(fd)
+        try:
+            polib.pofile(str(po_path)).save_as_mofile(tmp)
+            os.replace(tmp, mo_path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
         written.append(mo_path)
     return written
 

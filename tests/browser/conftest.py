@@ -28,13 +28,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_translations_for_browser() -> None:
-    from tools.compile_translations import compile_all
-
-    compile_all()
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):

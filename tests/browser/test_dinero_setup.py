@@ -21,9 +21,7 @@ from billbridge.accounts.services import add_product
 from tests.conftest import PASSWORD
 from tests.emulators.conftest import RunningEmulator
 from tests.integrations.emulated import emulator_process, point_product_at
-from tools.compile_translations import compile_all
 
-compile_all()  # before any catalog is loaded in this process: the walk is in Danish
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -144,7 +142,6 @@ def test_the_seed_guide_walked_in_a_browser(
     assert len(rows) == 1, kassekladde(dinero, "112233")
     assert rows[0]["Amount"] in (1250, 1250.0, -1250, -1250.0)
     assert {rows[0]["AccountNumber"], rows[0]["BalancingAccountNumber"]} == {99999, 55000}
-
 
 
 def _wait_for_row(emulator: RunningEmulator, org: str, text: str) -> list[dict[str, Any]]:

@@ -108,9 +108,7 @@ def test_members_cannot_change_and_outsiders_see_nothing(client, emu, company, o
 # ------------------------------------------------------------------ Visma Connect (issue 9 item 3)
 
 
-def test_the_visma_connect_way_through_the_rest_api(
-    client, emu, company, api_headers, office
-):
+def test_the_visma_connect_way_through_the_rest_api(client, emu, company, api_headers, office):
     """Start → the user's browser at Visma Connect → billbridge's callback → organisations
     (only Pro) → connect; then bills post with the token."""
     import re
@@ -179,9 +177,7 @@ def test_an_import_that_would_empty_the_categories_in_use_is_refused(
     assert "Nothing was changed" in response.json()["detail"]
 
 
-def test_the_money_choices_are_kept_and_reach_the_posting_rules(
-    client, emu, company, api_headers
-):
+def test_the_money_choices_are_kept_and_reach_the_posting_rules(client, emu, company, api_headers):
     """Issue 11 items 1 and 3: the reverse-charge code and the exchange-difference account."""
     from billbridge.integrations.dinero.provider import DineroProvider
 

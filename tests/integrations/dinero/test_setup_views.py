@@ -26,9 +26,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.integrations.emulated import emulator_process, point_product_at
-from tools.compile_translations import compile_all
 
-compile_all()  # the .mo files are build output; before any catalog is loaded
 pytestmark = pytest.mark.django_db
 
 

@@ -20,9 +20,7 @@ from billbridge.accounts.services import add_product
 from billbridge.integrations.models import Consent, Integration
 from billbridge.sync.models import SyncRecord, SyncState
 from tests.integrations.dinero.fixtures import ORG, bill, configure, rows, settle
-from tools.compile_translations import compile_all
 
-compile_all()
 pytestmark = pytest.mark.django_db
 
 

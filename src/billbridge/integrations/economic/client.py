@@ -308,6 +308,8 @@ class EconomicClient(HttpClient):
         return self.collection("/suppliers", filter=filter)
 
     def supplier_groups(self) -> list[dict[str, Any]]:
+        """[GUESS] The official files hold no schema for `/supplier-groups`; the collection
+        shape and `supplierGroupNumber`/`name` follow production fixtures (economic.md S4)."""
         return self.collection("/supplier-groups")
 
     def payment_terms(self) -> list[dict[str, Any]]:
