@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,17 +18,24 @@ from billbridge.sync.models import SyncRecord, SyncState
 from billbridge.web.decorators import SESSION_COMPANY_KEY
 
 
+def record_counts(company_ids: list[int]) -> QuerySet:
+    """Sync records by company, provider and state: read from the ``sync_record_counts`` index
+    alone (issue 16 item 3), never the records' rows."""
+    return (
+        SyncRecord.objects.filter(company_id__in=company_ids)
+        .values("company_id", "provider", "state")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """One row per company and connected system, in three queries whatever the count."""
     companies = list(request.user.companies())
     ids = [c.pk for c in companies]
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-    for row in (
-        SyncRecord.objects.filter(company_id__in=ids)
-        .values("company_id", "provider", "state")
-        .annotate(n=Count("id"))
-    ):
+    for row in record_counts(ids):
         counts[(row["company_id"], row["provider"])][row["state"]] = row["n"]
     waiting_for_fields = dict(
         Bill.objects.filter(company_id__in=ids, status=BillStatus.ANALYSING)
