@@ -18,6 +18,7 @@ from django.conf import settings
 
 from billbridge.integrations import signals
 from billbridge.integrations.base import AccountingError, ErrorKind
+from billbridge.integrations.transport import tls_context
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def http_client(timeout: float | None = None) -> httpx.Client:
     return httpx.Client(
         timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)),
         limits=httpx.Limits(max_connections=10, max_keepalive_connections=5),
+        verify=tls_context(),
     )
 
 

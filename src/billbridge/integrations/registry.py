@@ -99,7 +99,9 @@ PROVIDERS: dict[str, ProviderInfo] = {
             "billbridge.integrations.dinero",
             _("Bills and payments become supplier invoices and payments in Dinero's kassekladde."),
             system="provider:DineroProvider",
-            batch_size=250,  # Dinero keeps at most 1,000 unbooked rows; one create carries 250
+            # One create carries as many rows as a kassekladde holds (1,000 unbooked, dinero.md
+            # §2; issue 16 item 1); a fuller kassekladde takes what it has room for (client.py).
+            batch_size=1000,
             separate_payment_entries=False,  # a paid bill updates its invoice row (rules.py)
             messages="messages",
             settings={

@@ -450,6 +450,31 @@ def _posted_all(token: str, outcomes: Sequence[tuple[SyncRecord, PostedEntry, in
         cursor.execute(sql.strip(), [*head, *values, token])
 
 
+def _doubt_all(token: str, records: Sequence[tuple[SyncRecord, bool]]) -> None:
+    """Mark a batch in doubt before its write, in ONE UPDATE (issue 16 item 1): per record
+    the version being sent (`attempt_version`) and, where the flag says so, its remote data
+    with the provider's intent. Only records this claim still holds are written."""
+    if not records:
+        return
+    connection = connections[SyncRecord.objects.db]
+    table = connection.ops.quote_name(SyncRecord._meta.db_table)
+    data_field = SyncRecord._meta.get_field("remote_data")
+    values: list[Any] = []
+    for record, changed in records:
+        data = data_field.get_db_prep_value(record.remote_data if changed else {}, connection)
+        values += [record.pk, record.attempt_version, data, 1 if changed else 0]
+    data_sql = "CAST(v.column3 AS jsonb)" if connection.vendor == "postgresql" else "v.column3"
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(records))
+    sql = f"""
+        UPDATE {table} SET
+          in_doubt = %s, attempt_version = v.column2,
+          remote_data = CASE WHEN v.column4 = 1 THEN {data_sql} ELSE {table}.remote_data END
+        FROM (VALUES {rows}) AS v
+        WHERE {table}.id = v.column1 AND {table}.claim_token = %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.strip(), [True, *values, token])
+
+
 def _system_name(key: str) -> str:
     try:
         return registry.get(key).name
@@ -756,19 +781,16 @@ def _batch(
     intent = provider.intent
     for record in to_post:
         record.attempt_version = record.version
+    noted: list[tuple[SyncRecord, bool]] = []
+    for record, entry in zip(to_post, entries, strict=True):
+        note = intent(entry)
+        changed = bool(note) or INTENT in (record.remote_data or {})
+        if changed:
+            record.remote_data = {**(record.remote_data or {}), INTENT: note}
+        noted.append((record, changed))
     with transaction.atomic():
         lock_in_order([r.pk for r in to_post])
-        for version in {r.version for r in to_post}:
-            SyncRecord.objects.filter(
-                pk__in=[r.pk for r in to_post if r.version == version], claim_token=token
-            ).update(in_doubt=True, attempt_version=version)
-        for record, entry in zip(to_post, entries, strict=True):
-            note = intent(entry)
-            if note or INTENT in (record.remote_data or {}):
-                record.remote_data = {**(record.remote_data or {}), INTENT: note}
-                SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(
-                    remote_data=record.remote_data
-                )
+        _doubt_all(token, noted)
     # 3. The write; a transient failure retried in place for the entries it hit.
     try:
         results = _post_in_place(provider, entries)

@@ -212,3 +212,21 @@ def test_a_bill_whose_vat_cannot_be_reconciled_fails_in_plain_words(emu, connect
     record = SyncRecord.objects.get(bill=b)
     assert (record.state, record.error_code) == (SyncState.FAILED, "vat_exceeds_rate")
     assert "300.00" in record.error and "250.00" in record.error and rows(emu) == []
+
+
+def test_a_thousand_waiting_bills_go_in_one_create(emu, connected, company, office):
+    # issue 16 item 2: one create carries as many rows as the kassekladde holds (1,000)
+    from billbridge.bills.models import Bill, BillStatus
+    from billbridge.sync import engine
+    from tests.integrations.dinero.fixtures import stats
+
+    Bill.objects.bulk_create(
+        Bill(company=company, invoice_number=f"F-{n}", issue_date=dt.date(2026, 11, 1),
+             total=Decimal("125.00"), vat_amount=Decimal("25.00"), category=office,
+             status=BillStatus.UPCOMING)
+        for n in range(1000)
+    )  # fmt: skip
+    engine.backfill(connected)
+    engine.process(connected.pk)
+    assert SyncRecord.objects.filter(state=SyncState.POSTED).count() == 1000
+    assert stats(emu)["by_route"]["POST /v1.2/{org}/ledgeritems"] == 1

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
+import httpx
 import pytest
 
 from billbridge.bills.models import Payment
@@ -202,3 +204,56 @@ def test_audit_trail_without_secrets(integration, company, economic):
                                                   ("POST", "/journals/2/vouchers")}  # fmt: skip
     token = integration.credentials["agreement_grant_token"]
     assert all(token not in r.path and "?" not in r.path for r in rows)
+
+
+class _InFlight(httpx.BaseTransport):
+    """A transport to the emulator that notes how many POST /suppliers were in flight at once."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.lock = threading.Lock()
+        self.now = self.most = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        counted = request.method == "POST" and request.url.path == "/suppliers"
+        if counted:
+            with self.lock:
+                self.now += 1
+                self.most = max(self.most, self.now)
+        try:
+            response = self.inner.handle_request(request)
+            response.read()
+            return response
+        finally:
+            if counted:
+                with self.lock:
+                    self.now -= 1
+
+
+def _new_supplier_bills(company, n):
+    suppliers = [SupplierFactory(company=company, name=f"Ny {i} ApS", cvr=f"3999{i:04d}")
+                 for i in range(n)]  # fmt: skip
+    return [BillFactory(company=company, supplier=s) for s in suppliers]
+
+
+def test_new_suppliers_are_created_at_the_same_time(integration, remote, company, economic):
+    # issue 16 item 1: 22 new suppliers one after the other were half of a 1,000-bill posting
+    economic.faults(latency_ms=150)  # every creation takes long enough to overlap the next
+    transport = _InFlight()
+    bills = _new_supplier_bills(company, 4)
+    with httpx.Client(transport=transport) as http:
+        results = EconomicProvider(integration, http=http).post([invoice_entry(b) for b in bills])
+    assert all(isinstance(r, PostedEntry) for r in results), results
+    assert transport.most > 1
+    assert len({r.remote_data["supplier_number"] for r in results}) == 4
+
+
+def test_a_refused_new_supplier_fails_only_its_own_bills(integration, remote, company, economic):
+    good, bad = _new_supplier_bills(company, 2)
+    # a currency e-conomic does not know: the new supplier (in the bill's currency) is refused
+    bad.currency, bad.exchange_rate, bad.exchange_rate_source = "XXX", Decimal("100"), "manual"
+    bad.save()
+    results = EconomicProvider(integration).post([invoice_entry(b) for b in (good, bad)])
+    assert isinstance(results[0], PostedEntry)
+    assert isinstance(results[1], AccountingError) and results[1].kind == ErrorKind.REJECTED
+    assert "currency" in results[1].detail

@@ -111,6 +111,13 @@ def _reject(errors: dict[str, str]) -> AccountingError:
     )
 
 
+def _vat_error(problem: vat.VatProblem) -> AccountingError:
+    """The bill's VAT (or money) cannot be booked as it says: words for a person (R-5)."""
+    return AccountingError(
+        ErrorKind.REJECTED, problem.code, str(problem)[:300], params=problem.params
+    )
+
+
 FILE_KEYS = ("file_guid", "file_sha256")
 
 
@@ -245,6 +252,7 @@ class DineroProvider:
         creates: dict[int, rules.LedgerRow] = {}
         meta: dict[int, dict[str, Any]] = {}
         updates: list[int] = []
+        built: dict[int, rules.LedgerRow] = {}
         if any(entry.kind == "invoice" for entry in entries):
             try:
                 self._with_rates()
@@ -257,20 +265,25 @@ class DineroProvider:
                 # Dinero has no separate payment entries (see rules.py): nothing to send.
                 results[i] = PostedEntry("", {"included_in_invoice_row": True})
                 continue
-            problem = self._vat_problem(entry)
-            if problem is not None:
-                results[i] = problem
-                continue
             if entry.remote_data.get("id"):
+                problem = self._vat_problem(entry)
+                if problem is not None:
+                    results[i] = problem
+                    continue
                 updates.append(i)
-            else:
-                # A document uploaded by an earlier try is used again (issue 14 item 3).
-                kept = {k: entry.remote_data[k] for k in FILE_KEYS if entry.remote_data.get(k)}
-                meta[i] = {"gen": int(entry.remote_data.get("gen", 0)), **kept}
+                continue
+            # A document uploaded by an earlier try is used again (issue 14 item 3).
+            kept = {k: entry.remote_data[k] for k in FILE_KEYS if entry.remote_data.get(k)}
+            meta[i] = {"gen": int(entry.remote_data.get("gen", 0)), **kept}
+            try:  # the row is built once: its VAT check is the building (issue 16 item 1)
+                built[i] = self._row(entry, meta[i])
+            except vat.VatProblem as problem:
+                del meta[i]
+                results[i] = _vat_error(problem)
         try:
             self._prepare_updates(entries, updates, results, creates, meta)
             for i in [i for i in meta if i not in creates and results[i] is None]:
-                creates[i] = self._row(entries[i], meta[i])
+                creates[i] = built.get(i) or self._row(entries[i], meta[i])
             self._attach_files(entries, creates, meta, results)
             self._create(entries, creates, meta, results)
         except AccountingError as exc:
@@ -302,9 +315,7 @@ class DineroProvider:
         try:
             rules.invoice_row(entry.bill, entry.payment, self.rules, row_id="check")
         except vat.VatProblem as problem:
-            return AccountingError(
-                ErrorKind.REJECTED, problem.code, str(problem)[:300], params=problem.params
-            )
+            return _vat_error(problem)
         return None
 
     def _row(self, entry: EntryToPost, data: dict[str, Any]) -> rules.LedgerRow:
@@ -349,7 +360,8 @@ class DineroProvider:
         for i in list(creates):
             if creates[i].file_guid is None and meta[i].get("part", "invoice") == "invoice":
                 self._upload(entries[i], meta[i])
-                creates[i] = self._row(entries[i], meta[i])
+                if meta[i].get("file_guid"):
+                    creates[i] = dataclasses.replace(creates[i], file_guid=meta[i]["file_guid"])
 
     def _prepare_updates(
         self,

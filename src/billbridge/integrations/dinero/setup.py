@@ -321,8 +321,9 @@ class ImportPlan:
     def as_dict(self) -> dict[str, Any]:
         return {
             "added": [{"account": n, "name": name} for n, name in self.added],
-            "renamed": [{"account": n, "old_name": o, "name": name}
-                        for n, o, name in self.renamed],  # fmt: skip
+            "renamed": [
+                {"account": n, "old_name": o, "name": name} for n, o, name in self.renamed
+            ],  # fmt: skip
             "archived": [{"account": n, "name": name} for n, name in self.archived],
             "suppliers_forgotten": self.suppliers_forgotten,
             "refusal": self.refusal,
@@ -480,9 +481,7 @@ def refresh(company: Company) -> list[Account]:
         ) as client:
             accounts = _chart(client)
     elif creds.get("api_key"):
-        accounts = validate_credentials(
-            creds["api_key"], creds["organization_id"], company=company
-        )
+        accounts = validate_credentials(creds["api_key"], creds["organization_id"], company=company)
     else:
         raise AccountingError(ErrorKind.CREDENTIALS, "not_connected", "no credentials")
     integration.remote_data = {
