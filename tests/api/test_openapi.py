@@ -140,3 +140,16 @@ def test_every_provider_gets_the_frameworks_lifecycle_routes(openapi):
     bodies = {_body_schema(openapi, f"/api/v1/companies/{{company_id}}/integrations/{k}", "put")
               ["title"] for k in PROVIDERS}  # fmt: skip
     assert len(bodies) == len(PROVIDERS)
+
+
+def test_every_company_route_documents_the_403_of_a_company_requiring_two_factor(openapi):
+    """Issue 15 item 1: an owner or admin without two-factor is refused every company route of
+    a company that requires it (tests/api/test_two_factor.py), so each one documents it."""
+    missing = [
+        f"{method.upper()} {path}"
+        for path, methods in openapi["paths"].items()
+        if "{company_id}" in path
+        for method, details in methods.items()
+        if "two-factor" not in details["responses"].get("403", {}).get("description", "")
+    ]
+    assert missing == []

@@ -33,6 +33,10 @@ STANDARD_ERRORS = {
     422: "The input is not valid; `errors` names each field at fault.",
 }
 ROLE_REFUSED = "The caller's role in the company does not allow this (see the README's roles)."
+TWO_FACTOR_REFUSED = (
+    "The company requires two-factor log-in of its owners and admins, and the caller (one of "
+    "them) has not set it up."
+)
 
 
 def rename_refs(value: Any, renames: dict[str, str]) -> Any:
@@ -155,12 +159,24 @@ class BillbridgeOpenAPI(OpenAPISchema):
             media["schema"] = {"anyOf": [schema, error]}
 
     def get_paths(self) -> dict[str, Any]:
-        """ninja's paths, with the 403 of every route a role may be refused (accounts.roles)."""
+        """ninja's paths, with the 403 of every company route: a role may be refused some
+        (accounts.roles), and a company that requires two-factor log-in refuses every one to an
+        owner or admin without it (accounts.two_factor)."""
         paths = super().get_paths()
         for path, methods in paths.items():
             if "{company_id}" not in path:
                 continue
             for method, details in methods.items():
+                refusals = [TWO_FACTOR_REFUSED]
                 if action_for_route(path, method) is not Action.WORK_WITH_BILLS:
-                    self._add_error(details.setdefault("responses", {}), 403, ROLE_REFUSED)
+                    refusals.insert(0, ROLE_REFUSED)
+                responses = details.setdefault("responses", {})
+                words = " Or: ".join(refusals)
+                if 403 in _statuses(responses):
+                    declared = responses[_statuses(responses)[403]]
+                    said = declared.get("description", "")
+                    # ninja's own word for a declared 403 says nothing: ours replace it.
+                    both = f"{said} Or: {words}"
+                    declared["description"] = words if said == "Forbidden" else both
+                self._add_error(responses, 403, words)
         return paths
