@@ -15,7 +15,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from billbridge.emulators.common import Request, Response, json_response
-from billbridge.emulators.dinero.errors import ApiError
 
 if TYPE_CHECKING:
     from billbridge.emulators.dinero.server import DineroEmulator
@@ -42,19 +41,20 @@ def _kind(data: bytes) -> str | None:
 def upload(app: DineroEmulator, request: Request, org: dict[str, Any]) -> Response:
     """multipart/form-data with one file part (the file names it `file`; any part with a
     filename is taken, as Dinero's own example names it `image`); `?fileName=` names it.
-    Over 6 MB → 400 with a string body, as the file says (the error page says 413).
+    Every 400 has a string body, as the file documents this operation's 400 (`"type":
+    "string"`), not Dinero's usual error object; over 6 MB is one (the error page says 413).
     Only PDF, PNG and JPEG, recognised by their first bytes [GUESS: the accepted list is
-    "image/pdf"]."""
+    "image/pdf"; the texts are ours]."""
     parts = [p for p in request.multipart_files() if p[1] or p[0] == "file"]
     if not parts:
-        raise ApiError({"file": "Expected a multipart/form-data body with a file"})
+        return json_response(400, "Expected a multipart/form-data body with a file")
     _name, filename, _ctype, data = parts[0]
     filename = request.query_value("fileName") or filename
     if len(data) > MAX_FILE_BYTES:
         return json_response(400, "The file size cannot exceed 6 MB")  # text: [GUESS]
     kind = _kind(data)
     if kind is None:
-        raise ApiError({"file": "Only PDF, PNG and JPEG files are accepted"})
+        return json_response(400, "Only PDF, PNG and JPEG files are accepted")
     guid = new_file_guid()
     org["files"][guid] = {
         "FileGuid": guid,
