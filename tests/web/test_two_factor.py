@@ -207,3 +207,10 @@ def test_starting_the_set_up_again_keeps_the_app_in_force(client, user):
     client.force_login(user)
     client.post(ACCOUNT, {"action": "start"})
     assert TOTPDevice.objects.filter(user=user, confirmed=True).get() == device
+
+
+def test_an_htmx_request_is_sent_to_set_it_up_as_a_whole_page(client, user, requiring):
+    client.force_login(user)
+    response = client.post(f"/c/{requiring.pk}/bills/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == ACCOUNT

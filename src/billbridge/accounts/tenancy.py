@@ -87,10 +87,13 @@ def two_factor_setup_redirect(request: HttpRequest, membership: Membership) -> H
     target = reverse(TWO_FACTOR_PAGE)
     if request.method == "GET":
         target += "?" + urlencode({"next": request.get_full_path()})
-    response = HttpResponseRedirect(target)
     if request.headers.get("HX-Request"):
-        response["HX-Redirect"] = target  # htmx follows a whole-page move only when told
-    return response
+        # htmx's request would follow a 302 by itself and swap the page into a fragment: it
+        # is told to move the whole page instead.
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = target
+        return response
+    return HttpResponseRedirect(target)
 
 
 def require_page_role(request: HttpRequest, membership: Membership) -> None:

@@ -136,6 +136,8 @@ def account_two_factor(request: HttpRequest) -> HttpResponse:
         else:
             form = TwoFactorCodeForm()
     pending = None if two_factor.is_enabled(user) else two_factor.pending_setup(user)
+    if pending is not None:  # a recovery code does not confirm the app
+        form.fields["code"].help_text = _("The 6 digits the app shows now.")
     context = {
         "form": form,
         "status": two_factor.status(user),
