@@ -527,7 +527,7 @@ class Chaos:
     def unsettled(self) -> str:
         """What keeps the run from draining: records still to send, by provider, state and
         error code, with their attempts and the longest wait until one is due again."""
-        from django.db.models import Count, Max
+        from django.db.models import Count, Max, Q
         from django.utils import timezone
 
         from billbridge.integrations.models import Integration
@@ -537,18 +537,28 @@ class Chaos:
         now = timezone.now()
         rows = (
             SyncRecord.objects.filter(to_send())
-            .values("provider", "state", "error_code")
-            .annotate(n=Count("id"), attempts=Max("attempts"), due=Max("next_attempt_at"))
-            .order_by("provider", "state", "error_code")
+            .values("provider", "company_id", "state", "error_code")
+            .annotate(
+                n=Count("id"),
+                attempts=Max("attempts"),
+                due=Max("next_attempt_at"),
+                claimed=Count("id", filter=Q(claimed_until__gt=now)),
+                doubt=Count("id", filter=Q(in_doubt=True)),
+            )
+            .order_by("provider", "company_id", "state", "error_code")
         )
         parts = []
         for r in rows:
             wait = max(0.0, (r["due"] - now).total_seconds())
             parts.append(
-                f"{r['provider']}/{r['state']}/{r['error_code'] or '-'}: {r['n']} "
-                f"(attempts ≤ {r['attempts']}, next in ≤ {wait:.0f} s)"
+                f"{r['provider']}#{r['company_id']}/{r['state']}/{r['error_code'] or '-'}: "
+                f"{r['n']} "
+                f"(attempts ≤ {r['attempts']}, next in ≤ {wait:.0f} s, claimed {r['claimed']}, "
+                f"in doubt {r['doubt']})"
             )
-        blocked = Integration.objects.exclude(recheck_at=None).values_list("provider", "state")
+        blocked = Integration.objects.exclude(state="connected").values_list(
+            "pk", "provider", "state", "attention_code", "recheck_at"
+        )
         if blocked:
             parts.append(f"integrations held: {list(blocked)}")
         return "; ".join(parts) or "nothing"
@@ -670,8 +680,14 @@ class Chaos:
 
     @staticmethod
     def _marker(row: dict[str, Any]) -> str:
+        """The bill's mark in a voucher's text, `[billbridge-c-r]`; a replacement after an
+        edit carries its number (`[billbridge-c-r/1]`, economic/edits.py) and counts for
+        the same bill: the draft it replaced was deleted."""
         text = str(row.get("text") or "")
-        return text[text.rindex("[") :] if "[billbridge-" in text else ""
+        if "[billbridge-" not in text:
+            return ""
+        mark = text[text.rindex("[") :]
+        return mark.split("/", 1)[0] + "]" if "/" in mark else mark
 
     @staticmethod
     def _rows(eco: Emulator, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:

@@ -48,6 +48,10 @@ MESSAGES: dict[str, Promise] = {
     "document_pending": _(
         "Posted. The bill's document is not attached in %(system)s yet; we try again shortly."
     ),
+    "document_not_attached": _(
+        "Posted, but the voucher was booked in %(system)s before its document could be "
+        "attached. Attach the bill's document to the voucher in %(system)s."
+    ),
     "row_changed": _("The row was changed in %(system)s at the same time. Press Retry."),
     "row_not_found": _("The row was deleted in %(system)s. Press Retry to post it again."),
     # One set of books, one company (integrations.services.check_remote_id).

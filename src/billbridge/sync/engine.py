@@ -61,6 +61,9 @@ TRANSIENT_CODES = frozenset({"unavailable", "rate_limited", "timeout", "connecti
 # A posted entry whose document is not attached yet (e-conomic: the attachment call failed;
 # Dinero: the FileGuid was not usable in time): retried until it is (issue 14 item 3).
 DOCUMENT_PENDING = "document_pending"
+# A posted entry whose document billbridge can no longer attach (e-conomic: the voucher was
+# booked first): the bill says so, for a person to attach it there; not tried again.
+DOCUMENT_BY_HAND = "document_not_attached"
 
 
 def _env(name: str, default: float) -> float:
@@ -234,7 +237,9 @@ def _waiting(integration: Integration) -> QuerySet[SyncRecord]:
 def to_send() -> Q:
     """Waiting records, and posted ones still being sent their document (they carry an error
     code only then: DOCUMENT_PENDING, or what the last try of it met)."""
-    return Q(state=SyncState.WAITING) | (Q(state=SyncState.POSTED) & ~Q(error_code=""))
+    return Q(state=SyncState.WAITING) | (
+        Q(state=SyncState.POSTED) & ~Q(error_code="") & ~Q(error_code=DOCUMENT_BY_HAND)
+    )
 
 
 def due(integration: Integration, now: Any = None) -> QuerySet[SyncRecord]:
@@ -572,7 +577,13 @@ def _failed(
         return
     # RATE_LIMITED, UNAVAILABLE: nothing was written. UNCERTAIN: it may have been → find().
     for record in records:
-        delay = backoff(record.attempts + 1, exc.retry_after, cap=transient_cap())
+        if exc.kind == ErrorKind.RATE_LIMITED and exc.retry_after is not None:
+            # The system (or the tenant's shared pace) said when: then, not a back-off that
+            # grows with the attempts and leaves the tenant's budget unspent (issue 14 item 5;
+            # a little jitter, so a batch's records do not all come back in one instant).
+            delay = float(exc.retry_after) + random.uniform(0, 1)
+        else:
+            delay = backoff(record.attempts + 1, exc.retry_after, cap=transient_cap())
         wake.append(delay)
         _release(
             [record],
@@ -732,30 +743,32 @@ def _batch(
     """One claimed batch. False when the integration must stop (HOLDING errors)."""
     to_post: list[SyncRecord] = []
     entries: list[EntryToPost] = []
-    # 1. Doubt first: did an earlier uncertain write land?
-    settled: set[int] = set()
-    skipped: set[int] = set()
+    # 1. Doubt first: did an earlier uncertain write land? (One look-up for the batch when
+    #    the provider can: `find_many`.)
+    ready: list[tuple[SyncRecord, EntryToPost]] = []
     for record in records:
         try:
             ensure_money(record.bill)
-            entry = entry_for(record)
+            ready.append((record, entry_for(record)))
         except AccountingError as exc:  # no exchange rate to post at (yet)
             doubt = {record.pk} if record.in_doubt else set()
             _failed(integration, [record], token, exc, wake, keep_doubt=doubt)
-            skipped.add(record.pk)
-            continue
+    answers, lookup_error = _find_all(provider, [e for r, e in ready if r.in_doubt])
+    answered = iter(answers)
+    settled: set[int] = set()
+    for n, (record, entry) in enumerate(ready):
         if record.in_doubt:
-            try:
-                found = provider.find(entry)
-            except AccountingError as exc:
-                rest = [r for r in records if r not in to_post and r.pk not in skipped]
+            found = next(answered, _UNANSWERED)
+            if found is _UNANSWERED:
+                assert lookup_error is not None
+                rest = [r for r, _ in ready[n:]]
                 # The look-up failed: whoever was in doubt still is (else a re-post in another
                 # bulk, under another Idempotency-Key, posts the bill twice).
-                doubt = {r.pk for r in rest if r.in_doubt and r.pk not in settled}
-                _failed(integration, rest, token, exc, wake, keep_doubt=doubt)
+                doubt = {r.pk for r in rest if r.in_doubt}
+                _failed(integration, rest, token, lookup_error, wake, keep_doubt=doubt)
                 _release(to_post, token)
-                return exc.kind not in HOLDING
-            if found is not None:
+                return lookup_error.kind not in HOLDING
+            if isinstance(found, PostedEntry):
                 record.posted_version = record.attempt_version
                 record.remote_data = found.remote_data
                 if found.complete and record.attempt_version >= record.version:
@@ -773,6 +786,8 @@ def _batch(
                 SyncRecord.objects.filter(pk=record.pk).update(in_doubt=False)
         to_post.append(record)
         entries.append(entry)
+    if settled:
+        _calls_pass_again(integration)
     if not to_post:
         return True
     # 2. Doubt before the write, committed: a crash from here on is found again by find().
@@ -818,7 +833,64 @@ def _batch(
             if error.kind in HOLDING:
                 go_on = False
         _documents_pending(integration, to_post, results, wake)
+    if posted:
+        _calls_pass_again(integration)
     return go_on
+
+
+_UNANSWERED: Any = object()
+
+
+def _find_all(
+    provider: AccountingSystem, entries: Sequence[EntryToPost]
+) -> tuple[list[PostedEntry | None], AccountingError | None]:
+    """Look up entries in doubt: with the provider's `find_many` (one call for them all, Dinero)
+    when it has one, else one `find()` each. A failed look-up ends it: (the answers before
+    it, the error); else (one answer per entry, None)."""
+    if not entries:
+        return [], None
+    many = getattr(provider, "find_many", None)
+    if many is not None:
+        try:
+            return list(many(entries)), None
+        except AccountingError as exc:
+            return [], exc
+    answers: list[PostedEntry | None] = []
+    for entry in entries:
+        try:
+            answers.append(provider.find(entry))
+        except AccountingError as exc:
+            return answers, exc
+    return answers, None
+
+
+def _calls_pass_again(integration: Integration) -> None:
+    """The system took a call again: records that only wait out the back-off of a transient
+    failure (an outage, a 429, a lost connection) are due now, so a backlog drains at the
+    pace the system allows once it recovers, not at the back-off's (issue 14 item 5; the
+    shared pace still spaces their calls). Rows another worker holds are skipped: they are
+    being sent."""
+    now = timezone.now()
+    backing_off = SyncRecord.objects.filter(
+        company_id=integration.company_id,
+        provider=integration.provider,
+        error_code__in=TRANSIENT_CODES,
+        next_attempt_at__gt=now,
+    ).filter(to_send())
+    backing_off = backing_off.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    from django.db import connection
+
+    if not connection.features.has_select_for_update_skip_locked:
+        backing_off.update(next_attempt_at=now)
+        return
+    with transaction.atomic():
+        ids = list(
+            backing_off.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if ids:
+            SyncRecord.objects.filter(pk__in=ids).update(next_attempt_at=now)
 
 
 def _post_once(provider: AccountingSystem, entries: Sequence[EntryToPost]) -> list[Any]:
@@ -885,6 +957,12 @@ def _keep_progress(record: SyncRecord, token: str, error: AccountingError) -> No
         SyncRecord.objects.filter(pk=record.pk, claim_token=token).update(remote_data=merged)
 
 
+def document_by_hand(remote_data: dict[str, Any]) -> bool:
+    """Is the entry in the system without its document, which only a person can attach now
+    (see DOCUMENT_BY_HAND)?"""
+    return remote_data.get("attachment") == "by_hand"
+
+
 def document_pending(remote_data: dict[str, Any]) -> bool:
     """Is the entry in the system without its document yet (see DOCUMENT_PENDING)?"""
     return remote_data.get("attachment") == "pending" or bool(remote_data.get("file_pending"))
@@ -897,24 +975,29 @@ def _documents_pending(
     wake: list[float],
 ) -> None:
     """Posted records whose document is not attached yet stay posted, saying so, and are
-    tried again (only the document) after a back-off."""
+    tried again (only the document) after a back-off that grows with each try of it (it
+    started again at 1-2 s each time: the posting resets the attempts). One whose document
+    only a person can attach now (`document_by_hand`) says so and is not tried again."""
     now = timezone.now()
+    system = _system_name(integration.provider)
     for record, result in zip(records, results, strict=True):
-        if not isinstance(result, PostedEntry) or not document_pending(result.remote_data):
+        if not isinstance(result, PostedEntry):
             continue
-        delay = backoff(record.attempts + 1, cap=transient_cap())
-        wake.append(delay)
+        by_hand = document_by_hand(result.remote_data)
+        if not by_hand and not document_pending(result.remote_data):
+            continue
+        code = DOCUMENT_BY_HAND if by_hand else DOCUMENT_PENDING
+        tries = record.attempts + 1 if record.error_code == DOCUMENT_PENDING else 1
+        delay = backoff(tries, cap=transient_cap())
+        if not by_hand:
+            wake.append(delay)
         with translation.override("en"):
-            words = message_for(
-                DOCUMENT_PENDING,
-                provider=integration.provider,
-                system=_system_name(integration.provider),
-            )
+            words = message_for(code, provider=integration.provider, system=system)
         SyncRecord.objects.filter(pk=record.pk, state=SyncState.POSTED).update(
-            error_code=DOCUMENT_PENDING,
+            error_code=code,
             error=words[:500],
-            error_params={"system": _system_name(integration.provider)},
-            attempts=F("attempts") + 1,
+            error_params={"system": system},
+            attempts=tries,
             next_attempt_at=now + timedelta(seconds=delay),
         )
 

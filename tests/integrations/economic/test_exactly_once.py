@@ -358,3 +358,22 @@ def test_an_attachment_that_failed_is_retried_until_attached(
     record.refresh_from_db()
     assert record.remote_data["attachment"] == "attached" and record.error_code == ""
     assert_once(remote, company, bills)
+
+
+def test_a_document_still_pending_backs_off_longer_on_each_try(
+    integration, remote, company, economic
+):
+    # Each posting reset the attempts, so a document that would not attach was tried again
+    # every 1-2 s however often it had failed.
+    bills = make_bills(company, integration, n=1)
+    bills[0].document.save("f.pdf", ContentFile(PDF), save=True)
+    economic.faults(fail_next=[{"status": 503, "count": 4, "method": "POST",
+                                "path_contains": "/attachment/file"}])  # fmt: skip
+    one_round(integration)
+    one_round(integration)
+    record = SyncRecord.objects.get(kind="invoice")
+    assert (record.error_code, record.attempts) == ("document_pending", 2)
+    assert (record.next_attempt_at - timezone.now()).total_seconds() > 1.9  # 2-4 s, was 1-2
+    drive(integration)
+    record.refresh_from_db()
+    assert record.remote_data["attachment"] == "attached" and record.error_code == ""

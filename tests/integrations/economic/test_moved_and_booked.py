@@ -173,3 +173,25 @@ def test_a_bill_refused_for_a_locked_period_is_sent_under_a_new_key_once_it_open
     bar(economic, "2026-11-01", "open")
     drive(integration)
     assert_everywhere_once(remote, [bill])
+
+
+def test_a_document_whose_voucher_was_booked_first_is_left_to_a_person(
+    integration, remote, company, economic
+):
+    # The chaos run's CI failure: a posted record with its document "pending" on a booked
+    # voucher was tried every 1-2 s for ever (a booked voucher takes no attachment through
+    # /journals), and the run never drained.
+    [first] = make_bills(company, integration, n=1)
+    first.document.save("f.pdf", ContentFile(PDF), save=True)
+    engine.record_bill_change(first)
+    economic.faults(fail_next=[{"status": 500, "count": 2, "method": "POST",
+                                "path_contains": "/attachment/file"}])  # fmt: skip
+    one_round(integration)
+    assert SyncRecord.objects.get(bill=first).error_code == engine.DOCUMENT_PENDING
+    control(economic, f"/journals/{INVOICE_JOURNAL}/book")  # the accountant books it
+    one_round(integration)
+    record = SyncRecord.objects.get(bill=first)
+    assert (record.state, record.error_code) == (SyncState.POSTED, engine.DOCUMENT_BY_HAND)
+    assert "Attach the bill's document" in record.error
+    assert not SyncRecord.objects.filter(engine.to_send()).exists()
+    assert_everywhere_once(remote, [first])

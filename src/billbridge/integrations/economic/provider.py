@@ -878,15 +878,17 @@ class EconomicProvider:
 
     def _attach_pending(self, entry: EntryToPost, posted: PostedEntry) -> None:
         """Attach the document to `posted` (a voucher just found) unless it has it. A booked
-        voucher is no longer under /journals (§10.8): its document waits [GUESS: the documents
-        API is not used yet]."""
+        voucher is no longer under /journals (§10.8): its document is for a person to attach
+        there ("by_hand": the engine says so on the bill and stops trying; trying again every
+        few seconds forever kept the chaos run from draining) [GUESS: the documents API is not
+        used yet]."""
         data = posted.remote_data
         if not (entry.kind == "invoice" and entry.document and attachable(entry)):
             return
         if data.get("attachment") == "attached":
             return
         if data.get("booked"):
-            data["attachment"] = "pending"
+            data["attachment"] = "by_hand"
             data["attachment_error"] = "voucher_booked"
             return
         self._attach_one(entry, posted)
@@ -903,7 +905,7 @@ class EconomicProvider:
             entry.kind == "invoice"
             and entry.document
             and attachable(entry)
-            and posted.remote_data.get("attachment") not in ("attached", "refused")
+            and posted.remote_data.get("attachment") not in ("attached", "refused", "by_hand")
         ):
             found = self._locate(entry, _replaced(entry))
             if found is None:
