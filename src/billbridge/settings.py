@@ -316,9 +316,10 @@ _huey_common = {
     "consumer": {
         "workers": int(os.environ.get("HUEY_WORKERS", "4")),
         "worker_type": "thread",
-        # Issue 17 item 1: a worker asking a polled queue (SQLite) backs off at most this long
-        # when idle, so a saved bill is noticed within it (Huey's own default is 10 s). Redis
-        # and PostgreSQL wake a worker at once (blocking pop, LISTEN/NOTIFY) and never poll.
+        # Issue 17 item 1: every storage wakes an idle worker at once — Redis by a blocking
+        # pop, PostgreSQL by LISTEN/NOTIFY, SQLite by a doorbell socket (billbridge/queue.py)
+        # — and an idle worker reads the queue at least every HUEY_POLL_SECONDS (the bound of
+        # a wake-up that a ring missed; Huey's own backoff grows to 10 s).
         "initial_delay": min(0.1, HUEY_POLL_SECONDS),
         "max_delay": HUEY_POLL_SECONDS,
     },
@@ -345,10 +346,11 @@ elif HUEY_STORAGE == "postgres":
 else:
     HUEY = {
         **_huey_common,
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "billbridge.queue.DoorbellSqliteHuey",
         "filename": str(
             owner_only_file(Path(os.environ.get("HUEY_FILE", str(DATA_DIR / "huey.sqlite3"))))
         ),
+        "read_timeout": HUEY_POLL_SECONDS,
     }
 
 # Rate limits and daily budgets per accounting-system tenant, shared by every worker process

@@ -8,13 +8,14 @@ starts its own when they are not set); without them those tests are skipped on p
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 
 import pytest
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
-from billbridge.queue import PostgresHuey
+from billbridge.queue import Doorbell, DoorbellSqliteHuey, PostgresHuey
 
 
 class ThreadConsumer(Consumer):
@@ -106,20 +107,63 @@ def _build(config: dict):
     return import_string(config["huey_class"])(config["name"], **options)
 
 
-def test_an_idle_sqlite_worker_never_waits_longer_than_the_poll_setting(tmp_path, monkeypatch):
-    """Issue 17 item 1: however long the SQLite queue stays empty, the worker looks again
-    within HUEY_POLL_SECONDS (default 0.5 s; Huey's own backoff grows to 10 s)."""
+def test_an_idle_sqlite_worker_waits_on_the_doorbell_no_longer_than_the_poll_setting(
+    tmp_path, monkeypatch
+):
+    """Issue 17 item 1: an idle worker on the SQLite queue does not poll with Huey's backoff
+    (up to 10 s): it waits on the doorbell, at most HUEY_POLL_SECONDS, and reads again."""
     config = _product_huey_settings(monkeypatch, HUEY_FILE=str(tmp_path / "q.sqlite3"))
     huey = _build(config)
+    assert huey.storage.blocking
     consumer = ThreadConsumer(huey, **{**config["consumer"], "workers": 1}, periodic=False)
     worker = consumer._create_worker()
-    waits: list[float] = []
-    worker.stop_flag.wait = lambda seconds: waits.append(seconds)  # record, do not sleep
-    for _ in range(200):  # an empty queue, polled 200 times
+    sleeps: list[float] = []
+    worker.stop_flag.wait = lambda seconds: sleeps.append(seconds)  # record, do not sleep
+    doorbell_waits: list[float] = []
+    monkeypatch.setattr(huey.storage.doorbell, "wait", doorbell_waits.append)
+    for _ in range(200):  # an empty queue, asked 200 times
         worker.loop()
-    assert len(waits) == 200
-    assert max(waits) <= 0.5
-    assert waits[-1] == 0.5  # it backs off up to the bound, not beyond, and no further
+    assert sleeps == []
+    assert doorbell_waits == [0.5] * 200
+
+
+def test_enqueueing_rings_the_doorbell_a_waiting_worker_listens_on(tmp_path):
+    """Whoever enqueues (the web, the worker itself, the scheduler) rings; the ring is kept
+    until the worker waits, so one rung just before it waits is not lost."""
+    huey = DoorbellSqliteHuey("bb-test", filename=str(tmp_path / "q.sqlite3"), read_timeout=30)
+    bell = huey.storage.doorbell
+    assert bell.wait(0) is False  # now listening; nothing rung
+    huey.storage.enqueue(b"task")
+    assert bell.wait(30) is True  # returns at once: rung
+    assert bell.wait(0) is False  # one ring, one wake-up
+    assert huey.storage.dequeue() == b"task"
+
+
+def test_a_doorbell_left_by_a_dead_consumer_is_taken_over(tmp_path):
+    path = str(tmp_path / "q.doorbell")
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    dead.bind(path)
+    dead.close()  # the file stays, nobody reads it
+    bell = Doorbell(path)
+    assert bell.wait(0) is False
+    bell.ring()
+    assert bell.wait(30) is True
+
+
+def test_a_second_consumer_finds_the_doorbell_taken_and_reads_the_queue_anyway(tmp_path):
+    filename = str(tmp_path / "q.sqlite3")
+    first = DoorbellSqliteHuey("bb-test", filename=filename, read_timeout=0)
+    second = DoorbellSqliteHuey("bb-test", filename=filename, read_timeout=0)
+    assert first.storage.dequeue() is None  # binds the doorbell
+    assert second.storage.dequeue() is None  # finds it bound
+    first.storage.enqueue(b"task")
+    assert second.storage.dequeue() == b"task"
+    assert second.storage.doorbell._socket is None  # it is the first consumer's
+
+
+def test_the_product_sqlite_queue_runs_a_task(tmp_path, monkeypatch):
+    config = _product_huey_settings(monkeypatch, HUEY_FILE=str(tmp_path / "q.sqlite3"))
+    assert _round_trip(_build(config)) == 5
 
 
 def test_the_poll_bound_is_a_setting(tmp_path, monkeypatch):
