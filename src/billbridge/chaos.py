@@ -505,15 +505,15 @@ class Chaos:
             connection.close()
 
     def wait_for_drain(self, started: float) -> float | None:
-        from billbridge.sync.models import SyncRecord, SyncState
+        from billbridge.sync.engine import to_send
+        from billbridge.sync.models import SyncRecord
 
         deadline = started + self.o.timeout
         next_trace = time.monotonic() + 10
         while time.monotonic() < deadline:
-            waiting = SyncRecord.objects.filter(state=SyncState.WAITING).count()
-            pending = SyncRecord.objects.filter(state=SyncState.POSTED).exclude(error_code="")
-            pending = pending.count()
-            if waiting == 0 and pending == 0:
+            # Waiting records, and posted ones whose document is still being sent (a document
+            # left to a person, DOCUMENT_BY_HAND, is settled: the bill says so).
+            if not SyncRecord.objects.filter(to_send()).exists():
                 return time.monotonic()
             if len(self.alive()) < self.o.workers:
                 self.start_worker()
@@ -567,7 +567,7 @@ class Chaos:
 
     def count(self) -> dict[str, Any]:
         from billbridge.bills.models import Bill
-        from billbridge.sync.engine import POSTABLE
+        from billbridge.sync.engine import DOCUMENT_BY_HAND, POSTABLE
         from billbridge.sync.models import SyncRecord, SyncState
 
         report: dict[str, Any] = {"providers": {}}
@@ -594,6 +594,7 @@ class Chaos:
                 "lost": lost,
                 "duplicated": duplicated,
                 "document_uploads": uploads,
+                "documents_by_hand": records.filter(error_code=DOCUMENT_BY_HAND).count(),
                 "documents": bills.exclude(document="").count(),
             }
         return report
@@ -747,7 +748,8 @@ def print_report(report: dict[str, Any]) -> None:
         print(
             f"{provider:10} {f['bills']:>6} {f['posted']:>7} {f['waiting']:>8} "
             f"{len(f['lost']):>5} {len(f['duplicated']):>4}  {f['failed'] or '-'}"
-            f"   (documents {f['documents']}, uploads {f['document_uploads']})"
+            f"   (documents {f['documents']}, uploads {f['document_uploads']}, "
+            f"left to a person {f['documents_by_hand']})"
         )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from billbridge.sync import engine
-from billbridge.sync.models import SyncRecord, SyncState
+from billbridge.sync.models import AuditEntry, SyncRecord, SyncState
 from tests.integrations.dinero.fixtures import bill, rows, stats
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,34 @@ def test_a_batch_in_doubt_that_never_reached_dinero_costs_one_look_up(emu, conne
     # the look-up (refused, naming every row), then the create's read-back
     assert stats(emu)["by_route"][STATUS] == 2
     assert len(rows(emu)) == 6
+
+
+def test_a_refused_create_learns_with_one_status_call_that_no_row_exists(emu, connected, company):
+    # After a refused create the status call halved down to each row (2n-1 refused calls,
+    # the chaos run's 60 in a row) to learn what it names at once: no row exists.
+    for n in range(6):
+        bill(company, n)
+    emu.faults(fail_next=[{"status": 400, "count": 1, "method": "POST",
+                           "path_contains": CREATE_PATH}])  # fmt: skip
+    engine.process(connected.pk)
+    assert set(SyncRecord.objects.values_list("state", flat=True)) == {SyncState.POSTED}
+    status_calls = AuditEntry.objects.filter(path__endswith="/ledgeritems/status").order_by("id")
+    assert [e.status for e in status_calls] == [400, 200]  # none exists; the read-back
+    assert len(rows(emu)) == 6
+
+
+def test_the_oldest_record_of_a_batch_backing_off_goes_again_within_seconds(
+    emu, connected, company
+):
+    # The chaos run's last records waited out their 60 s back-off with the system long back:
+    # nothing else of theirs was sent, so nothing told them the outage was over.
+    first, second = bill(company, 1), bill(company, 2)
+    SyncRecord.objects.update(attempts=9)  # back-off at its cap: 30-60 s
+    emu.faults(fail_next=[{"status": 503, "count": 1 + engine.IN_PLACE_RETRIES, "method": "POST",
+                           "path_contains": CREATE_PATH}])  # fmt: skip
+    engine.process(connected.pk)
+    after = timezone.now()
+    waits = {
+        r.bill_id: (r.next_attempt_at - after).total_seconds() for r in SyncRecord.objects.all()
+    }
+    assert waits[first.pk] <= engine.scout_seconds() + 1 < 29 <= waits[second.pk]

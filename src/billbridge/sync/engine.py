@@ -77,6 +77,12 @@ def transient_cap() -> float:
     return _env("SYNC_BACKOFF_CAP_SECONDS", 60)
 
 
+def scout_seconds() -> float:
+    """How soon after a transient failure a batch's oldest record is tried again however
+    long its own back-off (SYNC_SCOUT_SECONDS, 10 s): one call to learn the outage is over."""
+    return _env("SYNC_SCOUT_SECONDS", 10)
+
+
 def claim_seconds() -> float:
     """The lease of a claim (SYNC_CLAIM_SECONDS, 20 s), renewed by a heartbeat while the batch
     is worked on: a killed worker's records are taken over once it runs out (issue 14)."""
@@ -576,6 +582,7 @@ def _failed(
             )
         return
     # RATE_LIMITED, UNAVAILABLE: nothing was written. UNCERTAIN: it may have been → find().
+    scout = min(records, key=lambda r: r.pk)
     for record in records:
         if exc.kind == ErrorKind.RATE_LIMITED and exc.retry_after is not None:
             # The system (or the tenant's shared pace) said when: then, not a back-off that
@@ -584,6 +591,12 @@ def _failed(
             delay = float(exc.retry_after) + random.uniform(0, 1)
         else:
             delay = backoff(record.attempts + 1, exc.retry_after, cap=transient_cap())
+            if record is scout:
+                # The batch's oldest record goes again soon whatever its attempts: once it
+                # passes, the rest are due (`_calls_pass_again`), so an outage's end is
+                # noticed within seconds, not at the end of a minute's back-off (the chaos
+                # run's last bills waited out 60 s with the system long back).
+                delay = min(delay, scout_seconds() + random.uniform(0, 1))
         wake.append(delay)
         _release(
             [record],

@@ -224,35 +224,10 @@ class DineroProvider:
         ids = list(rows)
         ids += [e.remote_data["payment_pending"] for e in entries if e.remote_data.get(
             "payment_pending")]  # fmt: skip
-        found = self._look_up(ids)
+        # A row wrongly taken for missing is harmless here: its create is refused with 409
+        # and becomes an update; so the status call trusts the refusal's names.
+        found = self.client.find_ledger_items(ids, trust_named=True) if ids else {}
         return [self._found(entry, row, found) for entry, row in zip(entries, rows, strict=True)]
-
-    def _look_up(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The status of those of `ids` that exist (lower-case Id → status), for `find_many`.
-
-        One unknown Id refuses the whole status call. When the refusal names the rows it does
-        not know ("[i].Id": ledgerItemNotFound), they are left out and the rest asked again, so
-        a batch whose rows never reached Dinero (a worker killed before its create) costs one
-        or two calls, not the 2n-1 of halving (found by the chaos run: 111 refused status calls
-        for 150 bills). Only when the refusal names none does the client halve. A row wrongly
-        left out is harmless here: its create is refused with 409 and becomes an update."""
-        wanted = list(dict.fromkeys(str(i).lower() for i in ids))
-        for _ in range(3):
-            if not wanted:
-                return {}
-            try:
-                return {str(r.get("Id", "")).lower(): r for r in self.client.ledger_item_status(
-                    wanted)}  # fmt: skip
-            except DineroValidationError as exc:
-                unknown = {
-                    i
-                    for i, errors in exc.rows().items()
-                    if i < len(wanted) and any("notfound" in m.lower() for m in errors.values())
-                }
-                if not unknown:
-                    break
-                wanted = [w for i, w in enumerate(wanted) if i not in unknown]
-        return self.client.find_ledger_items(wanted)
 
     @staticmethod
     def _row_id(entry: EntryToPost) -> str:
