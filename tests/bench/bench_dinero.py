@@ -255,7 +255,7 @@ class Bench:
             f"  {n:>5} bills with a PDF: {figures.seconds:7.1f} s, {figures.requests} requests "
             f"({uploads} uploads), CPU {figures.cpu:.2f} s, peak {figures.peak_mb:.1f} MB; "
             f"ideal {fewest} requests ÷ {PER_MINUTE}/min = {floor:.1f} s → "
-            f"{figures.seconds / floor:.2f}× the documented rate's floor"
+            f"{figures.seconds / floor:.2f}× the documented rate's floor\n    by route: {by_route}"
         )
 
 

@@ -6,8 +6,8 @@ emulator (reset before each run, 50 ms + 0..50 ms latency per call) in a process
 
 - seconds: wall time of the posting;
 - requests: HTTP requests, counted by the emulator;
-- CPU: user + system seconds of the posting process (all its threads; SQLite's work too, a
-  PostgreSQL server's not), and per posted bill;
+- CPU: user + system seconds of the posting process while it posts (all its threads; SQLite's
+  work too, a PostgreSQL server's not), and per posted bill;
 - peak memory: the process's resident-set high-water mark above where it started (MB).
 
 The three clients:
@@ -22,6 +22,7 @@ Figures only, no thresholds: the ratio column is billbridge ÷ ideal (issue 16: 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -76,6 +77,7 @@ def _rss_kb(field: str) -> int:
 def forked(run: Callable[[], int]) -> tuple[int, float, float, float]:
     """Run `run` (→ bills posted) in a child process: (posted, seconds, CPU s, peak MB)."""
     connections.close_all()  # the child opens its own; a shared socket would be corrupted
+    gc.freeze()  # the parent's objects: not copied into the child by its garbage collector
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
@@ -88,11 +90,11 @@ def forked(run: Callable[[], int]) -> tuple[int, float, float, float]:
             except OSError:
                 pass
             start_kb = _rss_kb("VmRSS")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             posted = run()
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             peak = max(0, _rss_kb("VmHWM") - start_kb) / 1024
-            out = {"posted": posted, "seconds": seconds, "peak_mb": peak}
+            out = {"posted": posted, "seconds": seconds, "peak_mb": peak, "cpu": cpu}
         except BaseException:  # noqa: BLE001 - reported by the parent
             out = {"error": traceback.format_exc()}
             code = 1
@@ -105,12 +107,13 @@ def forked(run: Callable[[], int]) -> tuple[int, float, float, float]:
     while chunk := os.read(read, 65536):
         chunks.append(chunk)
     os.close(read)
-    _, _, usage = os.wait4(pid, 0)
+    os.waitpid(pid, 0)
+    gc.unfreeze()
     result = json.loads(b"".join(chunks) or b'{"error": "no answer"}')
     if "error" in result:
         raise RuntimeError(f"bench client failed:\n{result['error']}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return int(result["posted"]), float(result["seconds"]), cpu, float(result["peak_mb"])
+    return (int(result["posted"]), float(result["seconds"]), float(result["cpu"]),
+            float(result["peak_mb"]))  # fmt: skip
 
 
 def measure(

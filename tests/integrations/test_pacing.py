@@ -33,12 +33,12 @@ def local(settings):
     pacing.reset()
 
 
-def spend(pace: pacing.Pace, n: int) -> int:
+def spend(pace: pacing.Pace | pacing.Leaving, n: int) -> int:
     """How many of `n` calls got a token without waiting."""
     got = 0
     for _ in range(n):
         try:
-            pace.acquire()
+            pace()
         except AccountingError as exc:
             assert exc.kind == ErrorKind.RATE_LIMITED and exc.retry_after
             continue
@@ -89,3 +89,36 @@ def test_a_429_holds_off_every_caller_for_its_retry_after(settings, url):
         other.acquire()
     assert info.value.kind == ErrorKind.RATE_LIMITED and info.value.retry_after > 25
     pacing.reset()
+
+
+def _windowed(settings, url: str, limit: int) -> pacing.Pace:
+    settings.BILLBRIDGE_PACING_URL = url
+    pacing.reset()
+    pace = pacing.limiter(f"test:{uuid.uuid4().hex}", rate=1, burst=1, window=(limit, 60.0))
+    pace.max_wait = 0
+    return pace
+
+
+@pytest.mark.parametrize("url", ["", REDIS] if REDIS else [""])
+def test_a_window_lets_its_whole_limit_through_at_once(settings, url):
+    # issue 16 item 2: "100 requests a minute" is 100 at once, then none until a minute on
+    pace = _windowed(settings, url, 100)
+    assert spend(pace, 101) == 100
+    pacing.reset()
+
+
+@pytest.mark.parametrize("url", ["", REDIS] if REDIS else [""])
+def test_a_call_leaving_room_stops_while_the_room_is_left(settings, url):
+    pace = _windowed(settings, url, 10)
+    assert spend(pace.leaving(3), 10) == 7
+    assert spend(pace, 5) == 3  # what was left is there for the others
+    pacing.reset()
+
+
+@needs_redis
+def test_two_processes_share_one_window(shared):
+    first = pacing.RedisPace(shared, redis=pacing._redis(REDIS), rate=1, burst=1,
+                             window=(5, 60.0), max_wait=0)  # fmt: skip
+    second = pacing.RedisPace(shared, redis=pacing._redis(REDIS), rate=1, burst=1,
+                              window=(5, 60.0), max_wait=0)  # fmt: skip
+    assert spend(first, 3) + spend(second, 5) == 5

@@ -69,7 +69,6 @@ def worker(emu, queue, tmp_path) -> Iterator[Callable[[], subprocess.Popen[bytes
         DINERO_CLIENT_ID=settings.DINERO_CLIENT_ID,
         DINERO_CLIENT_SECRET=settings.DINERO_CLIENT_SECRET,
         DINERO_REQUESTS_PER_MINUTE="60000",
-        DINERO_BURST="1000",
         SYNC_CLAIM_SECONDS="2",
         LOG_LEVEL="WARNING",
     )

@@ -87,9 +87,16 @@ class TokenBucket:
             time.sleep(wait)
 
 
-def limiter(key: str, *, rate: float, burst: float, per_day: int | None = None) -> Any:
+def limiter(
+    key: str,
+    *,
+    rate: float,
+    burst: float,
+    per_day: int | None = None,
+    window: tuple[int, float] | None = None,
+) -> Any:
     """The pace of a tenant key such as "dinero:112233": shared by every worker process when
-    BILLBRIDGE_PACING_URL names a Redis, else this process's TokenBucket (see `pacing`)."""
+    BILLBRIDGE_PACING_URL names a Redis, else this process's own (see `pacing`)."""
     from billbridge.integrations import pacing
 
-    return pacing.limiter(key, rate=rate, burst=burst, per_day=per_day)
+    return pacing.limiter(key, rate=rate, burst=burst, per_day=per_day, window=window)

@@ -11,10 +11,14 @@ lives where every worker sees it:
 
 API (what providers use; `http.limiter` is this `limiter`):
 
-- `limiter(key, *, rate, burst, per_day=None) -> Pace`: calls per second with a burst, and an
-  optional daily budget; `pace()` (or `pace.acquire()`) waits up to `max_wait` seconds for a
-  token, else raises RATE_LIMITED with `retry_after`, so the engine reschedules the record
-  instead of blocking a worker;
+- `limiter(key, *, rate, burst, per_day=None, window=None) -> Pace`: calls per second with a
+  burst, or, with `window=(limit, seconds)`, at most `limit` calls in any `seconds` (a sliding
+  window: a system whose documented limit is "100 requests a minute" gets all 100 at once,
+  issue 16 item 2), and an optional daily budget; `pace()` (or `pace.acquire()`) waits up to
+  `max_wait` seconds for a token, else raises RATE_LIMITED with `retry_after`, so the engine
+  reschedules the record instead of blocking a worker;
+- `pace.leaving(n)`: the same pace for calls that may only take a token while more than `n`
+  are left in the window (Dinero's document uploads leave room for the rows naming them);
 - `pace.throttled(seconds)`: the system answered 429 with Retry-After: every process holds
   off this tenant until then (transport.send calls it), so under a 429 storm the workers slow
   down together and recover by themselves;
@@ -26,6 +30,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import deque
 from typing import Any, cast
 
 from billbridge.integrations.base import AccountingError, ErrorKind
@@ -53,19 +58,31 @@ class Pace:
         rate: float,
         burst: float,
         per_day: int | None = None,
+        window: tuple[int, float] | None = None,
         max_wait: float = MAX_WAIT,
     ) -> None:
         self.key = key
         self.rate = float(rate)
         self.burst = float(burst)
         self.per_day = per_day
+        self.window = (max(1, int(window[0])), float(window[1])) if window else None
         self.max_wait = max_wait
 
     def __call__(self) -> None:
         self.acquire()
 
-    def acquire(self) -> None:
+    def acquire(self, reserve: int = 0) -> None:
+        """A token, waiting up to `max_wait`; with a window, only while more than `reserve`
+        tokens are left in it (ignored without a window)."""
         raise NotImplementedError
+
+    def leaving(self, reserve: int) -> Leaving:
+        """This pace for calls that leave `reserve` tokens of the window to others."""
+        return Leaving(self, reserve)
+
+    def _window_limit(self, reserve: int) -> int:
+        assert self.window is not None
+        return max(1, self.window[0] - max(0, reserve))
 
     def throttled(self, seconds: float | None) -> None:
         raise NotImplementedError
@@ -77,8 +94,23 @@ class Pace:
             time.sleep(wait)
 
 
+class Leaving:
+    """A pace's `acquire(reserve)` as a client's `throttle` hook (see `Pace.leaving`)."""
+
+    def __init__(self, pace: Pace, reserve: int) -> None:
+        self.pace = pace
+        self.reserve = reserve
+
+    def __call__(self) -> None:
+        self.pace.acquire(self.reserve)
+
+    def throttled(self, seconds: float | None) -> None:
+        self.pace.throttled(seconds)
+
+
 class LocalPace(Pace):
-    """In this process only: the hand-kept token bucket (SQLite set-ups, tests)."""
+    """In this process only: the hand-kept token bucket, or a log of the window's calls
+    (SQLite set-ups, tests)."""
 
     def __init__(self, key: str, **kw: Any) -> None:
         super().__init__(key, **kw)
@@ -90,12 +122,29 @@ class LocalPace(Pace):
             if self.per_day
             else None
         )
+        self.calls: deque[float] = deque()  # the window's calls (monotonic times)
+        self._lock = threading.Lock()
 
-    def acquire(self) -> None:
+    def acquire(self, reserve: int = 0) -> None:
         self._wait_or_raise(paused(self.key), "paused after 429")
-        if self.day is not None:
-            self.day.acquire()
-        self.bucket.acquire()
+        if self.window is None:
+            if self.day is not None:
+                self.day.acquire()
+            self.bucket.acquire()
+            return
+        limit, seconds = self._window_limit(reserve), self.window[1]
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                while self.calls and self.calls[0] <= now - seconds:
+                    self.calls.popleft()
+                if len(self.calls) < limit:
+                    if self.day is not None:
+                        self.day.acquire()
+                    self.calls.append(now)
+                    return
+                wait = self.calls[len(self.calls) - limit] + seconds - now
+            self._wait_or_raise(wait, "rate window")
 
     def throttled(self, seconds: float | None) -> None:
         if seconds and seconds > 0:
@@ -110,33 +159,64 @@ class RedisPace(Pace):
         super().__init__(key, **kw)
         from pyrate_limiter import Duration, Rate, RedisStateStore, StateBucket, TokenBucket
 
+        self._windows: dict[int, Any] = {}  # limit → a sliding-window bucket, one key
+        self._puts = 0
         per_second = Rate(
             max(1, round(self.rate * 1000)), 1000 * Duration.SECOND, burst=max(1, int(self.burst))
         )
-        rates = [per_second]
-        if self.per_day:
-            rates.append(Rate(self.per_day, Duration.DAY, burst=self.per_day))
+        per_day = Rate(self.per_day, Duration.DAY, burst=self.per_day) if self.per_day else None
+        rates = [per_second] if per_day is None else [per_second, per_day]
+        if self.window is not None and per_day is not None:
+            rates = [per_day]  # the window is its own bucket (`_window_bucket`)
         self.redis = redis
         self.bucket = StateBucket(
             rates, algorithm=TokenBucket(), store=RedisStateStore(redis, PREFIX + key)
         )
 
-    def acquire(self) -> None:
+    def _window_bucket(self, reserve: int) -> Any:
+        """pyrate-limiter's sliding-window log in one sorted set per tenant; the limit is
+        given with each check, so every `reserve` sees the same calls."""
+        from pyrate_limiter import Rate, RedisBucket
+
+        limit = self._window_limit(reserve)
+        bucket = self._windows.get(limit)
+        if bucket is None:
+            assert self.window is not None
+            rate = Rate(limit, int(self.window[1] * 1000))
+            bucket = RedisBucket.init([rate], self.redis, PREFIX + self.key + ":window")
+            self._windows[limit] = bucket
+        return bucket
+
+    def acquire(self, reserve: int = 0) -> None:
         from pyrate_limiter import RateItem
 
         self._wait_or_raise(paused(self.key), "paused after 429")
         deadline = time.monotonic() + self.max_wait
+        bucket = self._window_bucket(reserve) if self.window is not None else self.bucket
         while True:
-            item = RateItem(self.key, self.bucket.now(), weight=1)
-            if self.bucket.put(item):
+            item = RateItem(self.key, bucket.now(), weight=1)
+            if bucket.put(item):
+                if self.window is not None:
+                    self._puts += 1
+                    if self._puts % 50 == 0:  # calls older than the window are forgotten
+                        bucket.leak(item.timestamp)
+                    if self.per_day:
+                        self._day(RateItem(self.key, self.bucket.now(), weight=1))
                 return
-            waiting = self.bucket.waiting(item)  # milliseconds (a sync bucket: never awaitable)
+            waiting = bucket.waiting(item)  # milliseconds (a sync bucket: never awaitable)
             wait = max(0.001, float(cast(int, waiting) or 0) / 1000.0)
             if time.monotonic() + wait > deadline:
                 raise AccountingError(
                     ErrorKind.RATE_LIMITED, "rate_limited", "shared rate limit", retry_after=wait
                 )
             time.sleep(wait)
+
+    def _day(self, item: Any) -> None:
+        """A windowed pace's daily budget (the bucket's own second rate otherwise)."""
+        if not self.bucket.put(item):
+            raise AccountingError(
+                ErrorKind.RATE_LIMITED, "rate_limited", "daily budget", retry_after=3600.0
+            )
 
     def throttled(self, seconds: float | None) -> None:
         if seconds and seconds > 0:
@@ -174,19 +254,27 @@ def paused(key: str) -> float:
     return max(0.0, _PAUSES.get(key, 0.0) - now)
 
 
-def limiter(key: str, *, rate: float, burst: float, per_day: int | None = None) -> Pace:
+def limiter(
+    key: str,
+    *,
+    rate: float,
+    burst: float,
+    per_day: int | None = None,
+    window: tuple[int, float] | None = None,
+) -> Pace:
     """The pace of the tenant `key` ("dinero:112233", "economic:701001"), shared across
     processes when BILLBRIDGE_PACING_URL names a Redis; made once per process and settings."""
     url = pacing_url()
-    ident = (key, f"{url}|{rate}|{burst}|{per_day}")
+    ident = (key, f"{url}|{rate}|{burst}|{per_day}|{window}")
     with _LOCK:
         pace = _PACES.get(ident)
     if pace is not None:
         return pace
+    kw: dict[str, Any] = {"rate": rate, "burst": burst, "per_day": per_day, "window": window}
     if url.startswith(("redis://", "rediss://", "unix://")):
-        pace = RedisPace(key, redis=_redis(url), rate=rate, burst=burst, per_day=per_day)
+        pace = RedisPace(key, redis=_redis(url), **kw)
     else:
-        pace = LocalPace(key, rate=rate, burst=burst, per_day=per_day)
+        pace = LocalPace(key, **kw)
     with _LOCK:
         return _PACES.setdefault(ident, pace)
 

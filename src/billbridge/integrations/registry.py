@@ -113,8 +113,9 @@ PROVIDERS: dict[str, ProviderInfo] = {
                 "DINERO_CONNECT_CLIENT_ID": "",
                 "DINERO_CONNECT_CLIENT_SECRET": "",
                 "DINERO_REQUESTS_PER_MINUTE": "100",
-                "DINERO_BURST": "10",
                 "DINERO_FILE_RETRY_SECONDS": "1",
+                # [GUESS] a new VAT type in Dinero is seen within 15 minutes (issue 16)
+                "DINERO_VAT_TYPES_SECONDS": "900",
             },
             emulator="dinero",
         ),

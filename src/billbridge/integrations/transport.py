@@ -151,9 +151,17 @@ class HttpClient:
         self.close()
 
     def _send(
-        self, method: str, url: str, audit_path: str, *, write: bool, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        audit_path: str,
+        *,
+        write: bool,
+        throttle: Callable[[], None] | None = None,
+        **kwargs: Any,
     ) -> httpx.Response:
-        """Send one request; a transport failure becomes an AccountingError; audited."""
+        """Send one request; a transport failure becomes an AccountingError; audited.
+        `throttle` replaces the client's own for this call (a pace that leaves room)."""
         return send(
             self.http,
             method,
@@ -161,6 +169,6 @@ class HttpClient:
             write=write,
             audit_path=audit_path,
             on_call=self.on_call,
-            throttle=self._throttle,
+            throttle=throttle or self._throttle,
             **kwargs,
         )

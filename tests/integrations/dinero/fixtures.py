@@ -17,6 +17,7 @@ from billbridge.bills.models import Bill, Category, PaymentMethod
 from billbridge.bills.services import BillInput, add_bill
 from billbridge.integrations import pacing
 from billbridge.integrations.dinero import client as dinero_client
+from billbridge.integrations.dinero import provider as dinero_provider
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.models import Integration
 from billbridge.sync import engine
@@ -37,10 +38,10 @@ def emu(_dinero_process: RunningEmulator, settings: Any) -> RunningEmulator:
     """The shared Dinero emulator, reset, with the product's settings pointed at it."""
     emulator = point_product_at(_dinero_process, settings)
     settings.DINERO_REQUESTS_PER_MINUTE = 60_000
-    settings.DINERO_BURST = 1000
     settings.DINERO_FILE_RETRY_SECONDS = 0.05
     settings.ACCOUNTING_HTTP_TIMEOUT = 2.0
     dinero_client.TOKENS._tokens.clear()
+    dinero_provider.forget_vat_types()
     # Dinero's own limits stay on (100 a minute, booking and file delays) except where a test
     # of the product would only wait for them; the tests of those limits switch them on.
     configure(emulator, requests_per_minute=None, file_ready_seconds=0, booking_delay_seconds=0)

@@ -261,8 +261,10 @@ class DineroClient(HttpClient):
         json: Any = None,
         params: Mapping[str, str] | None = None,
         files: Any = None,
+        throttle: Callable[[], None] | None = None,
     ) -> Any:
-        """Call `/{version}/{org}/…` with a Bearer token; one fresh token after a 401."""
+        """Call `/{version}/{org}/…` with a Bearer token; one fresh token after a 401.
+        `throttle`: this call's pace instead of the client's (see `upload_file`)."""
         full = path.format(org=self.organization_id)
         url = self.api_url + full
         response: httpx.Response | None = None
@@ -277,6 +279,7 @@ class DineroClient(HttpClient):
                 json=json,
                 params=params,
                 files=files,
+                throttle=throttle,
             )
             if response.status_code != 401:
                 break
@@ -534,15 +537,22 @@ class DineroClient(HttpClient):
         body = [{"Id": i} for i in ids]
         return list(self._api("POST", "/v1/{org}/ledgeritems/ledgers", json=body) or [])
 
-    def upload_file(self, *, filename: str, content: bytes, content_type: str) -> str:
+    def upload_file(
+        self, *, filename: str, content: bytes, content_type: str, leave: int = 0
+    ) -> str:
         """Upload a bill's document → its FileGuid, for a row's `FileGuid`. The FileGuid is
         opaque: kept exactly as Dinero wrote it. Dinero may need "a second" before a row can
-        use it (see the provider's retry)."""
+        use it (see the provider's retry). `leave`: the upload takes a token of the
+        organisation's minute only while more than that many are left (the rows naming the
+        documents need them); else RATE_LIMITED."""
+        pace = self._throttle
+        leaving = getattr(pace, "leaving", None)
         body = self._api(
             "POST",
             "/v1/{org}/files",
             write=True,
             files={"file": (filename or "document", content, content_type)},
+            throttle=leaving(leave) if (leave and leaving is not None) else None,
         )
         guid = (body or {}).get("FileGuid") if isinstance(body, dict) else None
         if not guid:
