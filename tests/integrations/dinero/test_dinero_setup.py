@@ -102,8 +102,8 @@ def test_reimport_overwrites_categories_in_use_and_forgets_supplier_memory(emu, 
     handmade = Category.objects.create(company=company, name="Diverse", account_number="1")
     supplier = SupplierFactory(company=company, remembered_category=mine)
     b = BillFactory(company=company, supplier=supplier, category=handmade)
-    assert setup.categories_that_would_be_overwritten(company) == 2
     accounts = setup.validate_credentials(api_key(emu), ORG)
+    assert setup.plan_import(company, accounts).overwritten == 2
     result = setup.import_chart(company, accounts)
     mine.refresh_from_db()
     handmade.refresh_from_db()

@@ -373,6 +373,33 @@ def test_import_step_warns_when_categories_are_in_use(web: Client, user, company
     assert "overwritten" in html and "forgotten" in html
 
 
+def test_import_step_does_not_warn_about_categories_in_use_it_leaves_unchanged(
+    web: Client, user, company, org
+) -> None:
+    """The warning counts what the plan renames or archives: a category in use that already
+    is the chart's account (number and name) is kept as it is, its suppliers remember it."""
+    kept = CategoryFactory(
+        company=company, name="Kontorartikler og tryksager", account_number="7200",
+        vat_code="I25", imported_from="dinero",
+    )  # fmt: skip
+    supplier = SupplierFactory(company=company, remembered_category=kept)
+    BillFactory(company=company, supplier=supplier, category=kept)
+    walk_to_import(web, user, company, org)
+    html = web.get(url(company, "import")).content.decode()
+    assert "Suppliers whose remembered category is forgotten: 0" in html
+    assert 'data-testid="import-warning"' not in html
+
+
+def test_a_refused_import_does_not_warn_that_it_overwrites(web: Client, user, company, org) -> None:
+    """Refused (it would archive every category in use), nothing is changed: no warning that
+    the categories are overwritten beside the words saying nothing was changed."""
+    BillFactory(company=company, category=CategoryFactory(company=company, account_number="1"))
+    walk_to_import(web, user, company, org)
+    html = web.get(url(company, "import")).content.decode()
+    assert 'data-testid="import-refused"' in html
+    assert 'data-testid="import-warning"' not in html
+
+
 def test_import_step_shows_what_the_import_will_do(web: Client, user, company, org) -> None:
     """S-d7, S-d13, issue 9 item 4: added, renamed, archived, suppliers forgotten, before Save."""
     coffee = CategoryFactory(company=company, name="Kaffe", account_number="2800")

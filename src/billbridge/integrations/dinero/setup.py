@@ -312,6 +312,9 @@ class ImportPlan:
     archived: list[tuple[str, str]]  # (account number, name)
     suppliers_forgotten: int
     refusal: str
+    # Categories in use (given to a bill or remembered for a supplier) that the import renames
+    # or archives: what the warning before Save counts; 0 when nothing would change them.
+    overwritten: int
     # internal: what to write
     to_create: list[Account]
     to_update: list[tuple[str, str, str, bool, int]]
@@ -386,12 +389,14 @@ def plan_import(company: Company, accounts: list[Account]) -> ImportPlan:
     elif in_use and in_use <= {c.pk for c in to_archive}:
         refusal = ARCHIVES_ALL_IN_USE
     forgotten = Supplier.objects.filter(company=company, remembered_category__in=forget).count()
+    overwritten = 0 if refusal else len(in_use & set(forget))
     return ImportPlan(
         added=[(a.number, a.name) for a in to_create],
         renamed=renamed,
         archived=[(c.account_number, c.name) for c in to_archive],
         suppliers_forgotten=forgotten,
         refusal=refusal,
+        overwritten=overwritten,
         to_create=to_create,
         to_update=to_update,
         to_archive=[c.pk for c in to_archive],
@@ -448,18 +453,6 @@ def _update_categories(rows: list[tuple[str, str, str, bool, int]]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-
-
-def categories_that_would_be_overwritten(company: Company) -> int:
-    """For the warning before an import (S-d7): active categories already in use, i.e. given
-    to a bill or remembered for a supplier. Each would be overwritten or archived."""
-    used_by_bill = Bill.objects.filter(category=OuterRef("pk"))
-    remembered = Supplier.objects.filter(remembered_category=OuterRef("pk"))
-    return (
-        Category.objects.filter(company=company, archived=False)
-        .filter(Q(Exists(used_by_bill)) | Q(Exists(remembered)))
-        .count()
-    )
 
 
 def disconnect(company: Company) -> None:

@@ -579,7 +579,7 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
         "import",
         {
             "form": form,
-            "overwritten": setup.categories_that_would_be_overwritten(company),
+            "overwritten": plan.overwritten,
             "plan": plan,
             "refusal_text": refusal,
         },
