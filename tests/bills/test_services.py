@@ -167,3 +167,14 @@ def test_postable_is_one_rule_for_one_bill_and_for_a_query(company):
     assert postable == {ready, paid}
     for bill in (ready, paid, duplicate, analysing, no_total, no_date):
         assert bill.is_postable == (bill in postable)
+
+
+def test_fields_a_person_saved_are_no_longer_asked_to_be_checked(company):
+    """Read with low confidence, a field is asked to be checked until a person has saved it;
+    the others stay asked, even when the save changes nothing."""
+    bill = add_bill(company, _bill_input())
+    bill.extraction = {"low_confidence": ["supplier_name", "total", "vat_amount"]}
+    bill.save()
+    bill = update_bill(bill, {"total": bill.total}, checked={"total", "supplier_name"})
+    bill.refresh_from_db()
+    assert bill.extraction["low_confidence"] == ["vat_amount"]

@@ -61,3 +61,28 @@ def test_bills_list_offers_the_drop_zone(logged_in_client, company):
     page = logged_in_client.get(f"/c/{company.pk}/bills/").content.decode()
     assert "data-dropzone" in page
     assert 'name="documents" multiple' in page
+
+
+def test_saving_the_edit_form_ends_the_request_to_check_the_fields(logged_in_client, company):
+    """The edit form shows every field read with low confidence: once a person saved it, the
+    bill no longer says 'Please check these fields' (it did after the demo's walk)."""
+    logged_in_client.post(
+        _url(company),
+        {"documents": [SimpleUploadedFile("b.pdf", corpus.bill_pdf(), "application/pdf")]},
+    )
+    bill = Bill.objects.get(company=company)
+    edit_url = f"/c/{company.pk}/bills/{bill.pk}/edit/"
+    form = {
+        "supplier_name": bill.supplier_name,
+        "supplier_cvr": bill.supplier_cvr,
+        "invoice_number": bill.invoice_number,
+        "issue_date": bill.issue_date.isoformat(),
+        "due_date": bill.due_date.isoformat(),
+        "currency": bill.currency,
+        "total": str(bill.total),
+        "vat_amount": str(bill.vat_amount),
+        "text": "Checked",
+    }
+    assert logged_in_client.post(edit_url, form).status_code == 302
+    detail = logged_in_client.get(f"/c/{company.pk}/bills/{bill.pk}/").content.decode()
+    assert 'data-testid="low-confidence"' not in detail

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -337,9 +338,19 @@ def add_bill(
 
 
 @transaction.atomic
-def update_bill(bill: Bill, changes: dict[str, Any], *, supplier: BillInput | None = None) -> Bill:
-    """Change a bill's fields; the accounting systems follow through the bill_saved event."""
+def update_bill(
+    bill: Bill,
+    changes: dict[str, Any],
+    *,
+    supplier: BillInput | None = None,
+    checked: Collection[str] = (),
+) -> Bill:
+    """Change a bill's fields; the accounting systems follow through the bill_saved event.
+
+    `checked`: the fields a person has seen and saved (the edit form's, an API call's): read
+    from the document with low confidence, they are no longer asked to be checked."""
     bill = Bill.objects.select_for_update().get(pk=bill.pk)
+    checked_now = _mark_checked(bill, checked)
     company = bill.company
     changed: set[str] = set()
     for field, value in changes.items():
@@ -372,6 +383,8 @@ def update_bill(bill: Bill, changes: dict[str, Any], *, supplier: BillInput | No
             bill.supplier = new_supplier
             changed.add("supplier")
     if not changed:
+        if checked_now:
+            bill.save(update_fields=["extraction", "updated_at"])
         return bill
     if bill.status == BillStatus.PAID and changed & {"total", "currency"}:
         raise ValidationError(
@@ -383,6 +396,17 @@ def update_bill(bill: Bill, changes: dict[str, Any], *, supplier: BillInput | No
         remember_category(bill)
     bill_saved.send(sender=Bill, bill=bill, created=False, changed=changed)
     return bill
+
+
+def _mark_checked(bill: Bill, checked: Collection[str]) -> bool:
+    """Drop `checked` from the fields the document was read with low confidence → any dropped."""
+    extraction = bill.extraction or {}
+    doubtful = extraction.get("low_confidence") or []
+    left = [name for name in doubtful if name not in checked]
+    if len(left) == len(doubtful):
+        return False
+    bill.extraction = {**extraction, "low_confidence": left}
+    return True
 
 
 def _set_rate(

@@ -411,6 +411,7 @@ def update_bill(
     company = company_for(request, company_id)
     bill = _bill_or_404(company, bill_id)
     sent = payload.model_dump(exclude_unset=True)
+    checked = set(sent)  # fields read with low confidence that the client has now set
     changes: dict[str, Any] = {}
     supplier = None
     if "supplier_name" in sent or "supplier_cvr" in sent:
@@ -441,7 +442,7 @@ def update_bill(
             value = company.base_currency
         changes[field] = "" if value is None and field in ("invoice_number", "text") else value
     with transaction.atomic():
-        bill = services.update_bill(bill, changes, supplier=supplier)
+        bill = services.update_bill(bill, changes, supplier=supplier, checked=checked)
         if rate_sent:
             services.set_exchange_rate(bill, rate, user=request.auth)
     return bill_out(request, _bill_or_404(company, bill_id))

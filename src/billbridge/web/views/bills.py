@@ -393,7 +393,8 @@ def bill_edit(request: HttpRequest, company_id: int, bill_id: int) -> HttpRespon
             changes["vat_breakdown"] = [f.row() for f in breakdown if not f.is_blank]
         supplier = BillInput(supplier_name=data["supplier_name"], supplier_cvr=data["supplier_cvr"])
         try:
-            bill = update_bill(bill, changes, supplier=supplier)
+            # The form shows every field read with low confidence: saved, they are checked.
+            bill = update_bill(bill, changes, supplier=supplier, checked=_FIELD_LABELS)
             if bill.status == BillStatus.ANALYSING:
                 bill = complete_by_hand(bill, BillInput(currency=bill.currency))
         except ValidationError as exc:
