@@ -363,25 +363,10 @@ BILLBRIDGE_PACING_URL = os.environ.get(
 # so the records of a killed worker are taken over within seconds (issue 14 item 4).
 SYNC_CLAIM_SECONDS = float(os.environ.get("SYNC_CLAIM_SECONDS", "20"))
 
-# External systems, reached only through these URLs (DESIGN.md).
-DINERO_API_URL = os.environ.get("DINERO_API_URL", "https://api.dinero.dk")
-DINERO_AUTH_URL = os.environ.get("DINERO_AUTH_URL", "https://authz.dinero.dk/dineroapi/oauth/token")
-DINERO_CLIENT_ID = os.environ.get("DINERO_CLIENT_ID", "")
-DINERO_CLIENT_SECRET = os.environ.get("DINERO_CLIENT_SECRET", "")
-# Visma Connect, the OAuth 2.0 way into Dinero for a product (dinero.md §1.1).
-DINERO_CONNECT_URL = os.environ.get("DINERO_CONNECT_URL", "https://connect.visma.com")
-DINERO_CONNECT_CLIENT_ID = os.environ.get("DINERO_CONNECT_CLIENT_ID", "")
-DINERO_CONNECT_CLIENT_SECRET = os.environ.get("DINERO_CONNECT_CLIENT_SECRET", "")
-# Dinero answers 429 beyond 100 requests a minute per organisation (developer.dinero.dk).
-DINERO_REQUESTS_PER_MINUTE = float(os.environ.get("DINERO_REQUESTS_PER_MINUTE", "100"))
-ECONOMIC_API_URL = os.environ.get("ECONOMIC_API_URL", "https://restapi.e-conomic.com")
-# e-conomic's newer per-service APIs (accounting periods with isBarred)
-ECONOMIC_OPENAPI_URL = os.environ.get("ECONOMIC_OPENAPI_URL", "https://apis.e-conomic.com")
-ECONOMIC_GRANT_URL = os.environ.get(
-    "ECONOMIC_GRANT_URL", "https://secure.e-conomic.com/secure/api1/requestaccess.aspx"
-)
-ECONOMIC_APP_SECRET_TOKEN = os.environ.get("ECONOMIC_APP_SECRET_TOKEN", "")
-ECONOMIC_APP_PUBLIC_TOKEN = os.environ.get("ECONOMIC_APP_PUBLIC_TOKEN", "")
+# External systems, reached only through URLs and app credentials (DESIGN.md). Each accounting
+# system's settings (DINERO_*, ECONOMIC_*) are declared once, with their shipped defaults, in its
+# registry entry (integrations/registry.py, ProviderInfo.settings); IntegrationsConfig.ready()
+# sets each from the environment or that default (issue 12 item 1).
 ACCOUNTING_HTTP_TIMEOUT = float(os.environ.get("ACCOUNTING_HTTP_TIMEOUT", "15"))
 # The official daily exchange rates: the folder of the ECB's eurofxref files (billbridge.fx).
 BILLBRIDGE_FX_URL = os.environ.get(

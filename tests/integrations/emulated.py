@@ -42,3 +42,29 @@ def point_product_at(emulator: RunningEmulator, settings: Any) -> RunningEmulato
     ):
         setattr(settings, name, value)
     return emulator
+
+
+def settle(integration: Any, rounds: int = 30) -> list[dict[str, Any]]:
+    """Run the sync engine as the worker and the clock would, until nothing is waiting or the
+    integration stops: every back-off and expired claim made due at once, a 429's pause passed.
+    Returns what each round of `engine.process` reported. One helper for every provider."""
+    from django.utils import timezone
+
+    from billbridge.integrations import pacing
+    from billbridge.sync import engine
+    from billbridge.sync.models import SyncRecord
+
+    outcomes = []
+    for round_ in range(rounds):
+        waiting = SyncRecord.objects.filter(
+            engine.to_send(), company_id=integration.company_id, provider=integration.provider
+        )
+        if round_:  # what the last round left waiting is due now; the last round's stays
+            waiting.update(next_attempt_at=timezone.now(), claimed_until=None, claim_token="")
+            pacing.reset()
+        integration.refresh_from_db()
+        outcomes.append(engine.process(integration.pk, budget_seconds=10))
+        integration.refresh_from_db()
+        if not waiting.exists() or integration.state != "connected":
+            break
+    return outcomes

@@ -124,3 +124,22 @@ def test_accounting_error_carries_its_words_parameters():
     err = AccountingError(ErrorKind.REJECTED, "unknown_account", params={"account": "1010"})
     assert err.params == {"account": "1010"}
     assert AccountingError(ErrorKind.REJECTED, "x").params == {}
+
+
+def test_a_providers_settings_have_one_source_the_registry_entry():
+    """Issue 12 item 1/4: settings.py names no provider's setting; the descriptor's default is
+    what Django's settings hold unless the environment says otherwise."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    import billbridge.settings
+    from billbridge.integrations.registry import PROVIDERS
+
+    text = Path(billbridge.settings.__file__).read_text()
+    for info in PROVIDERS.values():
+        for name, default in info.settings.items():
+            assert f"\n{name} =" not in text, name
+            if name not in os.environ and name == "DINERO_CONNECT_URL":
+                assert getattr(django_settings, name) == default

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.html import escape
 
+from billbridge.integrations.messages import words_of
+from billbridge.integrations.registry import PROVIDERS
 from billbridge.sync.models import SyncRecord, SyncState
 from tests.factories import BillFactory
 
@@ -51,3 +54,25 @@ def test_a_posted_record_shows_its_voucher_number_and_no_retry(logged_in_client,
     page = logged_in_client.get(f"/c/{company.pk}/bills/{record.bill_id}/").content.decode()
     assert "1042" in page
     assert 'data-testid="sync-retry"' not in page
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_a_danish_reader_sees_a_stored_failure_in_danish_without_pressing_retry(
+    logged_in_client, company, settings, provider
+):
+    """Issue 12 item 4: the record keeps the English words it was stored with; the bill page
+    words its code from the one catalogue in the reader's language."""
+    settings.LANGUAGE_CODE = "da"
+    name = PROVIDERS[provider].name
+    words = words_of("unknown_account", provider)
+    values = {"system": name, "account": "7200"}
+    record = SyncRecord.objects.create(
+        company=company, bill=BillFactory(company=company), provider=provider, kind="invoice",
+        state=SyncState.FAILED, error=words.en % values, error_code="unknown_account",
+        error_params={"account": "7200"},
+    )  # fmt: skip
+    page = logged_in_client.get(
+        f"/c/{company.pk}/bills/{record.bill_id}/", HTTP_ACCEPT_LANGUAGE="da"
+    ).content.decode()
+    assert escape(words.da % values) in page
+    assert escape(words.en % values) not in page

@@ -50,6 +50,7 @@ class CompanyRequest(HttpRequest):
     company: Company
     membership: Membership
     user: User  # type: ignore[assignment]  # company_view lets only a logged-in user through
+    htmx: Any  # django_htmx's HtmxDetails (falsy when the request is not htmx's)
 
 
 def company_view(view: View) -> View:

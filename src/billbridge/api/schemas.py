@@ -378,7 +378,8 @@ class SyncOut(Schema):
     kind: str
     state: Literal["waiting", "posted", "failed"]
     remote_reference: str
-    error: str
+    error: str  # in plain words, in the caller's language (Accept-Language)
+    error_code: str = ""
 
 
 class BillOut(Schema):

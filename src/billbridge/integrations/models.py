@@ -68,6 +68,17 @@ class Integration(models.Model):
         self.encrypted_credentials = encrypt_json(value) if value else ""
 
     @property
+    def attention_text(self) -> str:
+        """Why it needs attention, in the reader's language, from the one catalogue of words
+        (integrations/messages.py); `attention_message` keeps the English words as stored."""
+        if not self.attention_code:
+            return self.attention_message
+        from billbridge.integrations.messages import message_for
+
+        return message_for(self.attention_code, provider=self.provider,
+                           detail=self.attention_message)  # fmt: skip
+
+    @property
     def is_active(self) -> bool:
         return self.state in (IntegrationState.CONNECTED, IntegrationState.NEEDS_ATTENTION)
 

@@ -109,9 +109,11 @@ PROVIDERS: dict[str, ProviderInfo] = {
                 "DINERO_AUTH_URL": "https://authz.dinero.dk/dineroapi/oauth/token",
                 "DINERO_CLIENT_ID": "",
                 "DINERO_CLIENT_SECRET": "",
+                # Visma Connect, the OAuth 2.0 way into Dinero for a product (dinero.md §1.1)
                 "DINERO_CONNECT_URL": "https://connect.visma.com",
                 "DINERO_CONNECT_CLIENT_ID": "",
                 "DINERO_CONNECT_CLIENT_SECRET": "",
+                # Dinero answers 429 beyond 100 requests a minute per organisation
                 "DINERO_REQUESTS_PER_MINUTE": "100",
                 "DINERO_FILE_RETRY_SECONDS": "1",
                 # [GUESS] a new VAT type in Dinero is seen within 15 minutes (issue 16)
@@ -133,6 +135,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
             messages="messages",
             settings={
                 "ECONOMIC_API_URL": "https://restapi.e-conomic.com",
+                # e-conomic's newer per-service APIs (accounting periods with isBarred)
                 "ECONOMIC_OPENAPI_URL": "https://apis.e-conomic.com",
                 "ECONOMIC_GRANT_URL": "https://secure.e-conomic.com/secure/api1/requestaccess.aspx",
                 "ECONOMIC_APP_SECRET_TOKEN": "",
@@ -155,6 +158,7 @@ def get(key: str) -> ProviderInfo:
 def problems(providers: Iterable[ProviderInfo]) -> list[str]:
     """What is wrong with these descriptors, one sentence each (empty: all is well)."""
     from billbridge.emulators import registry as emulators
+    from billbridge.integrations.messages import Words
 
     found: list[str] = []
     seen: set[str] = set()
@@ -198,6 +202,11 @@ def problems(providers: Iterable[ProviderInfo]) -> list[str]:
             and not isinstance(getattr(words, "MESSAGES", None), Mapping)
         ):
             found.append(f"{where}: {info.package}.{info.messages} has no MESSAGES mapping.")
+        elif words is not None and any(
+            not isinstance(w, Words) for w in getattr(words, "MESSAGES", {}).values()
+        ):
+            found.append(f"{where}: every entry of {info.package}.{info.messages}.MESSAGES "
+                         "must be integrations.messages.Words (English and Danish).")  # fmt: skip
         for name, default in info.settings.items():
             if not name.isupper() or not isinstance(default, str):
                 found.append(f"{where}: setting {name!r} needs an upper-case name and a text "

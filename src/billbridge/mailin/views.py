@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from billbridge.accounts.tenancy import company_view, manager_required
+from billbridge.accounts.tenancy import CompanyRequest, company_view, manager_required
 from billbridge.ingest.errors import ERROR_MESSAGES
 from billbridge.mailin import imap, services
 from billbridge.mailin.forms import AllowedSendersForm, ImapForm
@@ -27,9 +27,9 @@ AUTH_RESULTS = {"pass", "fail", "softfail", "neutral", "none", "temperror", "per
 
 
 @company_view
-def inbox(request: HttpRequest, company_id: int) -> HttpResponse:
+def inbox(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Received mails, newest first, each with its bills or why it made none."""
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     mails = InboundMail.objects.filter(company=company).prefetch_related(
         Prefetch("bill_links", queryset=MailBill.objects.select_related("bill__supplier"))
     )
@@ -71,8 +71,8 @@ def _auth_result(result: dict | None) -> dict:
 
 
 @manager_required
-def inbox_settings(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = request.company  # type: ignore[attr-defined]
+def inbox_settings(request: CompanyRequest, company_id: int) -> HttpResponse:
+    company = request.company
     inbox = services.inbox_for(company)
     mailbox = ImapMailbox.objects.filter(company=company).first()
     senders = AllowedSendersForm(
@@ -124,8 +124,8 @@ def _connect_imap(request, company, form: ImapForm, mailbox: ImapMailbox | None)
 
 @require_POST
 @manager_required
-def change_address(request: HttpRequest, company_id: int) -> HttpResponse:
-    inbox = services.change_address(services.inbox_for(request.company))  # type: ignore[attr-defined]
+def change_address(request: CompanyRequest, company_id: int) -> HttpResponse:
+    inbox = services.change_address(services.inbox_for(request.company))
     messages.success(
         request,
         _("The inbox has a new address, %(address)s. The old one no longer works.")
@@ -136,7 +136,7 @@ def change_address(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_POST
 @manager_required
-def disconnect_imap(request: HttpRequest, company_id: int) -> HttpResponse:
-    ImapMailbox.objects.filter(company=request.company).delete()  # type: ignore[attr-defined]
+def disconnect_imap(request: CompanyRequest, company_id: int) -> HttpResponse:
+    ImapMailbox.objects.filter(company=request.company).delete()
     messages.success(request, _("The mailbox is disconnected."))
     return redirect("mailin:settings", company_id=company_id)

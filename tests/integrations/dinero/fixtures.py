@@ -11,19 +11,17 @@ from typing import Any
 
 import httpx
 import pytest
-from django.utils import timezone
 
 from billbridge.bills.models import Bill, Category, PaymentMethod
 from billbridge.bills.services import BillInput, add_bill
-from billbridge.integrations import pacing
 from billbridge.integrations.dinero import client as dinero_client
 from billbridge.integrations.dinero import provider as dinero_provider
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.models import Integration
-from billbridge.sync import engine
-from billbridge.sync.models import SyncRecord
 from tests.emulators.conftest import RunningEmulator
-from tests.integrations.emulated import emulator_process, point_product_at
+from tests.integrations.emulated import emulator_process, point_product_at, settle
+
+__all__ = ["settle"]  # the shared engine driver (tests/integrations/emulated.py), as before
 
 ORG = "112233"
 OTHER_ORG = "445566"
@@ -116,26 +114,6 @@ def bill(company: Any, n: int = 1, **kw: Any) -> Bill:
     data.update(kw)
     document = data.pop("document", None)
     return add_bill(company, BillInput(**data), document=document)
-
-
-def settle(integration: Integration, rounds: int = 30) -> list[dict[str, Any]]:
-    """Run the engine until nothing is waiting, fast-forwarding the clock over backoffs and
-    expired claims. Returns what each round of `engine.process` reported."""
-    outcomes = []
-    for _ in range(rounds):
-        integration.refresh_from_db()
-        outcomes.append(engine.process(integration.pk))
-        waiting = SyncRecord.objects.filter(
-            engine.to_send(),
-            company_id=integration.company_id,
-            provider=integration.provider,
-        )
-        integration.refresh_from_db()
-        if not waiting.exists() or integration.state != "connected":
-            break
-        waiting.update(next_attempt_at=timezone.now(), claimed_until=None)
-        pacing.reset()  # a 429's pause has passed as well
-    return outcomes
 
 
 def emulator_http(emulator: RunningEmulator) -> httpx.Client:

@@ -25,24 +25,14 @@ from tests.integrations.economic.conftest import (
     Remote,
     grant_token,
 )
+from tests.integrations.emulated import settle
 
 pytestmark = pytest.mark.django_db
 
 
 def drive(integration, rounds: int = 12) -> None:
-    """Run the engine as the worker and the clock would: every retry made due at once."""
-    for _ in range(rounds):
-        SyncRecord.objects.filter(engine.to_send()).update(
-            next_attempt_at=timezone.now(), claimed_until=None, claim_token=""
-        )
-        pacing.reset()  # a 429's pause has passed as well
-        engine.process(integration.pk, budget_seconds=10)
-        integration.refresh_from_db()
-        stopped = integration.state != IntegrationState.CONNECTED
-        if (stopped or not engine.due(integration).exists()) and not SyncRecord.objects.filter(
-            engine.to_send()
-        ).exists():
-            return
+    """Run the engine as the worker and the clock would (the shared driver of every provider)."""
+    settle(integration, rounds)
 
 
 def make_bills(company, integration, n: int = 3, paid: bool = False):

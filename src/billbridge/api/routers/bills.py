@@ -41,6 +41,7 @@ from billbridge.fx.services import RateUnavailable, refresh_official_rate
 from billbridge.ingest.acceptance import ACCEPTED_CONTENT_TYPES, OPAQUE, served_content_type
 from billbridge.ingest.services import accept_upload, receive_document
 from billbridge.integrations.messages import message_for
+from billbridge.sync.engine import describe
 
 router = Router(tags=["bills"])
 Owned = TypeVar("Owned", Category, PaymentMethod)
@@ -152,7 +153,9 @@ def bill_out(request: HttpRequest, bill: Bill) -> dict[str, Any]:
                 "kind": r.kind,
                 "state": r.state,
                 "remote_reference": r.remote_reference,
-                "error": r.error,
+                # the one catalogue's words in the caller's language (the stored English else)
+                "error": getattr(describe(r), "message", "") or r.error,
+                "error_code": r.error_code,
             }
             for r in records
         ],

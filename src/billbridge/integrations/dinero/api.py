@@ -132,7 +132,7 @@ def _state(integration: Integration | None) -> dict[str, Any]:
         "way": str(s.get("way") or ("api_key" if integration.is_active else "")),
         "state": integration.state,
         "attention_code": integration.attention_code,
-        "attention_message": integration.attention_message,
+        "attention_message": integration.attention_text,
         "organization_id": str(s.get("organization_id", "")),
         "fallback_account": str(s.get("fallback_account", "")),
         "payment_account": str(s.get("payment_account", "")),

@@ -13,39 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from billbridge.accounts.models import Company
 from billbridge.integrations.base import Account, AccountingError
 from billbridge.integrations.dinero.client import NO_PRO
+from billbridge.integrations.dinero.setup import PROVIDER
 from billbridge.integrations.messages import message_for
 
-# Error key → words for the set-up form (the user is there to act); other keys fall back to
-# the words the sync engine uses (integrations/messages.py).
-CREDENTIAL_ERRORS: dict[str, Any] = {
-    "invalid_api_key": _(
-        "Dinero does not recognise this API key. Copy it again from Dinero → Indstillinger → "
-        "API, or create a new key there."
-    ),
-    "revoked_api_key": _(
-        "This API key has been deleted in Dinero. Create a new key under Dinero → "
-        "Indstillinger → API."
-    ),
-    "unknown_organization": _(
-        "The API key does not give access to a company with this Organization ID. Check the "
-        "number at the bottom of any page in Dinero."
-    ),
-    "invalid_organization_id": _("An Organization ID is a number, e.g. 112233."),
-    "no_api_access": _(
-        "This Dinero company has no API access. API keys need a Dinero subscription on Pro or "
-        "Total."
-    ),
-    "unavailable": _("Dinero did not answer just now. Please try again in a minute."),
-    "timeout": _("Dinero took too long to answer. Please try again in a minute."),
-    "rate_limited": _("Dinero asks us to slow down. Please try again in a minute."),
-    "connection_lost": _("The connection to Dinero was lost. Please try again."),
-    "invalid_client": _(
-        "Dinero does not accept billbridge's own client ID and secret. Ask whoever runs "
-        "billbridge to check them."
-    ),
-}
-# A 403 with error code 48/90 (integrations/dinero/client.py): the same words.
-CREDENTIAL_ERRORS["dinero_pro_required"] = CREDENTIAL_ERRORS["no_api_access"]
 # Which field an error key belongs to; others are shown above the form.
 CREDENTIAL_ERROR_FIELDS = {
     "invalid_api_key": "api_key",
@@ -104,13 +74,14 @@ class CredentialsForm(forms.Form):
         value = "".join(self.cleaned_data["organization_id"].split())
         if not re.fullmatch(r"\d{1,12}", value):
             raise ValidationError(
-                CREDENTIAL_ERRORS["invalid_organization_id"], code="invalid_organization_id"
+                message_for("invalid_organization_id", provider=PROVIDER, context="setup"),
+                code="invalid_organization_id",
             )
         return value
 
     def add_accounting_error(self, error: AccountingError) -> None:
         """Show a failure of `validate_credentials` by its key, on the field it concerns."""
-        words = CREDENTIAL_ERRORS.get(error.code) or message_for(error.code, system="Dinero")
+        words = message_for(error.code, provider=PROVIDER, context="setup", **error.params)
         field = CREDENTIAL_ERROR_FIELDS.get(error.code)
         if field is None and error.field in self.fields:
             field = error.field
@@ -138,11 +109,12 @@ class OrganizationForm(forms.Form):
         value = self.cleaned_data["organization"]
         chosen = next((o for o in self.organizations if o.id == value), None)
         if chosen is not None and not chosen.is_pro:
-            raise ValidationError(CREDENTIAL_ERRORS["no_api_access"], code="dinero_pro_required")
+            words = message_for("no_api_access", provider=PROVIDER, context="setup")
+            raise ValidationError(words, code="dinero_pro_required")
         return value
 
     def add_accounting_error(self, error: AccountingError) -> None:
-        words = CREDENTIAL_ERRORS.get(error.code) or message_for(error.code, system="Dinero")
+        words = message_for(error.code, provider=PROVIDER, context="setup", **error.params)
         field = "organization" if error.code in ("unknown_organization", NO_PRO) else None
         self.add_error(field, ValidationError(words, code=error.code))
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billbridge.accounts.models import MANAGING_ROLES, Company
-from billbridge.accounts.tenancy import company_view, manager_required
+from billbridge.accounts.tenancy import CompanyRequest, company_view, manager_required
 from billbridge.bills.models import Bill
 from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations import signals
@@ -144,7 +144,7 @@ def _integration(company: Company) -> Integration | None:
     return Integration.objects.filter(company=company, provider=PROVIDER).first()
 
 
-def _back_to_company_step(request: HttpRequest) -> HttpResponse:
+def _back_to_company_step(request: CompanyRequest) -> HttpResponse:
     """S-d10: a step reached without the steps before it starts again at the company step."""
     return redirect(_url("company", request.company))
 
@@ -185,10 +185,8 @@ def _account_labels(integration: Integration | None) -> dict[str, str]:
 
 
 def _attention_text(integration: Integration) -> str:
-    """Why the integration needs attention, in plain words."""
-    if integration.attention_message:
-        return integration.attention_message
-    return message_for(integration.attention_code, system="Dinero")
+    """Why the integration needs attention, in plain words in the reader's language."""
+    return integration.attention_text
 
 
 # ------------------------------------------------------------------------------ S-d1 page
@@ -196,7 +194,7 @@ def _attention_text(integration: Integration) -> str:
 
 @require_GET
 @company_view
-def page(request: HttpRequest, company_id: int) -> HttpResponse:
+def page(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d1: what the integration does, what it needs, its state, and the buttons."""
     company = request.company
     integration = _integration(company)
@@ -235,7 +233,7 @@ def _callback_uri(request: HttpRequest) -> str:
 
 @require_GET
 @manager_required
-def connect(request: HttpRequest, company_id: int) -> HttpResponse:
+def connect(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d2 CONNECT DINERO, the recommended way: off to Visma Connect's login and consent
     (S-d3, "Yes, Allow"), with PKCE; its answer comes back to `callback`."""
     request.session.pop(FLOW_KEY, None)
@@ -259,7 +257,7 @@ def connect(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_GET
 @manager_required
-def personal(request: HttpRequest, company_id: int) -> HttpResponse:
+def personal(request: CompanyRequest, company_id: int) -> HttpResponse:
     """The personal integration (API key, for your own company): a fresh flow; consent first
     if not given, else the company step."""
     request.session.pop(FLOW_KEY, None)
@@ -343,7 +341,7 @@ def _api_callback(request: HttpRequest, state: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def consent(request: HttpRequest, company_id: int) -> HttpResponse:
+def consent(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d3: "Allow billbridge to connect to your Dinero account?" — Yes, Allow."""
     company = request.company
     if not _login_is_fresh(request):
@@ -363,7 +361,7 @@ def consent(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def company(request: HttpRequest, company_id: int) -> HttpResponse:
+def company(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d4: pick one of the user's own company accounts; the flow continues in that one."""
     companies = _managed_companies(request)
     form = CompanyChoiceForm(
@@ -397,7 +395,7 @@ def company(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def credentials(request: HttpRequest, company_id: int) -> HttpResponse:
+def credentials(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d5: API key and Organization ID, checked against Dinero before going on."""
     company = request.company
     state = _flow(request, company)
@@ -433,7 +431,7 @@ def credentials(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def organization(request: HttpRequest, company_id: int) -> HttpResponse:
+def organization(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d5 the Visma Connect way: one of the user's Dinero organisations; only those with
     Dinero Pro can be chosen."""
     company = request.company
@@ -496,7 +494,7 @@ def _split_accounts(accounts: list[Account]) -> tuple[list[Account], list[Accoun
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def accounts(request: HttpRequest, company_id: int) -> HttpResponse:
+def accounts(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d6: the fallback account and the counter account for payments."""
     company = request.company
     state = _flow(request, company)
@@ -526,7 +524,7 @@ def accounts(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
+def import_chart(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d7 import the chart or not (warning when categories are in use); S-d8 Save."""
     company = request.company
     state = _flow(request, company)
@@ -562,7 +560,7 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
                     **choices,
                 )
         except AccountingError as error:
-            words = message_for(error.code, system="Dinero", **error.params)
+            words = message_for(error.code, provider=PROVIDER, **error.params)
             form.add_error(None, ValidationError(words, code=error.code))
         else:
             request.session.pop(FLOW_KEY, None)
@@ -591,7 +589,7 @@ def import_chart(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_GET
 @manager_required
-def done(request: HttpRequest, company_id: int) -> HttpResponse:
+def done(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d9/S-d11: the integration is saved, and what happens now. Reloaded: S-d10."""
     saved = request.session.pop(SAVED_KEY, None)
     if not isinstance(saved, dict) or saved.get("company_id") != request.company.pk:
@@ -616,7 +614,7 @@ def done(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_POST
 @manager_required
-def recheck(request: HttpRequest, company_id: int) -> HttpResponse:
+def recheck(request: CompanyRequest, company_id: int) -> HttpResponse:
     """ "Check again" on an integration that needs attention (say Dinero Pro was just added):
     asks Dinero now; if it answers, the waiting bills are sent."""
     integration = _integration(request.company)
@@ -634,7 +632,7 @@ def recheck(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def disconnect(request: HttpRequest, company_id: int) -> HttpResponse:
+def disconnect(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Ask, then disconnect: bills are no longer sent; what was sent stays in Dinero."""
     company = request.company
     integration = _integration(company)

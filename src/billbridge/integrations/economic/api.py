@@ -67,7 +67,7 @@ def _state(integration: Integration | None) -> dict[str, Any]:
         "provider": setup.PROVIDER,
         "state": integration.state if integration else "not_connected",
         "attention_code": integration.attention_code if integration else "",
-        "attention_message": integration.attention_message if integration else "",
+        "attention_message": integration.attention_text if integration else "",
         "agreement": data.get("agreement") or None,
         "prerequisites": [{"key": p.key, "met": p.met} for p in setup.prerequisites(integration)],
         "creditor_invoice_journal": s.get("creditor_invoice_journal"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billbridge.accounts.models import Company
-from billbridge.accounts.tenancy import company_view, manager_required
+from billbridge.accounts.tenancy import CompanyRequest, company_view, manager_required
 from billbridge.crypto import decrypt_json, encrypt_json
 from billbridge.integrations.base import AccountingError
 from billbridge.integrations.economic import setup
@@ -32,7 +32,7 @@ from billbridge.integrations.economic.forms import (
     SetupForm,
     managed_companies,
 )
-from billbridge.integrations.economic.messages import error_text
+from billbridge.integrations.messages import message_for
 
 FLOW_KEY = "economic_flow"  # {"state", "access", "company"}
 PENDING_KEY = "economic_pending"  # company id → encrypted {"token", "agreement"}
@@ -49,12 +49,13 @@ def _url(name: str, company: Company | int, **query: str) -> str:
     return url
 
 
-def _company(request: HttpRequest) -> Company:
-    return request.company  # type: ignore[attr-defined,no-any-return]
+def _company(request: CompanyRequest) -> Company:
+    return request.company
 
 
 def _words(exc: AccountingError) -> str:
-    return error_text(exc.code, exc.detail, **exc.params)
+    params = {"detail": exc.detail or exc.code, **exc.params}
+    return message_for(exc.code, provider=setup.PROVIDER, **params)
 
 
 def _pending(request: HttpRequest, company_id: int) -> dict[str, Any] | None:
@@ -76,7 +77,7 @@ def _set_pending(request: HttpRequest, company_id: int, value: dict[str, Any] | 
 
 @require_GET
 @company_view
-def page(request: HttpRequest, company_id: int) -> HttpResponse:
+def page(request: CompanyRequest, company_id: int) -> HttpResponse:
     """The e-conomic page: what it does, the two prerequisites, the state, CONNECT."""
     integration = setup.integration_of(_company(request))
     agreement = (integration.remote_data.get("agreement") if integration else None) or {}
@@ -89,12 +90,8 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
             "prerequisites": setup.prerequisites(integration),
             "active": integration is not None and integration.is_active,
             "has_grant": bool(integration and integration.encrypted_credentials),
-            "can_manage": request.membership.can_manage,  # type: ignore[attr-defined]
-            "attention_text": (
-                error_text(integration.attention_code, integration.attention_message)
-                if integration and integration.attention_code
-                else ""
-            ),
+            "can_manage": request.membership.can_manage,
+            "attention_text": integration.attention_text if integration else "",
         },
     )
 
@@ -104,7 +101,7 @@ def page(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def connect(request: HttpRequest, company_id: int) -> HttpResponse:
+def connect(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-e4: the type of access, then Authenticate."""
     form = AccessTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -119,7 +116,7 @@ def connect(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def authenticate(request: HttpRequest, company_id: int) -> HttpResponse:
+def authenticate(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-e5: "you will be sent to e-conomic to log in" — OK sends the browser there."""
     flow = request.session.get(FLOW_KEY) or {}
     if flow.get("company") != company_id:
@@ -137,7 +134,7 @@ def authenticate(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_GET
 @manager_required
-def callback(request: HttpRequest, company_id: int) -> HttpResponse:
+def callback(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Back from e-conomic with `token=`; the state must be the one this session sent."""
     flow = request.session.get(FLOW_KEY) or {}
     state = request.GET.get("state", "")
@@ -178,7 +175,7 @@ def callback(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def agreements(request: HttpRequest, company_id: int) -> HttpResponse:
+def agreements(request: CompanyRequest, company_id: int) -> HttpResponse:
     """The accountant's path: for each granted agreement, the billbridge company it is."""
     grants = list(request.session.get(AGREEMENTS_KEY) or [])
     if not grants:
@@ -215,7 +212,7 @@ def agreements(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_GET
 @manager_required
-def loading(request: HttpRequest, company_id: int) -> HttpResponse:
+def loading(request: CompanyRequest, company_id: int) -> HttpResponse:
     """The loading state while journals, accounts, VAT codes and suppliers are fetched."""
     if _pending(request, company_id) is None and setup.integration_of(_company(request)) is None:
         return redirect(_url("connect", company_id))
@@ -224,7 +221,7 @@ def loading(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def fetch(request: HttpRequest, company_id: int) -> HttpResponse:
+def fetch(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Fetch e-conomic's data for the pending grant (or the stored one), then the form."""
     company = _company(request)
     pending = _pending(request, company_id)
@@ -239,7 +236,7 @@ def fetch(request: HttpRequest, company_id: int) -> HttpResponse:
                 return redirect(_url("connect", company_id))
             setup.refresh(integration)
     except AccountingError as exc:
-        if request.htmx:  # type: ignore[attr-defined]  # the loading page must not hang
+        if request.htmx:  # the loading page must not hang
             messages.error(request, _words(exc))
             return _hx_redirect(_url("page", company_id))
         return render(
@@ -247,7 +244,7 @@ def fetch(request: HttpRequest, company_id: int) -> HttpResponse:
             status=502,
         )  # fmt: skip
     target = _url("setup", company_id)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _hx_redirect(target)
     return redirect(target)
 
@@ -263,7 +260,7 @@ def _hx_redirect(url: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def setup_form(request: HttpRequest, company_id: int) -> HttpResponse:
+def setup_form(request: CompanyRequest, company_id: int) -> HttpResponse:
     """The set-up form: SAVE stores and connects, CANCEL leaves without changes."""
     integration = setup.integration_of(_company(request))
     if integration is None or not integration.encrypted_credentials:
@@ -279,7 +276,7 @@ def setup_form(request: HttpRequest, company_id: int) -> HttpResponse:
             messages.success(request, _("The e-conomic integration is saved."))
             return redirect(_url("page", company_id))
         for key, code in errors.items():
-            form.add_error(form.field_for(key), error_text(code))
+            form.add_error(form.field_for(key), message_for(code, provider=setup.PROVIDER))
     return render(
         request,
         "economic/setup.html",
@@ -294,7 +291,7 @@ def setup_form(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_POST
 @manager_required
-def refresh(request: HttpRequest, company_id: int) -> HttpResponse:
+def refresh(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-e10: fetch both systems again and show the form with what is new."""
     integration = setup.integration_of(_company(request))
     if integration is None or not integration.encrypted_credentials:
@@ -310,7 +307,7 @@ def refresh(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @manager_required
-def disconnect(request: HttpRequest, company_id: int) -> HttpResponse:
+def disconnect(request: CompanyRequest, company_id: int) -> HttpResponse:
     if request.method == "POST":
         setup.disconnect(_company(request))
         messages.success(request, _("e-conomic is disconnected. Nothing more is sent."))

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from billbridge.accounts.tenancy import CompanyRequest
 from billbridge.bills.listing import IndexPaginator
 from billbridge.bills.models import Bill, BillStatus, RateSource
 from billbridge.bills.search import search_bills
@@ -59,19 +60,17 @@ BILL_FIELD_ALIASES = {"supplier": "supplier_name", "payment_method_id": "payment
 XML_PREVIEW_BYTES = 200_000
 
 
-def _bill_or_404(request: HttpRequest, bill_id: int) -> Bill:
+def _bill_or_404(request: CompanyRequest, bill_id: int) -> Bill:
     """A bill of the current company only: another company's id is a 404."""
     return get_object_or_404(
         Bill.objects.select_related("supplier", "category", "payment_method"),
         pk=bill_id,
-        company=request.company,  # type: ignore[attr-defined]
+        company=request.company,
     )
 
 
-def _filtered_bills(request: HttpRequest, form: BillFilterForm) -> QuerySet[Bill]:
-    bills = Bill.objects.filter(company=request.company).select_related(  # type: ignore[attr-defined]
-        "supplier", "category"
-    )
+def _filtered_bills(request: CompanyRequest, form: BillFilterForm) -> QuerySet[Bill]:
+    bills = Bill.objects.filter(company=request.company).select_related("supplier", "category")
     filters = form.filters()
     if status := filters.get("status"):
         bills = bills.filter(status=status)
@@ -83,14 +82,14 @@ def _filtered_bills(request: HttpRequest, form: BillFilterForm) -> QuerySet[Bill
 
 
 @company_view
-def bill_list(request: HttpRequest, company_id: int) -> HttpResponse:
-    form = BillFilterForm(request.GET or None, company=request.company)  # type: ignore[attr-defined]
+def bill_list(request: CompanyRequest, company_id: int) -> HttpResponse:
+    form = BillFilterForm(request.GET or None, company=request.company)
     bills = _filtered_bills(request, form)
     page = IndexPaginator(bills, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter_form": form, "page": page, "bills": page.object_list}
-    if getattr(request, "htmx", False) and request.htmx.target == "bill-results":  # type: ignore[attr-defined]
+    if getattr(request, "htmx", False) and request.htmx.target == "bill-results":
         return render(request, "web/bills/_results.html", context)
-    context["inbox"] = inbox_for(request.company)  # type: ignore[attr-defined]
+    context["inbox"] = inbox_for(request.company)
     return render(request, "web/bills/list.html", context)
 
 
@@ -111,11 +110,11 @@ def _bill_input(data: dict[str, Any]) -> BillInput:
 
 
 @company_view
-def bill_new(request: HttpRequest, company_id: int) -> HttpResponse:
+def bill_new(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Typed fields make an UPCOMING bill; with a document and too few fields the bill waits in
     ANALYSING while the worker reads the document (typed fields are kept: reading only fills
     what is missing)."""
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     form = BillForm(request.POST or None, request.FILES or None, company=company)
     if request.method == "POST" and form.is_valid():
         document = form.cleaned_data["document"]
@@ -166,7 +165,7 @@ def _xml_preview(bill: Bill) -> str:
 
 
 @company_view
-def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+def bill_detail(request: CompanyRequest, company_id: int, bill_id: int) -> HttpResponse:
     bill = _bill_or_404(request, bill_id)
     records = [
         # describe(): the failure in plain words in the reader's language (record.message).
@@ -189,7 +188,7 @@ def bill_detail(request: HttpRequest, company_id: int, bill_id: int) -> HttpResp
         "low_confidence": _low_confidence_labels(bill),
         "payment": getattr(bill, "payment", None) if bill.status == BillStatus.PAID else None,
         "sync_records": records,
-        "may_choose": choices.may_choose(request.membership),  # type: ignore[attr-defined]
+        "may_choose": choices.may_choose(request.membership),
         "document_inline": inline_type,
         "document_is_pdf": inline_type == "application/pdf",
         "xml_preview": "" if inline_type else _xml_preview(bill),
@@ -246,7 +245,7 @@ def _money_context(bill: Bill) -> dict[str, Any]:
 
 @company_view
 @require_POST
-def bill_exchange_rate(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+def bill_exchange_rate(request: CompanyRequest, company_id: int, bill_id: int) -> HttpResponse:
     """Type a bill's exchange rate, use the official one, or clear it (R-6)."""
     bill = _bill_or_404(request, bill_id)
     detail = redirect("web:bill_detail", company_id=company_id, bill_id=bill.pk)
@@ -281,7 +280,7 @@ def bill_exchange_rate(request: HttpRequest, company_id: int, bill_id: int) -> H
 
 @xframe_options_sameorigin  # shown in the bill page's own frame; every other page is DENY
 @company_view
-def bill_document(request: HttpRequest, company_id: int, bill_id: int) -> FileResponse:
+def bill_document(request: CompanyRequest, company_id: int, bill_id: int) -> FileResponse:
     """The original document, behind the membership check: never a public media URL."""
     bill = _bill_or_404(request, bill_id)
     if not bill.document:
@@ -324,9 +323,9 @@ def _low_confidence_labels(bill: Bill) -> list[str]:
 
 @company_view
 @require_POST
-def bill_upload(request: HttpRequest, company_id: int) -> HttpResponse:
+def bill_upload(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Several documents at once (drag and drop): each becomes a bill read in the background."""
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     documents = request.FILES.getlist("documents")
     documents = [d for d in documents if d.name]
     if not documents:
@@ -358,10 +357,10 @@ def bill_upload(request: HttpRequest, company_id: int) -> HttpResponse:
 
 
 @company_view
-def bill_edit(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+def bill_edit(request: CompanyRequest, company_id: int, bill_id: int) -> HttpResponse:
     """Change the fields; a bill still ANALYSING leaves that state once the fields suffice."""
     bill = _bill_or_404(request, bill_id)
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     initial = {
         "supplier_name": bill.supplier_name,
         "supplier_cvr": bill.supplier_cvr,
@@ -415,10 +414,10 @@ def bill_edit(request: HttpRequest, company_id: int, bill_id: int) -> HttpRespon
 
 
 @company_view
-def bill_pay(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+def bill_pay(request: CompanyRequest, company_id: int, bill_id: int) -> HttpResponse:
     """Pay in full on a date with a payment method: UPCOMING → PAID (B-2)."""
     bill = _bill_or_404(request, bill_id)
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     initial = {
         "date": timezone.localdate(),
         "amount": bill.total,
@@ -447,7 +446,7 @@ def bill_pay(request: HttpRequest, company_id: int, bill_id: int) -> HttpRespons
 
 @company_view
 @require_POST
-def bill_not_duplicate(request: HttpRequest, company_id: int, bill_id: int) -> HttpResponse:
+def bill_not_duplicate(request: CompanyRequest, company_id: int, bill_id: int) -> HttpResponse:
     bill = _bill_or_404(request, bill_id)
     not_a_duplicate(bill)
     messages.success(request, _("The bill is no longer marked as a duplicate."))

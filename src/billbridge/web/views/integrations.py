@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from billbridge.accounts.models import Product
+from billbridge.accounts.tenancy import CompanyRequest
 from billbridge.integrations.models import Integration, IntegrationState
 from billbridge.integrations.registry import PROVIDERS
 from billbridge.web.context import url_exists
@@ -13,9 +14,9 @@ from billbridge.web.decorators import company_view
 
 
 @company_view
-def integration_list(request: HttpRequest, company_id: int) -> HttpResponse:
+def integration_list(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Without Integrate the page explains how to add it instead (P-1, S-e1)."""
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     if not company.has_product(Product.INTEGRATE):
         return render(request, "web/integrations/list.html", {"needs_product": True})
     integrations = {i.provider: i for i in Integration.objects.filter(company=company)}

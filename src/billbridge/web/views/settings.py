@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billbridge.accounts.models import PRODUCT_DESCRIPTIONS, Product
 from billbridge.accounts.services import add_product, remove_product
+from billbridge.accounts.tenancy import CompanyRequest
 from billbridge.bills.catalog import (
     create_category,
     create_payment_method,
@@ -25,11 +26,11 @@ from billbridge.web.views.helpers import add_service_errors
 
 
 @company_view
-def products(request: HttpRequest, company_id: int) -> HttpResponse:
+def products(request: CompanyRequest, company_id: int) -> HttpResponse:
     """Everyone sees the products; owners and admins add or remove them (S-e1)."""
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     if request.method == "POST":
-        if not request.membership.can_manage:  # type: ignore[attr-defined]
+        if not request.membership.can_manage:
             raise PermissionDenied
         code = request.POST.get("product", "")
         if code not in Product.values:
@@ -56,7 +57,7 @@ def products(request: HttpRequest, company_id: int) -> HttpResponse:
 
 
 def _catalog_page(
-    request: HttpRequest,
+    request: CompanyRequest,
     *,
     model: type[Model],
     form_class: type[CategoryForm] | type[PaymentMethodForm],
@@ -64,7 +65,7 @@ def _catalog_page(
     create,
 ) -> HttpResponse:
     """List + create form for categories and payment methods, which behave the same."""
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     form = form_class(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,7 +91,7 @@ def _initial(item: Category | PaymentMethod) -> dict[str, str]:
 
 
 def _catalog_item_update(
-    request: HttpRequest,
+    request: CompanyRequest,
     item: Category | PaymentMethod,
     *,
     form_class: type[CategoryForm] | type[PaymentMethodForm],
@@ -113,7 +114,7 @@ def _catalog_item_update(
             messages.success(request, _("Saved."))
             return redirect(list_url)
     # Show the list again with this row's errors and what was typed.
-    company = request.company  # type: ignore[attr-defined]
+    company = request.company
     new_form = form_class(prefix="new")
     rows = [
         {
@@ -128,7 +129,7 @@ def _catalog_item_update(
 
 
 @company_view
-def categories(request: HttpRequest, company_id: int) -> HttpResponse:
+def categories(request: CompanyRequest, company_id: int) -> HttpResponse:
     return _catalog_page(
         request,
         model=Category,
@@ -140,8 +141,8 @@ def categories(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @company_view
 @require_POST
-def category_update(request: HttpRequest, company_id: int, category_id: int) -> HttpResponse:
-    category = get_object_or_404(Category, pk=category_id, company=request.company)  # type: ignore[attr-defined]
+def category_update(request: CompanyRequest, company_id: int, category_id: int) -> HttpResponse:
+    category = get_object_or_404(Category, pk=category_id, company=request.company)
     return _catalog_item_update(
         request,
         category,
@@ -152,7 +153,7 @@ def category_update(request: HttpRequest, company_id: int, category_id: int) -> 
 
 
 @company_view
-def payment_methods(request: HttpRequest, company_id: int) -> HttpResponse:
+def payment_methods(request: CompanyRequest, company_id: int) -> HttpResponse:
     return _catalog_page(
         request,
         model=PaymentMethod,
@@ -165,9 +166,9 @@ def payment_methods(request: HttpRequest, company_id: int) -> HttpResponse:
 @company_view
 @require_POST
 def payment_method_update(
-    request: HttpRequest, company_id: int, payment_method_id: int
+    request: CompanyRequest, company_id: int, payment_method_id: int
 ) -> HttpResponse:
-    method = get_object_or_404(PaymentMethod, pk=payment_method_id, company=request.company)  # type: ignore[attr-defined]
+    method = get_object_or_404(PaymentMethod, pk=payment_method_id, company=request.company)
     return _catalog_item_update(
         request,
         method,
