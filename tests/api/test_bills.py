@@ -359,6 +359,7 @@ def test_bill_shows_its_sync_state_per_integration(client, company, api_headers,
             "state": "posted",
             "remote_reference": "1042",
             "error": "",
+            "error_code": "",
         },
         {
             "integration": "economic",
@@ -366,8 +367,23 @@ def test_bill_shows_its_sync_state_per_integration(client, company, api_headers,
             "state": "failed",
             "remote_reference": "",
             "error": "The account 2800 does not exist in e-conomic.",
+            "error_code": "",
         },
     ]
+
+
+def test_a_bills_sync_failure_is_worded_in_the_callers_language(client, company, api_headers, bill):
+    """Issue 12 item 4: the stored English words give way to the catalogue's, by code."""
+    from billbridge.integrations.messages import words_of
+
+    SyncRecord.objects.create(company=company, bill=bill, provider="economic", kind="invoice",
+                              state="failed", error_code="no_accounting_year",
+                              error="stored English")  # fmt: skip
+    body = client.get(api_url(company, f"/bills/{bill.pk}"), headers={**api_headers,
+                      "Accept-Language": "da"}).json()  # fmt: skip
+    [sync] = body["sync"]
+    assert sync["error_code"] == "no_accounting_year"
+    assert sync["error"] == words_of("no_accounting_year", "economic").da
 
 
 # --- list ---------------------------------------------------------------------------------------
