@@ -87,12 +87,12 @@ def test_in_a_bulk_only_the_voucher_in_the_barred_period_is_period_locked(econom
 def test_the_period_locked_words_are_plain_danish_and_english():
     from django.utils import translation
 
-    from billbridge.integrations.economic.messages import error_text
+    from billbridge.integrations.messages import message_for
 
     with translation.override("en"):
-        english = error_text("period_locked")
+        english = message_for("period_locked", provider="economic")
     with translation.override("da"):
-        danish = error_text("period_locked")
+        danish = message_for("period_locked", provider="economic")
     assert "bookkeeper has locked the period of this bill's date" in english
     assert "Bogholderen har spærret perioden for denne regnings dato" in danish
 
