@@ -109,3 +109,22 @@ def enable_two_factor(user):
     codes = two_factor.confirm_setup(user, totp_code(device))
     device.refresh_from_db()
     return device, codes
+
+
+def added_bill(company: Company, n: int = 1, **kw: object) -> Bill:
+    """A finished bill added through the one write path (bills.services.add_bill), as the web
+    form and the API add one: sync records follow for every connected integration. 1,250.00
+    DKK with 250.00 VAT, dated 1 November 2026, from "Leverandør <n> A/S" unless `kw` says."""
+    from billbridge.bills.services import BillInput, add_bill
+
+    data: dict[str, object] = {
+        "supplier_name": f"Leverandør {n} A/S",
+        "invoice_number": f"F-{1000 + n}",
+        "issue_date": dt.date(2026, 11, 1),
+        "due_date": dt.date(2026, 11, 15),
+        "total": Decimal("1250.00"),
+        "vat_amount": Decimal("250.00"),
+    }
+    data.update(kw)
+    document = data.pop("document", None)
+    return add_bill(company, BillInput(**data), document=document)  # type: ignore[arg-type]

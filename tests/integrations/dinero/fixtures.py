@@ -5,23 +5,22 @@ Imported by the conftests of tests/integrations/dinero and tests/sync.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
-from billbridge.bills.models import Bill, Category, PaymentMethod
-from billbridge.bills.services import BillInput, add_bill
+from billbridge.bills.models import Category, PaymentMethod
 from billbridge.integrations.dinero import client as dinero_client
 from billbridge.integrations.dinero import provider as dinero_provider
 from billbridge.integrations.dinero import setup
 from billbridge.integrations.models import Integration
 from tests.emulators.conftest import RunningEmulator
+from tests.factories import added_bill as bill
 from tests.integrations.emulated import emulator_process, point_product_at, settle
 
-__all__ = ["settle"]  # the shared engine driver (tests/integrations/emulated.py), as before
+# shared with every provider: the engine driver and a bill added as the product adds one
+__all__ = ["bill", "settle"]
 
 ORG = "112233"
 OTHER_ORG = "445566"
@@ -34,7 +33,12 @@ _dinero_process = emulator_process("dinero", name="_dinero_process")
 @pytest.fixture
 def emu(_dinero_process: RunningEmulator, settings: Any) -> RunningEmulator:
     """The shared Dinero emulator, reset, with the product's settings pointed at it."""
-    emulator = point_product_at(_dinero_process, settings)
+    return ready(_dinero_process, settings)
+
+
+def ready(process: RunningEmulator, settings: Any) -> RunningEmulator:
+    """A Dinero emulator reset and the product pointed at it, as every test here wants it."""
+    emulator = point_product_at(process, settings)
     settings.DINERO_REQUESTS_PER_MINUTE = 60_000
     settings.DINERO_FILE_RETRY_SECONDS = 0.05
     settings.ACCOUNTING_HTTP_TIMEOUT = 2.0
@@ -100,20 +104,6 @@ def card(company: Any) -> PaymentMethod:
     return PaymentMethod.objects.create(
         company=company, name="Firmakort", type="credit_card", account_number="55040"
     )
-
-
-def bill(company: Any, n: int = 1, **kw: Any) -> Bill:
-    data = {
-        "supplier_name": f"Leverandør {n} A/S",
-        "invoice_number": f"F-{1000 + n}",
-        "issue_date": dt.date(2026, 11, 1),
-        "due_date": dt.date(2026, 11, 15),
-        "total": Decimal("1250.00"),
-        "vat_amount": Decimal("250.00"),
-    }
-    data.update(kw)
-    document = data.pop("document", None)
-    return add_bill(company, BillInput(**data), document=document)
 
 
 def emulator_http(emulator: RunningEmulator) -> httpx.Client:

@@ -35,9 +35,15 @@ def economic(_economic_process: RunningEmulator, settings: Any) -> RunningEmulat
     """The emulator, reset, with the product's settings pointed at it. The periods billbridge
     read are forgotten and read before every posting (a test that holds them sets
     ECONOMIC_PERIODS_SECONDS)."""
+    return ready(_economic_process, settings)
+
+
+def ready(process: RunningEmulator, settings: Any) -> RunningEmulator:
+    """An e-conomic emulator reset and the product pointed at it; the periods read before are
+    forgotten and read before every posting."""
     economic_provider.forget_periods()
     settings.ECONOMIC_PERIODS_SECONDS = 0
-    return point_product_at(_economic_process, settings)
+    return point_product_at(process, settings)
 
 
 def grant_token(emulator: RunningEmulator, agreement: int = NORDLYS) -> str:

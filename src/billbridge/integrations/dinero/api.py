@@ -6,8 +6,9 @@ The same steps as the set-up pages (setup.py does the work), both ways in:
   GET /visma-connect/organizations → the user's organisations (only Pro ones can be chosen);
   PUT /visma-connect → the organisation, accounts and import choice: connected.
 - Personal integration (API key, for your own company): PUT with key and Organization ID.
-Also: the state (never a key or token), disconnect, the chart again, what an import would do
-(GET /import-plan), backfill, Check again (POST /recheck).
+The framework builds PUT, GET and DELETE "", POST /refresh and POST /backfill from `lifecycle`
+(integrations/api_common.py); `router` adds Dinero's own: Visma Connect, what an import would do
+(GET /import-plan) and Check again (POST /recheck).
 """
 
 from __future__ import annotations
