@@ -4,7 +4,8 @@ Grows one company to each of ``--bills`` sizes in turn (default 10,000 then 100,
 issue's figure), every bill with a posted sync record, the user an accountant of 30 more
 companies; at each size asks the web list and the API for the first page, a deep page (by
 number and, in the API, by cursor) and a search, and the accountant's overview, ``--repeat``
-times each, and prints p50/p95 in ms and the queries per request. SQLite by default;
+times each, and prints p50/p95 in ms, the CPU ms of this process per request (what the
+machine's load from elsewhere does not change) and the queries per request. SQLite by default;
 ``TEST_DATABASE_URL=postgresql://…`` for PostgreSQL (after generating, ``VACUUM ANALYZE`` as
 autovacuum would do: the planner's figures for the new rows).
 
@@ -94,18 +95,22 @@ def _grow(company: Company, suppliers: list[Supplier], start: int, stop: int) ->
             cursor.execute("VACUUM ANALYZE")
 
 
-def _measure(client: Client, url: str, repeat: int, **headers: str) -> tuple[float, float, int]:
-    times, queries = [], 0
+def _measure(client: Client, url: str, repeat: int, **headers: str) -> tuple[float, ...]:
+    """p50 and p95 ms, p50 CPU ms of this process (the load of others' processes does not
+    count there; PostgreSQL's own work does not either), queries of the last request."""
+    times, cpu, queries = [], [], 0
     client.get(url, headers=headers)  # warm
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url, headers=headers)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured.captured_queries)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], queries
+    p95 = times[int(len(times) * 0.95) - 1]
+    return statistics.median(times), p95, statistics.median(cpu), queries
 
 
 def _cases(company: Company, count: int, api: Client, auth: dict[str, str]) -> list:
@@ -151,8 +156,9 @@ def main() -> None:
               f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
         for label, url, headers in _cases(company, count, api, auth):
             client = api if headers else web
-            p50, p95, queries = _measure(client, url, args.repeat, **headers)
-            print(f"  {label:26} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+            p50, p95, cpu, queries = _measure(client, url, args.repeat, **headers)
+            print(f"  {label:26} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  CPU p50 {cpu:5.1f} ms  "
+                  f"{queries} queries")  # fmt: skip
 
 
 if __name__ == "__main__":
