@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 
 from billbridge.accounts.models import Company, Product
 from billbridge.accounts.tenancy import CompanyRequest, company_view
+from billbridge.bills.models import Bill
+from billbridge.integrations import signals
+from billbridge.integrations.models import Integration
 
 View = Callable[..., HttpResponse]
 
@@ -26,6 +29,24 @@ def url_exists(path: str) -> bool:
     except Resolver404:
         return False
     return True
+
+
+def backfill_context(company: Company, integration: Integration | None) -> dict[str, Any]:
+    """R-4 for a provider's page (integrations/_backfill.html): the backfill's address while
+    the integration is active and the sync engine mounts it, the bills it would send
+    (postable, with no sync record of this provider) and how far sending has come."""
+    if integration is None or not integration.is_active:
+        return {"backfill_url": "", "unsent": 0, "progress": None}
+    url = f"/c/{company.pk}/sync/backfill/{integration.provider}/"
+    if not url_exists(url):
+        return {"backfill_url": "", "unsent": 0, "progress": None}
+    unsent = (
+        Bill.objects.filter(company=company)
+        .postable()
+        .exclude(sync_records__provider=integration.provider)
+        .count()
+    )
+    return {"backfill_url": url, "unsent": unsent, "progress": signals.progress(integration)}
 
 
 def integrate_refusal(company: Company) -> str:

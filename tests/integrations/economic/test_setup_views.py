@@ -271,3 +271,32 @@ def test_no_page_tells_users_to_switch_api_access_on(en_client, integration, int
     html = en_client.get(base(integrate)).content.decode()
     assert "API access" not in html
     assert "Alle indstillinger → Udvidelser → Apps" in html
+
+
+def test_the_page_offers_to_send_the_bills_added_before(
+    en_client, integration, integrate, economic, django_capture_on_commit_callbacks
+):
+    """R-4 on e-conomic's page as on Dinero's: the demo's Havnens Café connected with two
+    bills it had before, and the page said nothing of them (they stayed 'not sent')."""
+    from billbridge.sync.models import SyncRecord
+    from tests.factories import BillFactory
+
+    BillFactory.create_batch(2, company=integrate)
+    html = en_client.get(base(integrate)).content.decode()
+    assert "2 bills were added before e-conomic was connected and have not been sent." in html
+    backfill = f"/c/{integrate.pk}/sync/backfill/economic/"
+    assert f'hx-post="{backfill}"' in html
+    with django_capture_on_commit_callbacks(execute=False):
+        en_client.post(backfill, HTTP_HX_REQUEST="true")
+    assert SyncRecord.objects.filter(company=integrate, provider="economic").count() == 2
+    assert "were added before" not in en_client.get(base(integrate)).content.decode()
+
+
+def test_the_bills_added_before_are_counted_in_danish(logged_in_client, integration, integrate):
+    from tests.factories import BillFactory
+
+    BillFactory.create_batch(2, company=integrate)
+    logged_in_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "da"
+    html = logged_in_client.get(base(integrate)).content.decode()
+    assert "2 regninger blev tilføjet, før e-conomic blev forbundet, og er ikke sendt." in html
+    assert "Send de 2 regninger, der blev tilføjet før" in html

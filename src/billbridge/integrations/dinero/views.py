@@ -53,7 +53,7 @@ from billbridge.integrations.dinero.forms import (
 )
 from billbridge.integrations.messages import message_for
 from billbridge.integrations.models import Consent, Integration, IntegrationState
-from billbridge.integrations.pages import url_exists
+from billbridge.integrations.pages import backfill_context
 
 PROVIDER = "dinero"
 FLOW_KEY = "dinero_setup"
@@ -199,8 +199,6 @@ def page(request: CompanyRequest, company_id: int) -> HttpResponse:
     company = request.company
     integration = _integration(company)
     active = integration is not None and integration.is_active
-    backfill_url = f"/c/{company.pk}/sync/backfill/{PROVIDER}/"
-    backfill = active and url_exists(backfill_url)
     return render(
         request,
         "dinero/page.html",
@@ -214,10 +212,8 @@ def page(request: CompanyRequest, company_id: int) -> HttpResponse:
             # wait and the integration resumes by itself or on Check again; no new key needed.
             "attention_blocked": bool(integration) and integration.attention_code in BLOCKING_CODES,
             "integrations_url": _optional_url("web:integrations", company_id=company.pk),
-            "backfill_url": backfill_url if backfill else "",
-            "unsent": _unsent_bills(company) if backfill else 0,
-            # R-4 progress, as the sync engine's own fragment renders it.
-            "progress": signals.progress(integration) if backfill else None,
+            # the bills added before, sent in one go, with the sync engine's progress.
+            **backfill_context(company, integration),
             "provider_name": "Dinero",
         },
     )

@@ -33,6 +33,7 @@ from billbridge.integrations.economic.forms import (
     managed_companies,
 )
 from billbridge.integrations.messages import message_for
+from billbridge.integrations.pages import backfill_context
 
 FLOW_KEY = "economic_flow"  # {"state", "access", "company"}
 PENDING_KEY = "economic_pending"  # company id → encrypted {"token", "agreement"}
@@ -79,12 +80,16 @@ def _set_pending(request: HttpRequest, company_id: int, value: dict[str, Any] | 
 @company_view
 def page(request: CompanyRequest, company_id: int) -> HttpResponse:
     """The e-conomic page: what it does, the two prerequisites, the state, CONNECT."""
-    integration = setup.integration_of(_company(request))
+    company = _company(request)
+    integration = setup.integration_of(company)
     agreement = (integration.remote_data.get("agreement") if integration else None) or {}
     return render(
         request,
         "economic/page.html",
         {
+            # R-4: the bills added before, sent in one go, with progress (as on Dinero's page).
+            **backfill_context(company, integration),
+            "provider_name": "e-conomic",
             "integration": integration,
             "agreement": agreement,
             "prerequisites": setup.prerequisites(integration),
