@@ -300,3 +300,24 @@ def test_the_bills_added_before_are_counted_in_danish(logged_in_client, integrat
     html = logged_in_client.get(base(integrate)).content.decode()
     assert "2 regninger blev tilføjet, før e-conomic blev forbundet, og er ikke sendt." in html
     assert "Send de 2 regninger, der blev tilføjet før" in html
+
+
+def test_the_connect_page_asks_for_the_type_of_access_once(logged_in_client, integrate):
+    """S-e4: the question was asked twice, a paragraph and the choice's own legend above it."""
+    logged_in_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "da"
+    html = logged_in_client.get(base(integrate) + "connect/").content.decode()
+    assert html.count("adgang har du til e-conomic?") == 1
+
+
+def test_the_default_account_names_the_status_new_bills_have_in_billbridge():
+    """S-e8's Default account, for new bills "(status UPCOMING)" in the seed: billbridge's own
+    name of that status (Kommende / Upcoming), not an English word in the Danish page."""
+    from django.utils import translation
+
+    from billbridge.bills.models import BillStatus
+    from billbridge.integrations.economic.forms import SetupForm
+
+    for language in ("da", "en"):
+        with translation.override(language):
+            words = str(SetupForm.base_fields["default_account"].help_text)
+            assert f"(status {BillStatus.UPCOMING.label})" in words

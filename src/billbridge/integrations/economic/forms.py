@@ -85,7 +85,7 @@ class SetupForm(forms.Form):
     default_account = forms.TypedChoiceField(
         label=DEFAULT_LABEL,
         help_text=_(
-            "The contra account new bills (status UPCOMING) are posted to while they have "
+            "The contra account new bills (status Upcoming) are posted to while they have "
             "no category."
         ),
         coerce=int,
