@@ -103,7 +103,7 @@ def test_add_a_bill_with_a_pdf_see_it_and_pay_it(page, login_as, user, company, 
     page.get_by_role("link", name="Papirhuset A/S").click()
     expect(page.get_by_test_id("document-frame")).to_be_visible()
     page.get_by_role("link", name="Markér som betalt").click()
-    expect(page.get_by_label("Beløb")).to_have_value("1250.00")
+    expect(page.get_by_label("Beløb")).to_have_value("1250,00")
     page.get_by_label("Betalingsmetode").select_option(label="Firmakort")
     page.get_by_role("button", name="Markér som betalt").click()
     expect(page.get_by_text("Regningen er markeret som betalt.")).to_be_visible()

@@ -143,7 +143,7 @@ def test_edit_changes_fields_and_supplier(logged_in_client, world):
     bill = world["bill"]
     url = reverse("web:bill_edit", args=[world["company"].pk, bill.pk])
     form = logged_in_client.get(url).content.decode()
-    assert 'value="F-1001"' in form and 'value="1250.00"' in form
+    assert 'value="F-1001"' in form and 'value="1250,00"' in form
     response = logged_in_client.post(
         url,
         _typed(supplier_name="Nyt Papir ApS", supplier_cvr="", invoice_number="F-1001-B"),
@@ -174,7 +174,7 @@ def test_pay_defaults_to_the_total_and_marks_paid(logged_in_client, world):
     bill = world["bill"]
     url = reverse("web:bill_pay", args=[world["company"].pk, bill.pk])
     form = logged_in_client.get(url).context["form"]
-    assert form["amount"].value() == Decimal("1250.00")
+    assert form["amount"].value() == "1250,00"  # the Danish page writes amounts the Danish way
     response = logged_in_client.post(
         url,
         {
@@ -333,3 +333,26 @@ def test_the_bill_lists_templates_do_not_grow_with_the_suppliers(logged_in_clien
     response = logged_in_client.get(url)
     assert "Leverandør 29" in response.content.decode()
     assert len(response.templates) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("da", 'value="1000,00"'), ("en", 'value="1000.00"')]
+)
+def test_the_pay_form_shows_the_amount_as_the_language_writes_it(
+    client, user, company, language, shown
+):
+    """The pay form's amount (the total by default) read 1000.00 on the Danish page."""
+    bill = Bill.objects.create(
+        company=company,
+        supplier=company.suppliers.create(name="Kontorland ApS"),
+        invoice_number="KL-1",
+        issue_date=dt.date(2026, 11, 20),
+        total=Decimal("1000.00"),
+        vat_amount=Decimal("200.00"),
+        status=BillStatus.UPCOMING,
+    )
+    client.force_login(user)
+    page = client.get(
+        reverse("web:bill_pay", args=[company.pk, bill.pk]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert shown in page

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import flatatt
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,15 @@ def parse_amount(raw: str) -> Decimal:
 
 
 class AmountField(forms.CharField):
+    """An amount typed as people write it (see parse_amount), shown as the language writes it:
+    1000,00 on a Danish page, 1000.00 on an English one (no grouping, so it reads back the
+    same whatever the language)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return f"{value:.2f}".replace(".", str(get_format("DECIMAL_SEPARATOR")))
+        return value
+
     def to_python(self, value: Any) -> Decimal | None:
         value = super().to_python(value)
         if value in self.empty_values:
