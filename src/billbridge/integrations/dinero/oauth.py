@@ -16,9 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import authlib.deprecate  # noqa: F401  imported first for its warnings filter, see below
 import httpx
 
-with warnings.catch_warnings():  # Authlib 1.9 announces a move to httpx2; httpx is ours
+# Authlib 1.9 announces a move to httpx2; httpx is ours. Its deprecate module turns its own
+# warnings to "always" as it is first imported, which inside catch_warnings would win over the
+# "ignore" (the demo printed the warning once per process): imported above, its filter is in
+# place before, and the "ignore" comes first.
+
+with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from authlib.common.security import generate_token
     from authlib.integrations.base_client import OAuthError
