@@ -18,6 +18,9 @@ from pathlib import Path
 
 from billbridge.emulators.registry import EMULATORS
 
+# The bills inboxes' SMTP port when BILLBRIDGE_SMTP_PORT is not set (as in settings).
+DEFAULT_SMTP_PORT = 2525
+
 
 def _wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
@@ -59,7 +62,7 @@ def main(argv: list[str]) -> None:
     emulator_ports = {
         key: int(os.environ.get(e.port_env, e.default_port)) for key, e in EMULATORS.items()
     }
-    smtp_port = int(os.environ.get("BILLBRIDGE_SMTP_PORT", "2525"))
+    smtp_port = int(os.environ.get("BILLBRIDGE_SMTP_PORT", str(DEFAULT_SMTP_PORT)))
     data_dir = Path(os.environ.get("BILLBRIDGE_DATA_DIR", Path.cwd() / "var")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     ports = [
@@ -176,10 +179,12 @@ def _inboxes(env: dict[str, str], smtp_port: int) -> list[str]:
         env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     lines = [f"Bills by e-mail: SMTP on 127.0.0.1:{smtp_port}"]
+    # Typed in another shell, the command knows nothing of this run's BILLBRIDGE_SMTP_PORT.
+    port = "" if smtp_port == DEFAULT_SMTP_PORT else f" --port {smtp_port}"
     for line in listing.splitlines():
         name, _, address = line.partition("\t")
         lines.append(f"  {name}: {address}")
-        lines.append(f"    .venv/bin/python -m billbridge mail_sample_bill {address}")
+        lines.append(f"    .venv/bin/python -m billbridge mail_sample_bill {address}{port}")
     return lines
 
 
