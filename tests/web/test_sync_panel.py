@@ -76,3 +76,26 @@ def test_a_danish_reader_sees_a_stored_failure_in_danish_without_pressing_retry(
     ).content.decode()
     assert escape(words.da % values) in page
     assert escape(words.en % values) not in page
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_a_danish_reader_sees_why_an_integration_needs_attention_in_danish(
+    logged_in_client, company, settings, provider
+):
+    """Issue 12 item 4: the integration keeps the English words it was held with; the
+    Integrations page words its code in the reader's language."""
+    from billbridge.accounts.services import add_product
+    from billbridge.integrations.models import Integration, IntegrationState
+
+    settings.LANGUAGE_CODE = "da"
+    add_product(company, "integrate")
+    words = words_of("unavailable", provider)
+    values = {"system": PROVIDERS[provider].name}
+    Integration.objects.create(company=company, provider=provider,
+                               state=IntegrationState.NEEDS_ATTENTION, attention_code="unavailable",
+                               attention_message=words.en % values)  # fmt: skip
+    page = logged_in_client.get(
+        f"/c/{company.pk}/integrations/", HTTP_ACCEPT_LANGUAGE="da"
+    ).content.decode()
+    assert escape(words.da % values) in page
+    assert escape(words.en % values) not in page

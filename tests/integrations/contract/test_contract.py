@@ -134,3 +134,19 @@ def test_refused_credentials_hold_the_bill_and_the_integration_says_why(
     state = client.get(url(company, books), headers=api_headers).json()
     assert (state["state"], state["attention_code"]) == ("needs_attention", code)
     assert state["attention_message"] == words(books, code)
+
+
+def test_books_connected_to_one_company_are_refused_for_another(
+    books, connected, client, user, api_headers
+):
+    """One set of books takes one company's bills (issue 12 item 2): the remote id claims it."""
+    from billbridge.accounts.services import add_product
+    from tests.factories import CompanyFactory, MembershipFactory
+
+    other = CompanyFactory(name="Andet Firma ApS")
+    MembershipFactory(user=user, company=other, role="owner")
+    add_product(other, "integrate")
+    answer = put(client, other, books, books.connect_body(other), api_headers)
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["code"] == "remote_in_use"
+    assert not Integration.objects.filter(company=other, state=IntegrationState.CONNECTED).exists()
