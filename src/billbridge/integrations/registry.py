@@ -142,6 +142,8 @@ PROVIDERS: dict[str, ProviderInfo] = {
                 "ECONOMIC_APP_PUBLIC_TOKEN": "",
                 # how long the accounting periods read are trusted (provider.PERIODS_SECONDS)
                 "ECONOMIC_PERIODS_SECONDS": "300",
+                # e-conomic's fair use per agreement and day (economic.md), shared by workers
+                "ECONOMIC_REQUESTS_PER_DAY": "50000",
             },
             emulator="economic",
             # a bill dated in a locked period (issue 10 item 2): see economic/periods.py

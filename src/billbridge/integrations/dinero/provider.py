@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -69,8 +68,12 @@ def forget_vat_types() -> None:
         _VAT_TYPES.clear()
 
 
-def _setting(name: str, default: float) -> float:
-    return float(getattr(settings, name, None) or os.environ.get(name) or default)
+def _setting(name: str) -> float:
+    """A number Dinero's registry entry declares: settings, the environment, else its default
+    there (the one place a provider's settings and their defaults are written)."""
+    from billbridge.integrations import registry
+
+    return float(registry.get(KEY).setting(name))
 
 
 def client_for(
@@ -89,7 +92,7 @@ def client_for(
     second after it made 40 calls take 20 s that Dinero allows in one), shared by every
     worker (pacing).
     """
-    per_minute = _setting("DINERO_REQUESTS_PER_MINUTE", 100)
+    per_minute = _setting("DINERO_REQUESTS_PER_MINUTE")
     bucket = limiter(
         f"{KEY}:{organization_id}",
         rate=per_minute / 60.0,
@@ -234,7 +237,7 @@ class DineroProvider:
 
     def _vat_types(self) -> list[dict[str, Any]]:
         org = self.client.organization_id
-        ttl = _setting("DINERO_VAT_TYPES_SECONDS", 900)
+        ttl = _setting("DINERO_VAT_TYPES_SECONDS")
         with _VAT_LOCK:
             cached = _VAT_TYPES.get(org)
         if cached is not None and time.monotonic() - cached[0] < ttl:
@@ -471,7 +474,7 @@ class DineroProvider:
             # "It might take a second for the file to be accessible": a create naming a file
             # too new is refused whole, and finding the refused rows costs calls of the
             # minute (status calls, halves); a second's wait costs none.
-            time.sleep(_setting("DINERO_FILE_RETRY_SECONDS", 1.0))
+            time.sleep(_setting("DINERO_FILE_RETRY_SECONDS"))
 
     def _prepare_updates(
         self,
@@ -555,7 +558,7 @@ class DineroProvider:
                 outcomes[i] = refusal if refusal is not None else outcome
             pending = retry
             if pending and attempt < FILE_RETRIES:
-                time.sleep(_setting("DINERO_FILE_RETRY_SECONDS", 1.0))
+                time.sleep(_setting("DINERO_FILE_RETRY_SECONDS"))
         return outcomes
 
     def _settle(

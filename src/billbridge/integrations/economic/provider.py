@@ -62,8 +62,8 @@ ATTACHMENT_MAGIC = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG", b"GIF8")
 RATE_PER_SECOND = 25.0
 RATE_BURST = 50.0
 # e-conomic's fair use, 50,000 requests a day per agreement (economic.md): a budget shared by
-# every worker (pacing), so a backlog waits for tomorrow instead of exceeding it.
-FAIR_USE_PER_DAY = 50_000
+# every worker (pacing), so a backlog waits for tomorrow instead of exceeding it. The setting
+# ECONOMIC_REQUESTS_PER_DAY, its default in the registry entry.
 ENTRY_TYPES = {"invoice": "supplierInvoice", "payment": "supplierPayment"}
 JOURNAL_SETTINGS = {"invoice": "creditor_invoice_journal", "payment": "creditor_payment_journal"}
 
@@ -109,7 +109,7 @@ def make_client(
         f"{KEY}:{tenant}",
         rate=RATE_PER_SECOND,
         burst=RATE_BURST,
-        per_day=int(getattr(django_settings, "ECONOMIC_REQUESTS_PER_DAY", FAIR_USE_PER_DAY)),
+        per_day=int(registry.get(KEY).setting("ECONOMIC_REQUESTS_PER_DAY")),
     )
     return EconomicClient(
         django_settings.ECONOMIC_APP_SECRET_TOKEN,
