@@ -295,3 +295,37 @@ def test_page_links_still_reach_every_page(logged_in_client, company):
     second = logged_in_client.get(url, {"page": 2})
     assert [b.pk for b in second.context["bills"]] == [b.pk for b in made[:3]][::-1]
     assert second.context["page"].paginator.count == PAGE_SIZE + 3
+
+
+def test_a_page_that_does_not_exist_says_so_in_the_users_language(logged_in_client):
+    """Was Django's bare English "Not Found – The requested resource was not found on this
+    server." on a Danish app (another company's id, an old link)."""
+    response = logged_in_client.get("/c/99999/bills/", HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert 'data-testid="error-page"' in page and "Siden findes ikke" in page
+
+
+def test_a_refused_page_says_why_in_plain_words(client, company):
+    from tests.factories import UserFactory
+
+    member = UserFactory()
+    MembershipFactory(user=member, company=company, role="member")
+    client.force_login(member)
+    url = reverse("web:products", args=[company.pk])
+    response = client.post(
+        url, {"product": "integrate", "action": "add"}, HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert response.status_code == 403
+    assert (
+        "Din rolle i denne virksomhedskonto giver ikke lov til dette." in response.content.decode()
+    )
+
+
+def test_the_server_error_page_renders_without_a_request():
+    """Django renders 500.html with no context processors: the page must not need them."""
+    from django.template.loader import render_to_string
+
+    with translation.override("da"):
+        page = render_to_string("500.html")
+    assert "Noget gik galt" in page
