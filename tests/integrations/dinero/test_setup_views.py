@@ -400,6 +400,15 @@ def test_a_refused_import_does_not_warn_that_it_overwrites(web: Client, user, co
     assert 'data-testid="import-warning"' not in html
 
 
+def test_a_refused_import_starts_on_do_not_import(web: Client, user, company, org) -> None:
+    """The demo's Havnens Café (categories on e-conomic's numbers): the import would be
+    refused, yet 'Yes, import' was chosen, so Save only repeated the refusal."""
+    BillFactory(company=company, category=CategoryFactory(company=company, account_number="1"))
+    walk_to_import(web, user, company, org)
+    form = web.get(url(company, "import")).context["form"]
+    assert form["import_chart"].value() == "no"
+
+
 def test_import_step_shows_what_the_import_will_do(web: Client, user, company, org) -> None:
     """S-d7, S-d13, issue 9 item 4: added, renamed, archived, suppliers forgotten, before Save."""
     coffee = CategoryFactory(company=company, name="Kaffe", account_number="2800")

@@ -526,7 +526,10 @@ def import_chart(request: CompanyRequest, company_id: int) -> HttpResponse:
     state = _flow(request, company)
     if state is None or "payment_account" not in state:
         return _back_to_company_step(request)
-    form = ImportForm(_posted(request))
+    # Shown (not saved): a plan the import would refuse starts on "No, do not import".
+    plan = None if request.method == "POST" else setup.plan_import(company, _accounts(state))
+    initial = {"import_chart": "no"} if plan is not None and plan.refusal else None
+    form = ImportForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         secret = decrypt_json(state["credentials"])
         started = time.perf_counter()
@@ -566,7 +569,7 @@ def import_chart(request: CompanyRequest, company_id: int) -> HttpResponse:
                 "seconds": round(time.perf_counter() - started, 2),
             }
             return redirect(_url("done", company))
-    plan = setup.plan_import(company, _accounts(state))
+    plan = plan or setup.plan_import(company, _accounts(state))
     refusal = message_for(plan.refusal, system="Dinero", provider=PROVIDER) if plan.refusal else ""
     return _step(
         request,
