@@ -321,3 +321,14 @@ def test_the_default_account_names_the_status_new_bills_have_in_billbridge():
         with translation.override(language):
             words = str(SetupForm.base_fields["default_account"].help_text)
             assert f"(status {BillStatus.UPCOMING.label})" in words
+
+
+def test_the_accountants_company_choice_starts_with_words_not_dashes(user):
+    """The agreement's company drop-down began with Django's '---------' on the Danish page."""
+    from django.utils import translation
+
+    from billbridge.integrations.economic.forms import AgreementCompanyForm
+
+    with translation.override("da"):
+        html = str(AgreementCompanyForm(user=user)["company"])
+    assert "Vælg en virksomhedskonto" in html and "-----" not in html

@@ -53,7 +53,9 @@ class AgreementCompanyForm(forms.Form):
     """The accountant's path: which billbridge company a granted agreement belongs to."""
 
     company = forms.ModelChoiceField(
-        label=_("billbridge company account"), queryset=Company.objects.none()
+        label=_("billbridge company account"),
+        queryset=Company.objects.none(),
+        empty_label=_("Choose a company account"),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
