@@ -4,6 +4,8 @@ run's drain waited on (CI: 300 bills undrained after 420 s)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -103,3 +105,12 @@ def test_the_oldest_record_of_a_batch_backing_off_goes_again_within_seconds(
         r.bill_id: (r.next_attempt_at - after).total_seconds() for r in SyncRecord.objects.all()
     }
     assert waits[first.pk] <= engine.scout_seconds() + 1 < 29 <= waits[second.pk]
+
+
+def test_a_backlog_is_claimed_oldest_first_also_after_a_failure(emu, connected, company):
+    older, newer = bill(company, 1), bill(company, 2)
+    now = timezone.now()
+    SyncRecord.objects.filter(bill=older).update(next_attempt_at=now)  # waited out a failure
+    SyncRecord.objects.filter(bill=newer).update(next_attempt_at=now - timedelta(seconds=30))
+    _, [claimed] = engine.claim(connected, 1)
+    assert claimed.bill_id == older.pk

@@ -1,9 +1,15 @@
 """The posting task (sync/tasks.py): one thread at a time posts for an integration, and none
-of a second task's wake-up is lost (issue 17 item 3)."""
+of a second task's wake-up is lost (issue 17 item 3); at most one wake-up of an integration
+waits in the queue, so one company's backlog does not starve another's (issue 14 item 5)."""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from huey.contrib.djhuey import HUEY
 
 from billbridge.sync import tasks
 
@@ -72,3 +78,45 @@ def test_a_task_enqueued_while_posting_in_the_same_thread_runs_inline(monkeypatc
     monkeypatch.setattr(tasks.engine, "process", process)
     tasks.process_integration(7)
     assert calls == [7, 7]
+
+
+BIG, SMALL = 101, 202
+
+
+@pytest.fixture
+def queue() -> Iterator[None]:
+    """Tasks go to the file queue instead of running inline."""
+    HUEY.immediate = False
+    HUEY.flush()
+    yield
+    HUEY.flush()
+    HUEY.immediate = True
+
+
+def queued() -> list[int]:
+    return [message.args[0] for message in HUEY.pending()]
+
+
+@pytest.mark.django_db
+def test_a_company_s_many_changes_wait_as_one_wake_up_ahead_of_another_company(queue):
+    # 500 bills imported woke their integration 500 times: the other company's one wake-up
+    # waited behind all of them, and every worker served the big backlog first.
+    for _ in range(500):
+        tasks.enqueue(BIG)
+    tasks.enqueue(SMALL)
+    assert queued() == [BIG, SMALL]
+
+
+@pytest.mark.django_db
+def test_a_change_after_the_wake_up_was_taken_wakes_again(queue):
+    tasks.enqueue(BIG)
+    HUEY.execute(HUEY.dequeue())  # a worker takes it (nothing to post: no such integration)
+    tasks.enqueue(BIG)
+    assert queued() == [BIG]
+
+
+@pytest.mark.django_db
+def test_a_wake_up_mark_left_by_a_killed_worker_stops_holding_after_a_minute(queue):
+    HUEY.put(tasks.WAKE_KEY.format(BIG), time.time() - tasks.WAKE_STALE_SECONDS - 1)
+    tasks.enqueue(BIG)
+    assert queued() == [BIG]

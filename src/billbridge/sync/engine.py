@@ -261,13 +261,13 @@ def claim(integration: Integration, limit: int) -> tuple[str, list[SyncRecord]]:
     """Claim up to `limit` due records for this worker: (claim token, records).
 
     The UPDATE repeats the due condition, so of two workers racing for a record exactly one
-    wins (each row is updated under the database's row lock / SQLite's write lock).
+    wins (each row is updated under the database's row lock / SQLite's write lock). Oldest
+    first among the due (issue 14 item 5): by record, not by when each became due, so a bill
+    that waited out a failure is not put behind the ones that came after it.
     """
     now = timezone.now()
     token = uuid.uuid4().hex
-    ids = list(
-        due(integration, now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
-    )
+    ids = list(due(integration, now).order_by("id").values_list("pk", flat=True)[:limit])
     if not ids:
         return token, []
     due(integration, now).filter(pk__in=ids).update(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
@@ -29,10 +30,33 @@ _guard = threading.Lock()
 _posting: dict[int, threading.RLock] = {}
 _again: set[int] = set()
 
+# issue 14 item 5: at most one wake-up of an integration waits in the queue. Every bill change
+# woke its integration, so a company importing 10,000 bills put 10,000 wake-ups ahead of
+# another company's one, and every worker served the first company's backlog (each run up to
+# its time budget) while the other waited for all of it. With one waiting wake-up each, the
+# queue takes the companies in turn. A mark older than WAKE_STALE_SECONDS is taken for lost
+# (a worker killed between taking the task and clearing it); the minute's sweep then wakes.
+WAKE_KEY = "billbridge:sync-wake:{}"
+WAKE_STALE_SECONDS = 60.0
+
+
+def _mark_waiting(integration_id: int) -> bool:
+    """Mark a wake-up of the integration as waiting in the queue; False if one already is."""
+    key = WAKE_KEY.format(integration_id)
+    now = time.time()
+    if HUEY.put_if_empty(key, now):
+        return True
+    since = HUEY.get(key, peek=True)
+    if since is not None and now - float(since) < WAKE_STALE_SECONDS:
+        return False
+    HUEY.put(key, now)
+    return True
+
 
 @db_task()
 def process_integration(integration_id: int) -> None:
     """Post what is due for one integration; re-enqueue while more is due or rescheduled."""
+    HUEY.get(WAKE_KEY.format(integration_id))  # taken: a change from now on wakes again
     with _guard:
         lock = _posting.setdefault(integration_id, threading.RLock())
         _again.add(integration_id)  # before trying the lock: the holder sees it after release
@@ -62,10 +86,11 @@ def sweep() -> None:
 
 
 def enqueue(integration_id: int, *, delay: float | None = None) -> None:
-    """Wake a worker for the integration, now or after `delay` seconds."""
+    """Wake a worker for the integration, now (unless a wake-up of it waits in the queue
+    already: it will see this change too) or after `delay` seconds."""
     if delay:
         if HUEY.immediate:
             return  # immediate mode has no scheduler; tests drive retries themselves
         process_integration.schedule((integration_id,), delay=max(0.1, delay))
-    else:
+    elif _mark_waiting(integration_id):
         process_integration(integration_id)
