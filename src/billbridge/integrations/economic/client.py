@@ -393,9 +393,10 @@ class EconomicClient(HttpClient):
         body = response.json()
         return body if isinstance(body, list) else [body]
 
-    def delete_entry(self, journal: int, entry_number: int, idempotency_key: str) -> None:
+    def delete_entry(self, journal: int, entry_number: int, idempotency_key: str) -> bool:
         """`DELETE /journals/{n}/entries/{entryNumber}`: remove one draft entry (restdocs);
-        one already gone (a retry after a lost answer) counts as done."""
+        → False when it was gone already (a retry after a lost answer, or the accountant
+        booked or moved it meanwhile: the caller tells which)."""
         try:
             self.request(
                 "DELETE",
@@ -405,6 +406,8 @@ class EconomicClient(HttpClient):
         except AccountingError as exc:
             if exc.status != 404:
                 raise
+            return False
+        return True
 
     def attach_file(
         self,

@@ -339,7 +339,7 @@ class EconomicProvider:
         account = rules.contra_account(entry.bill, self.settings)
         return edits.fingerprint(entry.bill, account, entry.document)
 
-    def _edit(self, entry: EntryToPost) -> PostedEntry | AccountingError | int:
+    def _edit(self, entry: EntryToPost, looks: int = 2) -> PostedEntry | AccountingError | int:
         """A bill posted before, sent again (issue 10 item 5). Unchanged: only a document that
         never made it is attached. Changed while its supplier invoice is an unbooked draft: the
         draft entry is deleted and the number its replacement is marked with returned (the
@@ -374,12 +374,24 @@ class EconomicProvider:
         dated = self._dated(entry)  # a new date in a locked period keeps the old draft
         if isinstance(dated, AccountingError):
             return dated
-        for journal, row in drafts[number]:
-            self.client.delete_entry(
+        gone = [
+            not self.client.delete_entry(
                 journal,
                 int(row["journalEntryNumber"]),
                 f"{entry.idempotency_key}-delete-{row['journalEntryNumber']}",
             )
+            for journal, row in drafts[number]
+        ]
+        # Gone before our delete: deleted by an earlier try — or booked (or moved) by the
+        # accountant since the drafts were read; a replacement would then be the bill's second
+        # supplier invoice (the chaos run at 10,000 bills: a 429 on the delete, the journal
+        # booked, the retried delete 404). So look again.
+        if (
+            any(gone)
+            and looks
+            and (self._booked(entry).get(number) is not None or self._drafts(entry).get(number))
+        ):
+            return self._edit(entry, looks - 1)
         return number + 1
 
     def find(self, entry: EntryToPost) -> PostedEntry | None:
