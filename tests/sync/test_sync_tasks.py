@@ -116,7 +116,16 @@ def test_a_change_after_the_wake_up_was_taken_wakes_again(queue):
 
 
 @pytest.mark.django_db
-def test_a_wake_up_mark_left_by_a_killed_worker_stops_holding_after_a_minute(queue):
+def test_a_wake_up_mark_left_by_a_killed_worker_stops_holding_after_seconds(queue):
     HUEY.put(tasks.WAKE_KEY.format(BIG), time.time() - tasks.WAKE_STALE_SECONDS - 1)
     tasks.enqueue(BIG)
+    assert queued() == [BIG]
+
+
+@pytest.mark.django_db
+def test_the_sweep_wakes_whatever_the_mark(queue, monkeypatch):
+    tasks.enqueue(BIG)
+    HUEY.dequeue()  # a worker took the task and was killed: its mark stays
+    monkeypatch.setattr(tasks.engine, "due_integration_ids", lambda: [BIG])
+    tasks.sweep.call_local()
     assert queued() == [BIG]

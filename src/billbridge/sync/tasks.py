@@ -35,15 +35,19 @@ _again: set[int] = set()
 # another company's one, and every worker served the first company's backlog (each run up to
 # its time budget) while the other waited for all of it. With one waiting wake-up each, the
 # queue takes the companies in turn. A mark older than WAKE_STALE_SECONDS is taken for lost
-# (a worker killed between taking the task and clearing it); the minute's sweep then wakes.
+# (a worker killed between taking the task and clearing it: the chaos run's reconnect waited
+# for the sweep), and the minute's sweep wakes whatever the mark.
 WAKE_KEY = "billbridge:sync-wake:{}"
-WAKE_STALE_SECONDS = 60.0
+WAKE_STALE_SECONDS = 10.0
 
 
-def _mark_waiting(integration_id: int) -> bool:
+def _mark_waiting(integration_id: int, *, force: bool = False) -> bool:
     """Mark a wake-up of the integration as waiting in the queue; False if one already is."""
     key = WAKE_KEY.format(integration_id)
     now = time.time()
+    if force:
+        HUEY.put(key, now)
+        return True
     if HUEY.put_if_empty(key, now):
         return True
     since = HUEY.get(key, peek=True)
@@ -82,15 +86,15 @@ def sweep() -> None:
     """Every minute: wake every integration with records due (covers lost messages,
     crashed workers whose leases ran out, and rescheduled retries)."""
     for integration_id in engine.due_integration_ids():
-        enqueue(integration_id)
+        enqueue(integration_id, force=True)
 
 
-def enqueue(integration_id: int, *, delay: float | None = None) -> None:
+def enqueue(integration_id: int, *, delay: float | None = None, force: bool = False) -> None:
     """Wake a worker for the integration, now (unless a wake-up of it waits in the queue
-    already: it will see this change too) or after `delay` seconds."""
+    already: it will see this change too; `force`: the sweep) or after `delay` seconds."""
     if delay:
         if HUEY.immediate:
             return  # immediate mode has no scheduler; tests drive retries themselves
         process_integration.schedule((integration_id,), delay=max(0.1, delay))
-    elif _mark_waiting(integration_id):
+    elif _mark_waiting(integration_id, force=force):
         process_integration(integration_id)
