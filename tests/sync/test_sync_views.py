@@ -82,7 +82,7 @@ def test_backfill_and_progress(logged_in_client, company, integration):
     assert SyncRecord.objects.filter(company=company).count() == 3
     progress = logged_in_client.get(f"/c/{company.pk}/sync/backfill/dinero/progress/")
     assert progress.status_code == 200
-    assert b"0 of 3 bills sent to Dinero" in progress.content
+    assert b"0 of 3 entries sent to Dinero" in progress.content
     assert b'hx-trigger="every 2s"' in progress.content
 
 
@@ -106,3 +106,18 @@ def test_audit_log_page(logged_in_client, company, integration):
     response = logged_in_client.get(f"/c/{company.pk}/sync/audit/")
     assert response.status_code == 200
     assert b"/v1.2/112233/ledgeritems" in response.content
+
+
+def test_progress_counts_entries_not_bills_where_a_payment_is_its_own(logged_in_client, company):
+    """e-conomic posts a paid bill's payment as an entry of its own: the demo's two bills
+    (one paid) sent in one go read '3 af 3 regninger sendt' — three of two bills."""
+    from billbridge.bills.models import BillStatus
+
+    Integration.objects.create(
+        company=company, provider="economic", state=IntegrationState.CONNECTED
+    )
+    BillFactory(company=company)
+    BillFactory(company=company, status=BillStatus.PAID)
+    logged_in_client.post(f"/c/{company.pk}/sync/backfill/economic/")
+    progress = logged_in_client.get(f"/c/{company.pk}/sync/backfill/economic/progress/")
+    assert b"0 of 3 entries sent to e-conomic" in progress.content

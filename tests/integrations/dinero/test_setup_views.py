@@ -635,8 +635,8 @@ def test_the_backfill_sends_the_bills_added_before_with_progress(
     with django_capture_on_commit_callbacks(execute=True):  # the queue runs at once in tests
         fragment = web.post(backfill, HTTP_HX_REQUEST="true").content.decode()
     assert 'data-testid="sync-progress"' in fragment
-    assert "of 3 bills sent to Dinero" in fragment
+    assert "of 3 entries sent to Dinero" in fragment
     progress = web.get(f"{backfill}progress/").content.decode()
-    assert "3 of 3 bills sent to Dinero" in progress
+    assert "3 of 3 entries sent to Dinero" in progress
     assert len(dinero.client.get("/_emulator/organizations/112233/ledgeritems").json()) == 3
     assert "Send the" not in web.get(url(company)).content.decode()
