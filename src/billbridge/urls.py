@@ -1,4 +1,6 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 
 from billbridge.integrations.dinero import views as dinero_views
 
@@ -14,3 +16,17 @@ urlpatterns = [
     path("c/<int:company_id>/inbox/", include("billbridge.mailin.urls")),
     path("", include("billbridge.web.urls")),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: under /api/ as the API answers (JSON with `detail`), so a client that mistyped a
+    route reads why instead of the web's HTML page; elsewhere the web's page (404.html)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": f"No such API route: {request.path}. The routes are in /api/v1/docs."},
+            status=404,
+        )
+    return page_not_found(request, exception)
+
+
+handler404 = not_found
