@@ -329,3 +329,14 @@ def test_the_server_error_page_renders_without_a_request():
     with translation.override("da"):
         page = render_to_string("500.html")
     assert "Noget gik galt" in page
+
+
+def test_the_menu_tells_the_companys_two_factor_rule_from_the_users_own(logged_in_client, company):
+    """Settings listed 'Totrinslogin' and so did the foot of the menu, for two pages: the
+    company's requirement and the user's own app."""
+    page = logged_in_client.get(
+        reverse("web:bill_list", args=[company.pk]), HTTP_ACCEPT_LANGUAGE="da"
+    ).content.decode()
+    policy = reverse("web:two_factor_policy", args=[company.pk])
+    assert f'href="{policy}">Krav om totrinslogin</a>' in page
+    assert f'href="{reverse("web:two_factor")}">Totrinslogin</a>' in page
