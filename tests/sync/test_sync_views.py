@@ -121,3 +121,20 @@ def test_progress_counts_entries_not_bills_where_a_payment_is_its_own(logged_in_
     logged_in_client.post(f"/c/{company.pk}/sync/backfill/economic/")
     progress = logged_in_client.get(f"/c/{company.pk}/sync/backfill/economic/progress/")
     assert b"0 of 3 entries sent to e-conomic" in progress.content
+
+
+@pytest.mark.parametrize(
+    ("outcome", "words"),
+    [("ok", "OK"), ("http_400", "Afvist (400)"), ("http_429", "Bedt om at vente (429)"),
+     ("http_503", "Fejl hos systemet (503)"), ("connection_lost", "Forbindelsen blev afbrudt")],
+)  # fmt: skip
+def test_the_audit_log_says_each_calls_outcome_in_words(
+    logged_in_client, company, integration, outcome, words
+):
+    """The Danish audit log's Udfald column showed codes: ok, http_400."""
+    AuditEntry.objects.create(
+        company=company, provider="dinero", method="POST", path="/v1.2/112233/ledgeritems",
+        status=200, outcome=outcome,
+    )  # fmt: skip
+    page = logged_in_client.get(f"/c/{company.pk}/sync/audit/", HTTP_ACCEPT_LANGUAGE="da")
+    assert f'data-outcome="{outcome}">{words}</td>' in page.content.decode()

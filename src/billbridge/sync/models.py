@@ -90,3 +90,26 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.method} {self.path} → {self.status}"
+
+    @property
+    def outcome_words(self) -> str:
+        """The outcome in the reader's language (the audit log showed ok, http_400, …)."""
+        code = self.outcome
+        if code in OUTCOME_WORDS:
+            return str(OUTCOME_WORDS[code])
+        if code == "http_429":
+            return str(_("Asked to wait (429)"))
+        if code.startswith("http_5"):
+            return str(_("Error at the system (%(status)s)") % {"status": code[5:]})
+        if code.startswith("http_"):
+            return str(_("Refused (%(status)s)") % {"status": code[5:]})
+        return code
+
+
+# What transport.py records as a call's outcome, in words.
+OUTCOME_WORDS = {
+    "ok": _("OK"),
+    "connection_lost": _("Connection lost"),
+    "unavailable": _("No answer"),
+    "timeout": _("No answer in time"),
+}
