@@ -57,6 +57,9 @@ class ProviderInfo:
     # Error codes that hold a record with choices for a person (sync/choices.py) → the
     # choices; the words of each are the `messages` module's "<code>:<choice>" entry.
     hold_choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Where this system usually keeps the accounts a payment method posts against (the
+    # payment methods page shows the hint of the company's connected system).
+    payment_hint: str | Promise = ""
 
     def module(self, name: str) -> ModuleType:
         """`<package>.<name>`; an ImportError when it does not exist (validate() reports it
@@ -120,6 +123,10 @@ PROVIDERS: dict[str, ProviderInfo] = {
                 "DINERO_VAT_TYPES_SECONDS": "900",
             },
             emulator="dinero",
+            payment_hint=_(
+                "In Dinero, bank and cash accounts are usually in the balance sheet at "
+                "55000-55999: 55000 Bank, 55040 Kontanter."
+            ),
         ),
         ProviderInfo(
             "economic",
@@ -148,6 +155,10 @@ PROVIDERS: dict[str, ProviderInfo] = {
             emulator="economic",
             # a bill dated in a locked period (issue 10 item 2): see economic/periods.py
             hold_choices={"period_locked": ("first_open_date", "wait")},
+            payment_hint=_(
+                "In e-conomic, debit cards and bank accounts are usually in the balance sheet "
+                "in group 5800, credit cards and overdrafts in group 6700 (6600)."
+            ),
         ),
     )
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
@@ -10,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billbridge.accounts.models import PRODUCT_DESCRIPTIONS, Product
+from billbridge.accounts.models import PRODUCT_DESCRIPTIONS, Company, Product
 from billbridge.accounts.services import add_product, remove_product
 from billbridge.accounts.tenancy import CompanyRequest
 from billbridge.bills.catalog import (
@@ -63,6 +65,7 @@ def _catalog_page(
     form_class: type[CategoryForm] | type[PaymentMethodForm],
     template: str,
     create,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """List + create form for categories and payment methods, which behave the same."""
     company = request.company
@@ -80,7 +83,7 @@ def _catalog_page(
         {"item": item, "form": form_class(initial=_initial(item), prefix=f"item{item.pk}")}
         for item in items
     ]
-    return render(request, template, {"form": form, "rows": rows})
+    return render(request, template, {"form": form, "rows": rows, **(extra or {})})
 
 
 def _initial(item: Category | PaymentMethod) -> dict[str, str]:
@@ -97,6 +100,7 @@ def _catalog_item_update(
     form_class: type[CategoryForm] | type[PaymentMethodForm],
     update,
     template: str,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Rename / re-map one item, or archive / unarchive it (POST `archived`)."""
     list_url = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
@@ -125,7 +129,8 @@ def _catalog_item_update(
         }
         for other in type(item).objects.filter(company=company).order_by("archived", "name")
     ]
-    return render(request, template, {"form": new_form, "rows": rows}, status=400)
+    context = {"form": new_form, "rows": rows, **(extra or {})}
+    return render(request, template, context, status=400)
 
 
 @company_view
@@ -160,6 +165,7 @@ def payment_methods(request: CompanyRequest, company_id: int) -> HttpResponse:
         form_class=PaymentMethodForm,
         template="web/settings/payment_methods.html",
         create=create_payment_method,
+        extra={"payment_hints": payment_hints(request.company)},
     )
 
 
@@ -175,4 +181,19 @@ def payment_method_update(
         form_class=PaymentMethodForm,
         update=update_payment_method,
         template="web/settings/payment_methods.html",
+        extra={"payment_hints": payment_hints(request.company)},
     )
+
+
+def payment_hints(company: Company) -> list[str]:
+    """The connected systems' hints on where payment accounts sit (integrations.registry), in
+    the registry's order; none when no system is connected (the page then says it neutrally)."""
+    from billbridge.integrations import registry
+    from billbridge.sync.engine import active_integrations
+
+    connected = {i.provider for i in active_integrations(company.pk)}
+    return [
+        str(info.payment_hint)
+        for key, info in registry.PROVIDERS.items()
+        if key in connected and info.payment_hint
+    ]
