@@ -484,6 +484,18 @@ def test_save_connects_imports_and_confirms(web: Client, user, company, org) -> 
     assert "CONNECT DINERO" not in page
 
 
+def test_the_accounts_and_done_pages_name_the_dinero_company_with_its_id(
+    web: Client, user, company, org
+) -> None:
+    """S-d6/S-d9: which Dinero company is connected, by the name Dinero gives it."""
+    walk_to_import(web, user, company, org)
+    accounts = web.get(url(company, "accounts")).content.decode()
+    assert "Connected to Dinero company Nordlys Design ApS (112233)." in accounts
+    web.post(url(company, "import"), {"import_chart": "no"})
+    done = web.get(url(company, "done")).content.decode()
+    assert f"{company.name} is now connected to Dinero company Nordlys Design ApS (112233)." in done
+
+
 def test_save_without_import_leaves_categories_alone(web: Client, user, company, org) -> None:
     walk_to_import(web, user, company, org)
     web.post(url(company, "import"), {"import_chart": "no"})

@@ -218,3 +218,12 @@ def test_a_token_that_dies_early_is_renewed_on_dinero_s_401(emu, web, company, o
     bill(company, 2, category=office)
     settle(integration)
     assert sorted(SyncRecord.objects.values_list("state", flat=True)) == ["posted", "posted"]
+
+
+def test_the_done_page_names_the_chosen_organisation_with_its_id(emu, web, company):
+    """S-d9 the Visma Connect way: the organisation's name from Dinero's list, and its id."""
+    to_organizations(web, company)
+    integration = save(web, company)
+    assert integration.settings["organization_name"] == "Nordlys Design ApS"
+    done = web.get(url(company, "done")).content.decode()
+    assert "connected to Dinero company Nordlys Design ApS (112233)." in done

@@ -74,6 +74,30 @@ def validate_credentials(
         return _chart(client)
 
 
+def organization_name(api_key: str, organization_id: str, *, company: Company | None = None) -> str:
+    """The name of the API key's organisation (GET /v1/organizations), for the set-up pages
+    to say which Dinero company is connected; "" when Dinero does not say (the name is only
+    shown, so not knowing it stops nothing)."""
+    with make_client(
+        api_key=(api_key or "").strip(),
+        organization_id=str(organization_id or "").strip(),
+        company_id=company.pk if company else None,
+    ) as client:
+        try:
+            rows = client.organizations()
+        except AccountingError:
+            return ""
+    return _name_of(rows, str(organization_id or "").strip())
+
+
+def _name_of(rows: list[dict[str, Any]], organization_id: str) -> str:
+    for row in rows:
+        found = row.get("Id") if row.get("Id") is not None else row.get("id", "")
+        if str(found) == organization_id:
+            return str(row.get("Name") or row.get("name") or "")
+    return ""
+
+
 def _chart(client: DineroClient) -> list[Account]:
     """The organisation's chart, with the failures of a read said the set-up's way."""
     try:
@@ -161,6 +185,7 @@ def connect_visma(
     payment_account: str = DEFAULT_PAYMENT,
     import_chart_of_accounts: bool,
     accounts: list[Account] | None = None,
+    organization_name: str = "",
     **money: str,
 ) -> Integration:
     """Save a Visma Connect integration (S-d8): the tokens encrypted, like `connect`."""
@@ -169,7 +194,8 @@ def connect_visma(
         accounts = validate_organization(tokens, organization_id, company=company)
     credentials = {"way": visma.WAY, "organization_id": organization_id, **tokens.as_dict()}
     return _save(company, user, credentials, organization_id, fallback_account,
-                 payment_account, import_chart_of_accounts, accounts, **money)  # fmt: skip
+                 payment_account, import_chart_of_accounts, accounts,
+                 organization_name=organization_name, **money)  # fmt: skip
 
 
 def default_accounts(accounts: list[Account]) -> tuple[str, str]:
@@ -210,6 +236,7 @@ def connect(
     payment_account: str = DEFAULT_PAYMENT,
     import_chart_of_accounts: bool,
     accounts: list[Account] | None = None,
+    organization_name: str = "",
     **money: str,
 ) -> Integration:
     """Save the integration (S-d8): encrypted credentials, settings, the fetched chart.
@@ -226,7 +253,8 @@ def connect(
     credentials = {"way": visma.API_KEY_WAY, "api_key": api_key,
                    "organization_id": organization_id}  # fmt: skip
     return _save(company, user, credentials, organization_id, fallback_account,
-                 payment_account, import_chart_of_accounts, accounts, **money)  # fmt: skip
+                 payment_account, import_chart_of_accounts, accounts,
+                 organization_name=organization_name, **money)  # fmt: skip
 
 
 def _save(
@@ -240,6 +268,7 @@ def _save(
     accounts: list[Account],
     exchange_difference_account: str = "",
     reverse_charge_vat_code: str = "",
+    organization_name: str = "",
 ) -> Integration:
     """Both ways' Save: credentials encrypted, settings, the chart, connected, resumed.
 
@@ -279,6 +308,13 @@ def _save(
             **integration.settings,
             "way": credentials["way"],
             "organization_id": organization_id,
+            # shown beside the id on the set-up pages; kept from before when not told now
+            "organization_name": str(organization_name)
+            or (
+                integration.settings.get("organization_name", "")
+                if integration.settings.get("organization_id") == organization_id
+                else ""
+            ),
             "fallback_account": str(fallback_account),
             "payment_account": str(payment_account),
             "import_chart_of_accounts": bool(import_chart_of_accounts),

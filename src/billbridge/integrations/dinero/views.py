@@ -415,6 +415,9 @@ def credentials(request: CompanyRequest, company_id: int) -> HttpResponse:
                 "company_id": company.pk,
                 "credentials": encrypt_json(secret),
                 "organization_id": organization_id,
+                "organization_name": setup.organization_name(
+                    api_key, organization_id, company=company
+                ),
                 "accounts": [asdict(a) for a in accounts],
             }
             _save_flow(request, state)
@@ -451,6 +454,7 @@ def organization(request: CompanyRequest, company_id: int) -> HttpResponse:
             state.update(
                 credentials=encrypt_json({"way": visma.WAY, **tokens.as_dict()}),
                 organization_id=organization_id,
+                organization_name=next((o.name for o in found if o.id == organization_id), ""),
                 accounts=[asdict(a) for a in accounts],
             )
             _save_flow(request, state)
@@ -511,7 +515,11 @@ def accounts(request: CompanyRequest, company_id: int) -> HttpResponse:
     return _step(
         request,
         "accounts",
-        {"form": form, "organization_id": state.get("organization_id", "")},
+        {
+            "form": form,
+            "organization_id": state.get("organization_id", ""),
+            "organization_name": state.get("organization_name", ""),
+        },
     )
 
 
@@ -540,6 +548,7 @@ def import_chart(request: CompanyRequest, company_id: int) -> HttpResponse:
             "reverse_charge_vat_code": state.get("reverse_charge_vat_code", ""),
             "import_chart_of_accounts": form.cleaned_data["import_chart"],
             "accounts": _accounts(state),
+            "organization_name": state.get("organization_name", ""),
         }
         try:
             if secret.get("way") == visma.WAY:
