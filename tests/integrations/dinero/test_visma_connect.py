@@ -227,3 +227,19 @@ def test_the_done_page_names_the_chosen_organisation_with_its_id(emu, web, compa
     assert integration.settings["organization_name"] == "Nordlys Design ApS"
     done = web.get(url(company, "done")).content.decode()
     assert "connected to Dinero company Nordlys Design ApS (112233)." in done
+
+
+def test_reloading_the_done_page_keeps_the_visma_connect_ways_steps(emu, web, company):
+    """S-d10 the Visma Connect way: the reload goes to the company step showing that way's
+    steps (not the API key's), and a company picked goes on through Visma Connect."""
+    to_organizations(web, company)
+    save(web, company)
+    web.get(url(company, "done"))
+    reloaded = web.get(url(company, "done"))
+    assert reloaded["Location"] == url(company, "company")
+    steps = web.get(url(company, "company")).content.decode().split('class="steps"')[1]
+    steps = steps.split("</ol>")[0]
+    assert "Allow in Visma Connect" in steps and "Dinero organisation" in steps
+    assert "API key" not in steps
+    picked = web.post(url(company, "company"), {"company": company.pk})
+    assert picked["Location"] == url(company, "connect")

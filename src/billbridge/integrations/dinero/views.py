@@ -375,6 +375,8 @@ def company(request: CompanyRequest, company_id: int) -> HttpResponse:
                                  "tokens": flow["tokens"]})  # fmt: skip
             Consent.objects.get_or_create(user=request.user, company=picked, provider=PROVIDER)
             return redirect(_url("organization", picked))
+        if isinstance(flow, dict) and flow.get("way") == visma.WAY:
+            return redirect(_url("connect", picked))  # no tokens yet (S-d10's reload)
         _save_flow(request, {"company_id": picked.pk})
         if not _has_consent(request, picked):
             return redirect(_url("consent", picked))
@@ -601,6 +603,15 @@ def done(request: CompanyRequest, company_id: int) -> HttpResponse:
     """S-d9/S-d11: the integration is saved, and what happens now. Reloaded: S-d10."""
     saved = request.session.pop(SAVED_KEY, None)
     if not isinstance(saved, dict) or saved.get("company_id") != request.company.pk:
+        # S-d10: reloaded after the Visma Connect way, the company step goes on that way (its
+        # steps on top; a company picked goes back through Visma Connect for fresh tokens).
+        connected = _integration(request.company)
+        if (
+            FLOW_KEY not in request.session
+            and connected is not None
+            and connected.settings.get("way") == visma.WAY
+        ):
+            _save_flow(request, {"company_id": request.company.pk, "way": visma.WAY})
         return _back_to_company_step(request)
     integration = _integration(request.company)
     categories = request.company.categories.filter(imported_from=PROVIDER, archived=False)
