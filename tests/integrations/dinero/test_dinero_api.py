@@ -56,6 +56,16 @@ def test_wrong_key_is_400_with_code_and_plain_words(client, emu, company, api_he
     assert not Integration.objects.filter(company=company).exists()
 
 
+def test_a_wrong_key_names_the_api_key_field(client, emu, company, api_headers):
+    response = put(client, company, api_headers, api_key="wrong", organization_id=ORG)
+    assert response.json()["field"] == "api_key"
+
+
+def test_a_wrong_organization_names_the_organization_id_field(client, emu, company, api_headers):
+    response = put(client, company, api_headers, api_key=api_key(emu), organization_id=OTHER_ORG)
+    assert response.json()["field"] == "organization_id"
+
+
 def test_wrong_organization_is_400(client, emu, company, api_headers):
     response = put(client, company, api_headers, api_key=api_key(emu), organization_id=OTHER_ORG)
     assert response.status_code == 400

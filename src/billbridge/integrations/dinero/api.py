@@ -25,6 +25,7 @@ from billbridge.integrations import api_common, signals
 from billbridge.integrations.api_common import CompanyId, ProblemOut, ProgressOut
 from billbridge.integrations.base import AccountingError, ErrorKind
 from billbridge.integrations.dinero import setup, visma
+from billbridge.integrations.dinero.forms import CREDENTIAL_ERROR_FIELDS
 from billbridge.integrations.models import Integration, IntegrationState
 
 
@@ -170,8 +171,15 @@ def _imported(
 
 
 def _connect(company: Company, user: User | None, payload: DineroConnectIn) -> Integration:
-    """The personal integration: the key and ID are checked against Dinero at once."""
-    accounts = setup.validate_credentials(payload.api_key, payload.organization_id, company=company)
+    """The personal integration: the key and ID are checked against Dinero at once; a refusal
+    names the field at fault (`api_key`, `organization_id`), as e-conomic's names its token."""
+    try:
+        accounts = setup.validate_credentials(
+            payload.api_key, payload.organization_id, company=company
+        )
+    except AccountingError as exc:
+        _name_field(exc)
+        raise
     return setup.connect(
         company,
         user,
@@ -180,6 +188,12 @@ def _connect(company: Company, user: User | None, payload: DineroConnectIn) -> I
         accounts=accounts,
         **_choices(payload),
     )
+
+
+def _name_field(exc: AccountingError) -> None:
+    """The body's field a credentials refusal is about, when its code says which."""
+    if exc.field is None and exc.code in CREDENTIAL_ERROR_FIELDS:
+        exc.field = CREDENTIAL_ERROR_FIELDS[exc.code]
 
 
 def _refresh(company: Company, integration: Integration) -> list[dict[str, Any]]:
@@ -278,6 +292,7 @@ def visma_connect(
             **_choices(payload),
         )
     except AccountingError as exc:
+        _name_field(exc)
         return _problem(exc)
     return lifecycle.connected(company, integration, payload)
 
