@@ -494,6 +494,8 @@ def test_the_accounts_and_done_pages_name_the_dinero_company_with_its_id(
     web.post(url(company, "import"), {"import_chart": "no"})
     done = web.get(url(company, "done")).content.decode()
     assert f"{company.name} is now connected to Dinero company Nordlys Design ApS (112233)." in done
+    page = web.get(url(company)).content.decode()
+    assert '<td data-testid="dinero-org-name">Nordlys Design ApS</td>' in page
 
 
 def test_save_without_import_leaves_categories_alone(web: Client, user, company, org) -> None:
