@@ -48,6 +48,12 @@ def test_connect_with_good_credentials(client, emu, company, api_headers):
     assert got.json()["accounts"] > 40
 
 
+def test_connecting_keeps_the_organisations_name_for_the_pages(client, emu, company, api_headers):
+    put(client, company, api_headers, api_key=api_key(emu), organization_id=ORG)
+    integration = Integration.objects.get(company=company)
+    assert integration.settings["organization_name"] == "Nordlys Design ApS"
+
+
 def test_wrong_key_is_400_with_code_and_plain_words(client, emu, company, api_headers):
     response = put(client, company, api_headers, api_key="wrong", organization_id=ORG)
     assert response.status_code == 400
@@ -161,6 +167,7 @@ def test_the_visma_connect_way_through_the_rest_api(client, emu, company, api_he
     assert "refresh_token" not in done.content.decode()
     integration = Integration.objects.get(company=company)
     assert "pending" not in integration.credentials
+    assert integration.settings["organization_name"] == "Nordlys Design ApS"
     bill(company, category=office)
     settle(integration)
     assert SyncRecord.objects.get().state == "posted" and len(rows(emu)) == 1

@@ -186,6 +186,9 @@ def _connect(company: Company, user: User | None, payload: DineroConnectIn) -> I
         api_key=payload.api_key,
         organization_id=payload.organization_id,
         accounts=accounts,
+        organization_name=setup.organization_name(
+            payload.api_key, payload.organization_id, company=company
+        ),
         **_choices(payload),
     )
 
@@ -282,13 +285,16 @@ def visma_connect(
     if tokens is None:
         return _problem(AccountingError(ErrorKind.CREDENTIALS, "connect_not_allowed_yet"))
     try:
-        accounts = setup.validate_organization(tokens, payload.organization_id, company=company)
+        accounts, name = setup.validate_named_organization(
+            tokens, payload.organization_id, company=company
+        )
         integration = setup.connect_visma(
             company,
             api_common.caller(request),
             tokens=tokens,
             organization_id=payload.organization_id,
             accounts=accounts,
+            organization_name=name,
             **_choices(payload),
         )
     except AccountingError as exc:

@@ -164,6 +164,13 @@ def validate_organization(
 ) -> list[Account]:
     """The chosen organisation (S-d5 the Visma Connect way): one of the user's, with Pro →
     its chart. CREDENTIALS "unknown_organization", BLOCKED "dinero_pro_required"."""
+    return validate_named_organization(tokens, organization_id, company=company)[0]
+
+
+def validate_named_organization(
+    tokens: Tokens, organization_id: str, *, company: Company | None = None
+) -> tuple[list[Account], str]:
+    """`validate_organization`, with the organisation's name as Dinero lists it."""
     organization_id = str(organization_id or "").strip()
     chosen = next((o for o in organizations(tokens, company=company)
                    if o.id == organization_id), None)  # fmt: skip
@@ -172,7 +179,7 @@ def validate_organization(
     if not chosen.is_pro:
         raise AccountingError(ErrorKind.BLOCKED, NO_PRO, organization_id)
     with _token_client(tokens, organization_id, company) as client:
-        return _chart(client)
+        return _chart(client), chosen.name
 
 
 def connect_visma(
