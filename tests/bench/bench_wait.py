@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import random
 import signal
@@ -298,6 +299,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=50, help="bills an API client sends")
     parser.add_argument("--drop", type=int, default=50, help="documents of each kind")
     args = parser.parse_args()
+    # Making the scanned PDFs subsets fonts, and fontTools logs every glyph at INFO.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     stack = Stack()
     try:
         base, credentials = _up(stack)
