@@ -41,7 +41,9 @@ class RunningEmulator:
     client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
-        self.client = httpx.Client(base_url=self.base_url, timeout=10.0)
+        # 30 s: a reset reseeds every organisation, which took over 10 s once on a machine
+        # loaded by other test processes (a ReadTimeout in a test's set-up, not a failure).
+        self.client = httpx.Client(base_url=self.base_url, timeout=30.0)
 
     @property
     def base_url(self) -> str:
