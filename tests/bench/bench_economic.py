@@ -269,18 +269,7 @@ def main() -> None:
     try:
         bench = Bench(emulator)
         bench.chart()
-        rows: list[posting.Figures] = []
-        for n in posting.sizes():
-            rows += bench.posting(n)
-            print(f"  {n} bills done (load {os.getloadavg()[0]:.1f})", flush=True)
-        print(
-            posting.table(
-                f"\nposting to e-conomic (latency {LATENCY['latency_ms']}"
-                f"+0..{LATENCY['jitter_ms']} ms per call)",
-                rows,
-            ),
-            flush=True,
-        )
+        posting.run_sizes(bench.posting, "e-conomic", LATENCY)
     finally:
         emulator.stop()
 

@@ -176,6 +176,20 @@ def table(title: str, rows: list[Figures]) -> str:
     return "\n".join(lines)
 
 
+def run_sizes(posting_of: Callable[[int], list[Figures]], system: str,
+              latency: dict[str, Any]) -> None:  # fmt: skip
+    """Post every size of `sizes()` with the three clients and print the table."""
+    rows: list[Figures] = []
+    for n in sizes():
+        rows += posting_of(n)
+        print(f"  {n} bills done (load {os.getloadavg()[0]:.1f})", flush=True)
+    title = (
+        f"\nposting to {system} (latency {latency['latency_ms']}"
+        f"+0..{latency['jitter_ms']} ms per call)"
+    )
+    print(table(title, rows), flush=True)
+
+
 def wait_drained(process: Callable[[], dict[str, Any]], waiting: Callable[[], Any],
                  limit_seconds: float = 3600.0) -> None:  # fmt: skip
     """Run the engine as a worker would until nothing is left to send: `process()` again

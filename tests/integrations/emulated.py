@@ -7,9 +7,11 @@ written once here, a new setting is not forgotten in one of the suites.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from billbridge.emulators.registry import get as get_emulator
@@ -68,3 +70,29 @@ def settle(integration: Any, rounds: int = 30) -> list[dict[str, Any]]:
         if not waiting.exists() or integration.state != "connected":
             break
     return outcomes
+
+
+class InFlight(httpx.BaseTransport):
+    """A transport to the emulator noting how many of the calls `counted` picks were in flight
+    at once (`most`): the proof that a client sends them at the same time."""
+
+    def __init__(self, counted: Callable[[httpx.Request], bool]) -> None:
+        self.counted = counted
+        self.inner = httpx.HTTPTransport()
+        self.lock = threading.Lock()
+        self.now = self.most = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        counted = self.counted(request)
+        if counted:
+            with self.lock:
+                self.now += 1
+                self.most = max(self.most, self.now)
+        try:
+            response = self.inner.handle_request(request)
+            response.read()
+            return response
+        finally:
+            if counted:
+                with self.lock:
+                    self.now -= 1

@@ -123,20 +123,25 @@ class Heartbeat:
     def _renew(self, lease: float) -> None:
         """Renew the claim; rows the worker holds locked just now are skipped (renewed next
         beat), so the heartbeat never waits in a lock cycle (found by the chaos run)."""
-        from django.db import connection
-
         until = timezone.now() + timedelta(seconds=lease)
-        records = SyncRecord.objects.filter(claim_token=self.token)
-        if not connection.features.has_select_for_update_skip_locked:
-            records.update(claimed_until=until)
-            return
-        with transaction.atomic():
-            free = list(
-                records.select_for_update(skip_locked=True)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            SyncRecord.objects.filter(pk__in=free).update(claimed_until=until)
+        update_unlocked(SyncRecord.objects.filter(claim_token=self.token), claimed_until=until)
+
+
+def update_unlocked(records: QuerySet[SyncRecord], **values: Any) -> None:
+    """UPDATE the records no other transaction holds locked just now, in id order, skipping
+    the held ones instead of waiting for them (no lock cycle with a worker's batch). Without
+    SKIP LOCKED (SQLite: one writer at a time) it is a plain UPDATE."""
+    from django.db import connection
+
+    if not connection.features.has_select_for_update_skip_locked:
+        records.update(**values)
+        return
+    with transaction.atomic():
+        free = list(
+            records.select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)
+        )
+        if free:
+            SyncRecord.objects.filter(pk__in=free).update(**values)
 
 
 def lock_in_order(ids: Collection[int]) -> None:
@@ -891,19 +896,7 @@ def _calls_pass_again(integration: Integration) -> None:
         next_attempt_at__gt=now,
     ).filter(to_send())
     backing_off = backing_off.filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-    from django.db import connection
-
-    if not connection.features.has_select_for_update_skip_locked:
-        backing_off.update(next_attempt_at=now)
-        return
-    with transaction.atomic():
-        ids = list(
-            backing_off.select_for_update(skip_locked=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if ids:
-            SyncRecord.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    update_unlocked(backing_off, next_attempt_at=now)
 
 
 def _post_once(provider: AccountingSystem, entries: Sequence[EntryToPost]) -> list[Any]:

@@ -5,7 +5,6 @@ Every request here is also validated against the file (tests/conftest.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 from decimal import Decimal
 
@@ -30,6 +29,7 @@ from tests.integrations.dinero.fixtures import (
     settle,
     stats,
 )
+from tests.integrations.emulated import InFlight
 
 pytestmark = pytest.mark.django_db
 
@@ -241,35 +241,11 @@ def _bills_with_documents(company, office, n):
         bill(company, i, category=office, document=document)
 
 
-class _InFlight(httpx.BaseTransport):
-    """A transport to the emulator noting how many uploads were in flight at once."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.lock = threading.Lock()
-        self.now = self.most = 0
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        counted = request.url.path.endswith("/files")
-        if counted:
-            with self.lock:
-                self.now += 1
-                self.most = max(self.most, self.now)
-        try:
-            response = self.inner.handle_request(request)
-            response.read()
-            return response
-        finally:
-            if counted:
-                with self.lock:
-                    self.now -= 1
-
-
 def test_documents_are_uploaded_at_the_same_time(emu, connected, company, office):
     # issue 16 item 2: 100 bills with a PDF took 43 s, one upload after the other
     emu.faults(latency_ms=150)  # every upload takes long enough to overlap the next
     _bills_with_documents(company, office, 4)
-    transport = _InFlight()
+    transport = InFlight(lambda r: r.url.path.endswith("/files"))
     c = client_for(api_key=api_key(emu), organization_id=ORG)
     c.http.close()
     c.http = httpx.Client(transport=transport, timeout=5)

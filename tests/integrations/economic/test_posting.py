@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import httpx
@@ -25,6 +24,7 @@ from tests.integrations.economic.conftest import (
     invoice_entry,
     payment_entry,
 )
+from tests.integrations.emulated import InFlight
 
 pytestmark = pytest.mark.django_db
 
@@ -206,30 +206,6 @@ def test_audit_trail_without_secrets(integration, company, economic):
     assert all(token not in r.path and "?" not in r.path for r in rows)
 
 
-class _InFlight(httpx.BaseTransport):
-    """A transport to the emulator that notes how many POST /suppliers were in flight at once."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.lock = threading.Lock()
-        self.now = self.most = 0
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        counted = request.method == "POST" and request.url.path == "/suppliers"
-        if counted:
-            with self.lock:
-                self.now += 1
-                self.most = max(self.most, self.now)
-        try:
-            response = self.inner.handle_request(request)
-            response.read()
-            return response
-        finally:
-            if counted:
-                with self.lock:
-                    self.now -= 1
-
-
 def _new_supplier_bills(company, n):
     suppliers = [SupplierFactory(company=company, name=f"Ny {i} ApS", cvr=f"3999{i:04d}")
                  for i in range(n)]  # fmt: skip
@@ -239,7 +215,7 @@ def _new_supplier_bills(company, n):
 def test_new_suppliers_are_created_at_the_same_time(integration, remote, company, economic):
     # issue 16 item 1: 22 new suppliers one after the other were half of a 1,000-bill posting
     economic.faults(latency_ms=150)  # every creation takes long enough to overlap the next
-    transport = _InFlight()
+    transport = InFlight(lambda r: r.method == "POST" and r.url.path == "/suppliers")
     bills = _new_supplier_bills(company, 4)
     with httpx.Client(transport=transport) as http:
         results = EconomicProvider(integration, http=http).post([invoice_entry(b) for b in bills])
