@@ -11,10 +11,10 @@ from django.db import connection
 
 from billbridge.bills.models import BillStatus
 from billbridge.bills.services import BillInput, add_bill, pay_bill
-from billbridge.integrations import http
+from billbridge.integrations import pacing
 from billbridge.integrations.base import AccountingError, ErrorKind
-from billbridge.integrations.http import TokenBucket
 from billbridge.integrations.models import IntegrationState
+from billbridge.integrations.pacing import TokenBucket
 from billbridge.sync import engine
 from billbridge.sync.models import SyncRecord, SyncState
 from tests.factories import PaymentMethodFactory
@@ -100,7 +100,7 @@ class _Clock:
 
 def test_token_bucket_spends_a_burst_then_paces(monkeypatch):
     clock = _Clock()
-    monkeypatch.setattr(http, "time", clock)
+    monkeypatch.setattr(pacing, "time", clock)
     bucket = TokenBucket(rate=20, burst=3, max_wait=1)
     for _ in range(5):
         bucket.acquire()

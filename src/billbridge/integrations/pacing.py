@@ -7,9 +7,9 @@ lives where every worker sees it:
 
 - `BILLBRIDGE_PACING_URL` = `redis://…` (by default the Redis queue's URL): a token bucket per
   tenant kept in Redis by pyrate-limiter (GCRA, one small hash per tenant, atomic in Lua);
-- empty (SQLite set-ups, one process): the in-process `http.TokenBucket`.
+- empty (SQLite set-ups, one process): the in-process `TokenBucket`.
 
-API (what providers use; `http.limiter` is this `limiter`):
+API (what providers use):
 
 - `limiter(key, *, rate, burst, per_day=None, window=None) -> Pace`: calls per second with a
   burst, or, with `window=(limit, seconds)`, at most `limit` calls in any `seconds` (a sliding
@@ -108,14 +108,47 @@ class Leaving:
         self.pace.throttled(seconds)
 
 
+class TokenBucket:
+    """Calls per second for one accounting-system tenant, with a burst allowance.
+
+    Why: the limits belong to the tenant (an organisation, an agreement), so every call to it
+    from this process draws from one bucket. Waits up to `max_wait` seconds for a token; a
+    longer wait becomes RATE_LIMITED so the engine reschedules instead of blocking a worker.
+    """
+
+    def __init__(self, rate: float, burst: float, max_wait: float = 5.0) -> None:
+        self.rate = float(rate)
+        self.burst = float(burst)
+        self.max_wait = max_wait
+        self._tokens = float(burst)
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            self._tokens -= 1.0
+            wait = 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+            if wait > self.max_wait:
+                self._tokens += 1.0
+                raise AccountingError(
+                    ErrorKind.RATE_LIMITED,
+                    "rate_limited",
+                    "local rate limit",
+                    retry_after=wait,
+                )
+        if wait > 0:
+            time.sleep(wait)
+
+
 class LocalPace(Pace):
     """In this process only: the hand-kept token bucket, or a log of the window's calls
     (SQLite set-ups, tests)."""
 
     def __init__(self, key: str, **kw: Any) -> None:
         super().__init__(key, **kw)
-        from billbridge.integrations.http import TokenBucket
-
         self.bucket = TokenBucket(self.rate, self.burst, max_wait=self.max_wait)
         self.day = (
             TokenBucket(self.per_day / 86400.0, self.per_day, max_wait=0.0)

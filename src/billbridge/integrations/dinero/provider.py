@@ -38,8 +38,9 @@ from billbridge.integrations.dinero.client import (
     classify_validation,
     is_booked,
 )
-from billbridge.integrations.http import audit_hook, http_client, limiter
+from billbridge.integrations.http import audit_hook, http_client
 from billbridge.integrations.models import Integration
+from billbridge.integrations.pacing import limiter
 
 KEY = "dinero"
 # The registry entry (integrations/registry.py) tells the engine that a paid bill updates its

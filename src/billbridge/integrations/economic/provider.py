@@ -26,7 +26,7 @@ import httpx
 from django.conf import settings as django_settings
 
 from billbridge.integrations import http as audited
-from billbridge.integrations import registry, vat
+from billbridge.integrations import pacing, registry, vat
 from billbridge.integrations.base import (
     Account,
     AccountingError,
@@ -105,7 +105,7 @@ def make_client(
     """A client for one agreement from the product's settings: URLs, app token, audit trail
     (when the company is known) and the agreement's shared token bucket."""
     tenant = agreement or _sha(grant_token)[:12]
-    bucket = audited.limiter(
+    bucket = pacing.limiter(
         f"{KEY}:{tenant}",
         rate=RATE_PER_SECOND,
         burst=RATE_BURST,
